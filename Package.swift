@@ -1,0 +1,114 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let settings: [SwiftSetting] = [
+    .enableUpcomingFeature("InternalImportsByDefault"),
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "rover-bench",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "rover-bench", targets: ["rover-bench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-atomics", from: "1.3.0"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
+    ],
+    targets: [
+        // Lua 5.4 from Debian's liblua5.4-dev, plus a header-only shim for Lua's macros
+        // and the C functions Lua calls (allocator, hook, accessors).
+        .systemLibrary(
+            name: "CLua",
+            pkgConfig: "lua5.4",
+            providers: [.apt(["liblua5.4-dev"])]
+        ),
+        // The only Swift that touches the Lua stack.
+        .target(name: "RoverLua", dependencies: ["CLua"], swiftSettings: settings),
+        // Request/response model, router, app model, the two strategy protocols, NIO server.
+        .target(
+            name: "RoverEngine",
+            dependencies: [
+                "RoverLua",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: settings
+        ),
+        // One type per file for each context builder and dispatcher.
+        .target(
+            name: "RoverStrategies",
+            dependencies: [
+                "RoverEngine",
+                "RoverLua",
+                .product(name: "Atomics", package: "swift-atomics"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: settings
+        ),
+        // The load generator: knows a URL, nothing of the engine.
+        .target(
+            name: "RoverLoad",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ],
+            swiftSettings: settings
+        ),
+        // Records, statistics, exporters, gate.
+        .target(name: "RoverReport", swiftSettings: settings),
+        // Sweep, scenario catalog, trial lifecycle.
+        .target(
+            name: "RoverRunner",
+            dependencies: ["RoverReport", "RoverLoad"],
+            swiftSettings: settings
+        ),
+        .executableTarget(
+            name: "rover-bench",
+            dependencies: [
+                "RoverLua", "RoverEngine", "RoverStrategies", "RoverLoad", "RoverReport", "RoverRunner",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: settings
+        ),
+        .testTarget(name: "RoverLuaTests", dependencies: ["RoverLua", "CLua"], swiftSettings: settings),
+        .testTarget(
+            name: "RoverEngineTests",
+            dependencies: [
+                "RoverEngine", "RoverLua",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: settings
+        ),
+        .testTarget(
+            name: "RoverStrategiesTests",
+            dependencies: [
+                "RoverStrategies", "RoverEngine", "RoverLua",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: settings
+        ),
+        .testTarget(
+            name: "RoverLoadTests",
+            dependencies: [
+                "RoverLoad",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ],
+            swiftSettings: settings
+        ),
+        .testTarget(name: "RoverReportTests", dependencies: ["RoverReport"], swiftSettings: settings),
+        .testTarget(name: "RoverRunnerTests", dependencies: ["RoverRunner", "RoverReport"], swiftSettings: settings),
+    ]
+)

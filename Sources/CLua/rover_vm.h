@@ -1,0 +1,1 @@
+// C functions Lua calls: allocator, hook, request accessors (engine-core work).

@@ -1,0 +1,1 @@
+// RoverLoad: see ARCHITECTURE layout.

@@ -1,0 +1,1 @@
+// RoverLua: see ARCHITECTURE layout.

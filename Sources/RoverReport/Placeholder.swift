@@ -1,0 +1,1 @@
+// RoverReport: see ARCHITECTURE layout.

@@ -1,0 +1,1 @@
+// RoverRunner: see ARCHITECTURE layout.

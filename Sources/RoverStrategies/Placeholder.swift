@@ -1,0 +1,1 @@
+// RoverStrategies: see ARCHITECTURE layout.
