@@ -3,7 +3,7 @@
 /// Not `Sendable`: an Engine owns a Lua VM and must be used by one thread at a time; dispatchers
 /// move it between threads only through a pool or a dedicated thread. (STUB: real body lands with
 /// the engine-core work; the signature is the contract the HTTP layer and dispatchers build on.)
-public final class Engine {
+public final class Engine: RequestHandling {
     public let counters: EngineCounters
     public let appPath: String
 
