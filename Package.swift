@@ -83,7 +83,7 @@ let package = Package(
         .testTarget(
             name: "RoverEngineTests",
             dependencies: [
-                "RoverEngine", "RoverLua",
+                "RoverEngine", "RoverLua", "RoverStrategies",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],

@@ -40,6 +40,10 @@ static inline int rover_loadbuffer(lua_State *L, const char *buf, size_t size, c
     return luaL_loadbuffer(L, buf, size, name);
 }
 
+static inline int rover_gc_collect(lua_State *L) { return lua_gc(L, LUA_GCCOLLECT, 0); }
+static inline int rover_gc_count_kib(lua_State *L) { return lua_gc(L, LUA_GCCOUNT, 0); }
+static inline int rover_gc_generational(lua_State *L) { return lua_gc(L, LUA_GCGEN, 0, 0); }
+
 #include "rover_vm.h"
 
 #endif

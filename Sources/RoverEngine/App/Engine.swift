@@ -1,32 +1,123 @@
+public import RoverLua
+
 /// One Rover app loaded into one Lua VM: route, build `ctx`, run the handler, convert the result.
 ///
-/// Not `Sendable`: an Engine owns a Lua VM and must be used by one thread at a time; dispatchers
-/// move it between threads only through a pool or a dedicated thread. (STUB: real body lands with
-/// the engine-core work; the signature is the contract the HTTP layer and dispatchers build on.)
+/// Not `Sendable`: an Engine owns a Lua VM and is used by one thread at a time; dispatchers move
+/// it between threads only through a pool or a dedicated thread. `handle` never throws: a Lua
+/// error, a spent instruction budget or the memory limit become a 500 and the VM stays usable.
 public final class Engine: RequestHandling {
-    public let counters: EngineCounters
+    public let counters = EngineCounters()
     public let appPath: String
+    public let vm: LuaVM
+    let builder: any ContextBuilder
+    let prepared: LuaRef?
+    let router: Router
+    let handlers: [LuaRef]
+    let responseMetatable: LuaRef
+    private var paramScratch: [Range<Int>] = []
 
-    public init(appPath: String, builder: any ContextBuilder, limits: EngineLimits = EngineLimits()) throws {
+    /// Loads `appPath` into a new VM. Throws `EngineError` naming the file (and line) when the app
+    /// cannot be read or compiled, raises while loading, or declares no routes.
+    public init(appPath: String, builder: any ContextBuilder, limits: EngineLimits = EngineLimits()) throws(EngineError) {
         self.appPath = appPath
-        self.counters = EngineCounters()
+        self.builder = builder
+        let vm = LuaVM()
+        self.vm = vm
+        let app = try AppLoader.load(appPath, into: vm)
+        router = app.router
+        handlers = app.handlers
+        responseMetatable = app.responseMetatable
+        prepared = builder.prepare(vm)
+        vm.instructionBudget = Int32(clamping: limits.instructionBudget)
+        vm.memoryLimit = limits.memoryLimit
+        paramScratch.reserveCapacity(8)
+        counters.publish(vm.stats, requestsDelta: 0)
     }
 
-    /// Handles one request on this VM. Never throws: Lua errors become 500 responses.
+    /// The number of routes the app declared.
+    public var routeCount: Int { router.routeCount }
+
     public func handle(_ request: Request) -> Response {
-        counters.bumpRequests()
-        return Response(status: 200, contentType: .json, body: Array(#"{"user_id":"123"}"#.utf8))
+        let response = request.head.withUnsafeBufferPointer { head in
+            route(request, head)
+        }
+        counters.publish(vm.stats, requestsDelta: 1)
+        return response
+    }
+
+    private func route(_ request: Request, _ head: UnsafeBufferPointer<UInt8>) -> Response {
+        let pathEnd = request.pathEnd
+        let path = request.target.lowerBound..<pathEnd
+        switch router.match(head, path: path, method: request.method, params: &paramScratch) {
+        case .notFound:
+            return Response.error(404, "Route not found")
+        case .methodNotAllowed(let allow):
+            var r = Response.error(405, "Method not allowed")
+            r.headers.append(HTTPField("Allow", allow))
+            return r
+        case .found(let route):
+            let query = pathEnd < request.target.upperBound ? (pathEnd + 1)..<request.target.upperBound : nil
+            if let body = request.body {
+                return body.withUnsafeBufferPointer { b in
+                    run(route, request, head.baseAddress!, path, query, b)
+                }
+            }
+            return run(route, request, head.baseAddress!, path, query, nil)
+        }
+    }
+
+    private func run(_ route: Int, _ request: Request, _ base: UnsafePointer<UInt8>, _ path: Range<Int>,
+                     _ query: Range<Int>?, _ body: UnsafeBufferPointer<UInt8>?) -> Response {
+        vm.beginRequest(base: base, method: request.method.staticToken, path: path, query: query, body: body)
+        defer { vm.endRequest() }
+        vm.reserveHeaders(request.headers.count)
+        for (i, h) in request.headers.enumerated() { vm.setHeader(i, name: h.name, value: h.value) }
+        let names = router.paramNames[route] ?? []
+        vm.reserveParams(names.count)
+        for i in 0..<min(names.count, paramScratch.count) {
+            vm.setParam(i, name: names[i], value: paramScratch[i])
+        }
+        let base = vm.top
+        vm.pushMessageHandler()
+        vm.push(handlers[route])
+        builder.pushContext(vm, prepared: prepared)
+        do {
+            try vm.pcall(arguments: 1, results: 1, messageHandler: base + 1)
+        } catch {
+            vm.setTop(base)
+            counters.recordError(error.kind)
+            return Response.error(500, error.message)
+        }
+        let response = ResponseConverter.convert(vm, at: vm.top, responseMetatable: responseMetatable)
+        vm.setTop(base)
+        return response
+    }
+}
+
+extension HTTPMethod {
+    /// The token as a static C string, for staging `ctx.method` without allocating.
+    var staticToken: StaticString {
+        switch self {
+        case .get: "GET"
+        case .post: "POST"
+        case .put: "PUT"
+        case .patch: "PATCH"
+        case .delete: "DELETE"
+        case .head: "HEAD"
+        case .options: "OPTIONS"
+        case .other: "OTHER"
+        }
     }
 }
 
 /// Per-VM limits. Defaults are generous for real handlers and small enough to stop runaway ones.
 public struct EngineLimits: Sendable, Equatable {
-    /// Lua VM instructions one handler may run before it is stopped with a 500.
-    public var instructionBudget: Int = 50_000_000
-    /// Bytes one VM may hold while a handler runs before allocation fails (a 500).
+    /// Lua VM instructions one handler may run before it is stopped with a 500 (0: unlimited).
+    public var instructionBudget: Int = 10_000_000
+    /// Bytes one VM may hold while a handler runs before allocation fails with a 500 (0: unlimited).
     public var memoryLimit: Int = 64 << 20
-    public init() {}
+    public init(instructionBudget: Int = 10_000_000, memoryLimit: Int = 64 << 20) {
+        self.instructionBudget = instructionBudget
+        self.memoryLimit = memoryLimit
+    }
 }
-
-/// Placeholder until the context builders land.
-public protocol ContextBuilder: Sendable {}

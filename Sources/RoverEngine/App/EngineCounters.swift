@@ -1,14 +1,54 @@
+import RoverLua
 import Synchronization
 
-/// An engine's counters, published after each request with relaxed atomic stores so that the
+/// An engine's counters, published after each request with relaxed atomic stores, so that the
 /// counters endpoint can read them from any thread without racing the VM's own thread.
 public final class EngineCounters: Sendable {
     private let requests = Atomic<UInt64>(0)
+    private let closures = Atomic<UInt64>(0)
+    private let allocs = Atomic<UInt64>(0)
+    private let bytes = Atomic<UInt64>(0)
+    private let live = Atomic<UInt64>(0)
+    private let peak = Atomic<UInt64>(0)
+    private let errors = Atomic<UInt64>(0)
+    private let budgetKills = Atomic<UInt64>(0)
+    private let memoryKills = Atomic<UInt64>(0)
+
     public init() {}
+
+    /// Called by the VM's owner thread only.
+    func publish(_ s: LuaStats, requestsDelta: UInt64) {
+        if requestsDelta > 0 { requests.add(requestsDelta, ordering: .relaxed) }
+        closures.store(s.closures, ordering: .relaxed)
+        allocs.store(s.allocations, ordering: .relaxed)
+        bytes.store(s.bytes, ordering: .relaxed)
+        live.store(UInt64(s.liveBytes), ordering: .relaxed)
+        peak.store(UInt64(s.peakBytes), ordering: .relaxed)
+    }
+
+    func recordError(_ kind: LuaError.Kind) {
+        errors.add(1, ordering: .relaxed)
+        switch kind {
+        case .budget: budgetKills.add(1, ordering: .relaxed)
+        case .memory: memoryKills.add(1, ordering: .relaxed)
+        default: break
+        }
+    }
+
+    /// For handlers other than `Engine` (test fakes) that still count requests.
     public func bumpRequests() { requests.add(1, ordering: .relaxed) }
+
     public func snapshot() -> CounterSnapshot {
         var s = CounterSnapshot()
         s.requests = requests.load(ordering: .relaxed)
+        s.closures = closures.load(ordering: .relaxed)
+        s.luaAllocs = allocs.load(ordering: .relaxed)
+        s.luaBytes = bytes.load(ordering: .relaxed)
+        s.luaLiveBytes = live.load(ordering: .relaxed)
+        s.luaPeakBytes = peak.load(ordering: .relaxed)
+        s.luaErrors = errors.load(ordering: .relaxed)
+        s.budgetKills = budgetKills.load(ordering: .relaxed)
+        s.memoryKills = memoryKills.load(ordering: .relaxed)
         s.vms = 1
         return s
     }

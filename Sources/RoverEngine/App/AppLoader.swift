@@ -1,0 +1,65 @@
+import Foundation
+import RoverLua
+
+/// Loads a Rover app into a VM: the prelude, then the app file, then the routes it declared.
+/// Runs once per VM, before any request; every failure names the app file.
+enum AppLoader {
+    struct Loaded {
+        var router: Router
+        var handlers: [LuaRef]
+        var responseMetatable: LuaRef
+    }
+
+    static func load(_ path: String, into vm: LuaVM) throws(EngineError) -> Loaded {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw EngineError(.unreadable, "\(path): cannot read the app file")
+        }
+        do {
+            try vm.run(source: Array(RoverPrelude.source.utf8), name: RoverPrelude.chunkName, results: 0)
+        } catch {
+            fatalError("the Rover prelude failed to load: \(error)")  // a bug here, not in the app
+        }
+        let base = vm.top
+        defer { vm.setTop(base) }
+        do {
+            try vm.run(source: Array(data), name: "@" + path, results: 1)
+        } catch {
+            throw EngineError(error.kind == .syntax ? .syntax : .loadFailed, error.message)
+        }
+        let result = vm.top
+        vm.pushGlobal("rover")
+        vm.rawField("__response_mt", of: -1)
+        let responseMetatable = vm.ref()
+        let handler = vm.top + 1
+        vm.pushMessageHandler()
+        vm.rawField("__routes", of: -2)
+        if vm.type(at: result) == .table { vm.pushValue(at: result) } else { vm.pushNil() }
+        do {
+            try vm.pcall(arguments: 1, results: 1, messageHandler: handler)
+        } catch {
+            throw EngineError(.badRoutes, "\(path): cannot read the route table: \(error.message)")
+        }
+        let list = vm.top
+        guard vm.type(at: list) == .table, vm.rawLength(of: list) > 0 else {
+            throw EngineError(.noRoutes, "\(path): the app declares no routes (expected `local api = rover.server {}` with handlers such as `function api.users.p_id.get(ctx)`, and `return api`)")
+        }
+        let router = Router()
+        var handlers: [LuaRef] = []
+        for i in 1...vm.rawLength(of: list) {
+            vm.rawIndex(i, of: list)
+            vm.rawField("path", of: -1)
+            let routePath = vm.string(at: -1) ?? ""
+            vm.rawField("method", of: -2)
+            let method = HTTPMethod(routeKey: vm.string(at: -1) ?? "")
+            vm.pop(2)
+            let display = (routePath.isEmpty ? "/" : routePath)
+            guard router.add(path: routePath, method: method, route: handlers.count) else {
+                throw EngineError(.badRoutes, "\(path): route \(method.token) \(display) is declared twice")
+            }
+            vm.rawField("fn", of: -1)
+            handlers.append(vm.ref())
+            vm.pop()
+        }
+        return Loaded(router: router, handlers: handlers, responseMetatable: responseMetatable)
+    }
+}

@@ -1,0 +1,66 @@
+import RoverLua
+
+/// Turns a handler's return value into a `Response`, as Rover does:
+/// a plain table → JSON 200; a string → text 200; a number or boolean → its text, 200; nil → 204;
+/// a builder's response object (`api.json`, `api.text`, `api.html`, `api.redirect`, `api.error`,
+/// `api.no_content`) → its status, type and body. Reads with raw accesses only: no Lua runs.
+enum ResponseConverter {
+    static func convert(_ vm: LuaVM, at index: Int32, responseMetatable: LuaRef) -> Response {
+        switch vm.type(at: index) {
+        case .nil, .none:
+            return Response(status: 204, contentType: nil)
+        case .string, .number, .boolean:
+            return Response(status: 200, contentType: .text, body: vm.scalarText(at: index) ?? [])
+        case .table:
+            if vm.hasMetatable(responseMetatable, at: index) { return builderResponse(vm, index) }
+            return json(vm, index, status: 200)
+        case let other:
+            return Response.error(500, "handler returned a \(other) value; return a table, string, number, boolean or nil")
+        }
+    }
+
+    private static func json(_ vm: LuaVM, _ index: Int32, status: Int) -> Response {
+        var body: [UInt8] = []
+        body.reserveCapacity(64)
+        do {
+            try vm.appendJSON(at: index, to: &body)
+        } catch {
+            return Response.error(500, error.message)
+        }
+        return Response(status: status, contentType: .json, body: body)
+    }
+
+    private static func builderResponse(_ vm: LuaVM, _ t: Int32) -> Response {
+        vm.rawField("status", of: t)
+        let status = Int(vm.integer(at: -1))
+        vm.rawField("kind", of: t)
+        let kind = vm.string(at: -1) ?? ""
+        vm.rawField("body", of: t)
+        let body = vm.top
+        defer { vm.setTop(body - 3) }
+        switch kind {
+        case "json":
+            return json(vm, body, status: status)
+        case "text", "html":
+            let type: ContentType = kind == "text" ? .text : .html
+            switch vm.type(at: body) {
+            case .nil: return Response(status: status, contentType: type)
+            case .string, .number, .boolean:
+                return Response(status: status, contentType: type, body: vm.scalarText(at: body) ?? [])
+            case let other:
+                return Response.error(500, "api.\(kind) expects a string, got a \(other) value")
+            }
+        case "redirect":
+            vm.rawField("location", of: t)
+            guard let location = vm.string(at: -1) else {
+                return Response.error(500, "api.redirect expects a URL string")
+            }
+            return Response(status: status, contentType: .text, headers: [HTTPField("Location", location)])
+        case "error":
+            let message = vm.scalarText(at: body).map { String(decoding: $0, as: UTF8.self) } ?? "error"
+            return Response.error(status, message)
+        default:  // "empty"
+            return Response(status: status, contentType: nil)
+        }
+    }
+}

@@ -1,0 +1,159 @@
+import CLua
+
+/// Why a Lua value cannot be encoded as JSON. Each becomes a 500 with this message.
+public struct JSONEncodingError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var message: String
+    public var description: String { message }
+}
+
+/// JSON encoding of Lua values, reading tables with raw accesses only (no metamethod runs, so
+/// nothing here can raise or loop in Lua).
+///
+/// - A table whose keys are exactly 1…n (n ≥ 1) is an array; any other table is an object, and an
+///   empty table is `{}`. Object keys are emitted sorted (integer keys first, numerically, then
+///   string keys bytewise): Lua's hash order depends on a per-state random seed, and the same app
+///   must give byte-identical responses on every VM.
+/// - Integers and floats stay distinct (`1` vs `1.0`); NaN and infinities are errors, as are
+///   cycles, nesting deeper than 200, and values of other types.
+/// - String bytes are escaped as JSON requires and otherwise passed through unchanged.
+extension LuaVM {
+    /// Appends the JSON text of the value at `index` to `out`. Stack: unchanged.
+    public func appendJSON(at index: Int32, to out: inout [UInt8]) throws(JSONEncodingError) {
+        let base = top
+        var path: [UnsafeRawPointer] = []
+        defer { setTop(base) }
+        try encode(lua_absindex(L, index), &out, &path)
+    }
+
+    private func encode(_ idx: Int32, _ out: inout [UInt8], _ path: inout [UnsafeRawPointer]) throws(JSONEncodingError) {
+        switch lua_type(L, idx) {
+        case LUA_TNIL: out.append(contentsOf: "null".utf8)
+        case LUA_TBOOLEAN: out.append(contentsOf: (lua_toboolean(L, idx) != 0 ? "true" : "false").utf8)
+        case LUA_TNUMBER:
+            if lua_isinteger(L, idx) != 0 {
+                appendInteger(Int64(rover_tointeger(L, idx)), &out)
+            } else {
+                let d = rover_tonumber(L, idx)
+                guard d.isFinite else { throw JSONEncodingError(message: "cannot encode \(d) as JSON") }
+                out.append(contentsOf: d.description.utf8)  // shortest round-trip form; "1.0" stays a float
+            }
+        case LUA_TSTRING:
+            var n = 0
+            let p = lua_tolstring(L, idx, &n)!
+            JSONString.appendQuoted(UnsafeRawBufferPointer(start: p, count: n), to: &out)
+        case LUA_TTABLE:
+            guard let me = lua_topointer(L, idx) else { return }
+            if path.contains(me) { throw JSONEncodingError(message: "cannot encode a table that contains itself") }
+            guard path.count < 200 else { throw JSONEncodingError(message: "JSON nesting deeper than 200") }
+            guard lua_checkstack(L, 4) != 0 else { throw JSONEncodingError(message: "Lua stack exhausted") }
+            path.append(me)
+            try encodeTable(idx, &out, &path)
+            path.removeLast()
+        default:
+            throw JSONEncodingError(message: "cannot encode a \(String(cString: lua_typename(L, lua_type(L, idx)))) as JSON")
+        }
+    }
+
+    private func encodeTable(_ t: Int32, _ out: inout [UInt8], _ path: inout [UnsafeRawPointer]) throws(JSONEncodingError) {
+        let n = Int(lua_rawlen(L, t))
+        // Collect the keys: string keys as (pointer, length) into the table's own strings.
+        var keys = KeyList()
+        var allArray = true
+        lua_pushnil(L)
+        while lua_next(L, t) != 0 {
+            rover_pop(L, 1)
+            switch lua_type(L, -1) {
+            case LUA_TSTRING:
+                var len = 0
+                let p = lua_tolstring(L, -1, &len)!
+                keys.strings.append((UnsafeRawPointer(p), len))
+                allArray = false
+            case LUA_TNUMBER where lua_isinteger(L, -1) != 0:
+                let k = Int64(rover_tointeger(L, -1))
+                keys.integers.append(k)
+                if k < 1 || k > n { allArray = false }
+            default:
+                rover_pop(L, 1)
+                throw JSONEncodingError(message: "cannot encode a table key of type \(String(cString: lua_typename(L, lua_type(L, -1)))) as JSON")
+            }
+        }
+        if allArray && n > 0 && keys.integers.count == n {
+            out.append(UInt8(ascii: "["))
+            for i in 1...n {
+                if i > 1 { out.append(UInt8(ascii: ",")) }
+                lua_rawgeti(L, t, lua_Integer(i))
+                try encode(lua_gettop(L), &out, &path)
+                rover_pop(L, 1)
+            }
+            out.append(UInt8(ascii: "]"))
+            return
+        }
+        out.append(UInt8(ascii: "{"))
+        var first = true
+        keys.integers.sort()
+        for k in keys.integers {
+            if !first { out.append(UInt8(ascii: ",")) }
+            first = false
+            out.append(UInt8(ascii: "\""))
+            appendInteger(k, &out)
+            out.append(contentsOf: "\":".utf8)
+            lua_rawgeti(L, t, lua_Integer(k))
+            try encode(lua_gettop(L), &out, &path)
+            rover_pop(L, 1)
+        }
+        if keys.strings.count > 1 {
+            keys.strings.sort { a, b in
+                let c = memcmp(a.0, b.0, min(a.1, b.1))
+                return c != 0 ? c < 0 : a.1 < b.1
+            }
+        }
+        for (p, len) in keys.strings {
+            if !first { out.append(UInt8(ascii: ",")) }
+            first = false
+            JSONString.appendQuoted(UnsafeRawBufferPointer(start: p, count: len), to: &out)
+            out.append(UInt8(ascii: ":"))
+            lua_pushlstring(L, p.assumingMemoryBound(to: CChar.self), len)  // interned: finds the key
+            lua_rawget(L, t)
+            try encode(lua_gettop(L), &out, &path)
+            rover_pop(L, 1)
+        }
+        out.append(UInt8(ascii: "}"))
+    }
+
+    private func appendInteger(_ v: Int64, _ out: inout [UInt8]) {
+        if v >= 0 && v < 10 { out.append(UInt8(ascii: "0") &+ UInt8(v)); return }
+        out.append(contentsOf: String(v).utf8)
+    }
+}
+
+private struct KeyList {
+    var strings: [(UnsafeRawPointer, Int)] = []
+    var integers: [Int64] = []
+}
+
+/// JSON string escaping over raw bytes. Bytes ≥ 0x80 pass through unchanged.
+public enum JSONString {
+    public static func appendQuoted(_ bytes: UnsafeRawBufferPointer, to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        var start = 0
+        for i in 0..<bytes.count {
+            let b = bytes[i]
+            guard b < 0x20 || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") || b == 0x7F else { continue }
+            out.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[start..<i]))
+            switch b {
+            case UInt8(ascii: "\""): out.append(contentsOf: [UInt8(ascii: "\\"), b])
+            case UInt8(ascii: "\\"): out.append(contentsOf: [UInt8(ascii: "\\"), b])
+            case 0x0A: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
+            case 0x0D: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
+            case 0x09: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
+            default:
+                let hex = Array("0123456789abcdef".utf8)
+                out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"),
+                                        hex[Int(b >> 4)], hex[Int(b & 0xF)]])
+            }
+            start = i + 1
+        }
+        out.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[start..<bytes.count]))
+        out.append(UInt8(ascii: "\""))
+    }
+}

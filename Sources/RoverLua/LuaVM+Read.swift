@@ -1,0 +1,79 @@
+import CLua
+
+/// Reading values without running Lua code: raw accesses only, so no metamethod can run and
+/// nothing here can raise.
+extension LuaVM {
+    /// The bytes of a string at `index` (numbers are not converted). Stack: unchanged.
+    public func bytes(at index: Int32) -> [UInt8]? {
+        guard lua_type(L, index) == LUA_TSTRING else { return nil }
+        var n = 0
+        guard let p = lua_tolstring(L, index, &n) else { return nil }
+        return Array(UnsafeRawBufferPointer(start: p, count: n))
+    }
+
+    /// A string at `index`, decoded as UTF-8 with repair (for messages). Stack: unchanged.
+    public func string(at index: Int32) -> String? {
+        bytes(at: index).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    public func isInteger(at index: Int32) -> Bool { lua_isinteger(L, index) != 0 }
+    public func integer(at index: Int32) -> Int64 { Int64(rover_tointeger(L, index)) }
+    public func number(at index: Int32) -> Double { rover_tonumber(L, index) }
+    public func boolean(at index: Int32) -> Bool { lua_toboolean(L, index) != 0 }
+
+    /// `tostring` for numbers and booleans, exactly as Lua prints them (`1`, `1.0`, `1e+100`).
+    /// Stack: unchanged.
+    public func scalarText(at index: Int32) -> [UInt8]? {
+        switch type(at: index) {
+        case .boolean: return Array((boolean(at: index) ? "true" : "false").utf8)
+        case .number:
+            lua_pushvalue(L, index)
+            var n = 0
+            let p = lua_tolstring(L, -1, &n)
+            defer { pop() }
+            return p.map { Array(UnsafeRawBufferPointer(start: $0, count: n)) }
+        case .string: return bytes(at: index)
+        default: return nil
+        }
+    }
+
+    /// Pushes `t[key]` without metamethods. Stack: +1.
+    @discardableResult
+    public func rawField(_ key: String, of index: Int32) -> LuaType {
+        let t = lua_absindex(L, index)
+        lua_pushstring(L, key)
+        return LuaType(rawValue: lua_rawget(L, t)) ?? .none
+    }
+
+    /// Pushes `t[i]` without metamethods. Stack: +1.
+    @discardableResult
+    public func rawIndex(_ i: Int, of index: Int32) -> LuaType {
+        LuaType(rawValue: lua_rawgeti(L, index, lua_Integer(i))) ?? .none
+    }
+
+    /// `#t` without metamethods.
+    public func rawLength(of index: Int32) -> Int { Int(lua_rawlen(L, index)) }
+
+    /// Whether the value at `index` has, as its metatable, the registry value `ref`.
+    public func hasMetatable(_ ref: LuaRef, at index: Int32) -> Bool {
+        guard lua_getmetatable(L, index) != 0 else { return false }
+        push(ref)
+        let same = lua_rawequal(L, -1, -2) != 0
+        pop(2)
+        return same
+    }
+
+    /// Converts a relative index into an absolute one.
+    public func absolute(_ index: Int32) -> Int32 { lua_absindex(L, index) }
+}
+
+extension LuaVM {
+    /// Pushes a copy of the value at `index`. Stack: +1.
+    public func pushValue(at index: Int32) { lua_pushvalue(L, index) }
+
+    /// Pushes nil. Stack: +1.
+    public func pushNil() { lua_pushnil(L) }
+
+    /// Removes the value at `index`, shifting the ones above it down. Stack: -1.
+    public func remove(at index: Int32) { rover_remove(L, index) }
+}

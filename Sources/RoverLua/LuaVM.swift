@@ -1,0 +1,144 @@
+import CLua
+
+/// One Lua 5.4 state with a counting allocator, an instruction budget and a memory limit.
+///
+/// The only Swift that touches the Lua stack lives in this type and its extensions. Threading:
+/// not `Sendable`; a VM is used by one thread at a time and crosses threads only through a
+/// dispatcher's pool or thread. Error discipline: Swift calls Lua code only through `pcall`;
+/// outside a handler call the memory limit is disarmed, so the plain stack operations Swift does
+/// cannot raise (Lua's longjmp never crosses a Swift frame). Every public operation documents its
+/// stack effect; tests assert the depth after success and failure.
+public final class LuaVM {
+    let L: OpaquePointer
+    let state: UnsafeMutablePointer<RoverVMState>
+    /// The request staged by `withRequest`, read by the C accessors.
+    let request: UnsafeMutablePointer<RoverRequest>
+    var spans = SpanBuffers()
+    var stagedMethod: StaticString = "GET"
+    var stagedPath: Range<Int> = 0..<0
+    /// A non-NULL pointer for an empty body (a body that is present but empty is not "no body").
+    let emptyBody = UnsafePointer<UInt8>(UnsafeMutablePointer<UInt8>.allocate(capacity: 1))
+
+    /// Lua VM instructions one protected call may run (0: unlimited).
+    public var instructionBudget: Int32
+    /// Bytes this VM may hold while a protected call runs (0: unlimited).
+    public var memoryLimit: Int {
+        get { state.pointee.limit }
+        set { state.pointee.limit = newValue }
+    }
+
+    public init(instructionBudget: Int32 = 0, memoryLimit: Int = 0) {
+        state = .allocate(capacity: 1)
+        state.initialize(to: RoverVMState())
+        request = .allocate(capacity: 1)
+        request.initialize(to: RoverRequest())
+        guard let L = rover_newstate(state) else { fatalError("lua_newstate failed: out of memory") }
+        self.L = L
+        self.instructionBudget = instructionBudget
+        state.pointee.limit = memoryLimit
+        luaL_openlibs(L)
+    }
+
+    deinit {
+        lua_close(L)
+        state.deallocate()
+        request.deallocate()
+        spans.deallocate()
+        emptyBody.deallocate()
+    }
+
+    // MARK: Counters
+
+    /// Allocation and closure counters since the VM was created.
+    public var stats: LuaStats {
+        let s = state.pointee
+        return LuaStats(allocations: s.allocs, bytes: s.bytes, liveBytes: s.live, peakBytes: s.peak,
+                        closures: s.closures)
+    }
+
+    // MARK: Stack
+
+    /// The index of the top element (0: empty).
+    public var top: Int32 { lua_gettop(L) }
+
+    public func setTop(_ index: Int32) { lua_settop(L, index) }
+
+    public func pop(_ n: Int32 = 1) { rover_pop(L, n) }
+
+    public func type(at index: Int32) -> LuaType { LuaType(rawValue: lua_type(L, index)) ?? .none }
+
+    // MARK: Loading and calling
+
+    /// Compiles `source` as a chunk named `name` (use `@path` so errors read `path:line:`) and runs it
+    /// with no arguments. Stack: +`results` on success (padded with nil), +0 on failure.
+    public func run(source: [UInt8], name: String, results: Int32) throws(LuaError) {
+        let base = top
+        rover_pushcfunction(L, rover_msgh_function())
+        let status = source.withUnsafeBufferPointer { buf in
+            buf.withMemoryRebound(to: CChar.self) { rover_loadbuffer(L, $0.baseAddress, $0.count, name) }
+        }
+        if status != LUA_OK {
+            let err = LuaError(kind: status == LUA_ERRMEM ? .memory : .syntax, combined: string(at: -1) ?? "?")
+            setTop(base)
+            throw err
+        }
+        do {
+            try pcall(arguments: 0, results: results, messageHandler: base + 1)
+        } catch {
+            setTop(base)
+            throw error
+        }
+        rover_remove(L, base + 1)
+    }
+
+    /// Pushes the message handler that adds a traceback; pass its index to `pcall`. Stack: +1.
+    public func pushMessageHandler() { rover_pushcfunction(L, rover_msgh_function()) }
+
+    /// Calls the function below the `arguments` on top, under the instruction budget and the
+    /// memory limit. Stack: function and arguments replaced by `results` values on success; by
+    /// nothing on failure (the error is thrown).
+    public func pcall(arguments: Int32, results: Int32, messageHandler: Int32) throws(LuaError) {
+        let base = top - arguments - 1
+        state.pointee.limit_hit = 0
+        state.pointee.budget_hit = 0
+        rover_set_budget(L, instructionBudget)
+        state.pointee.limit_armed = 1
+        let status = rover_pcall(L, arguments, results, messageHandler)
+        state.pointee.limit_armed = 0
+        if instructionBudget > 0 { rover_set_budget(L, 0) }
+        guard status != LUA_OK else { return }
+        let kind: LuaError.Kind
+        if state.pointee.budget_hit != 0 { kind = .budget }
+        else if status == LUA_ERRMEM || state.pointee.limit_hit != 0 { kind = .memory }
+        else { kind = .runtime }
+        let text = string(at: -1) ?? "(error object is not a string)"
+        setTop(base)
+        throw LuaError(kind: kind, combined: kind == .memory ? "not enough memory" : text)
+    }
+
+    // MARK: Registry
+
+    /// Pops the top value into the registry. Stack: -1.
+    public func ref() -> LuaRef { LuaRef(raw: luaL_ref(L, rover_registryindex())) }
+
+    /// Pushes a registry value. Stack: +1.
+    public func push(_ ref: LuaRef) { _ = lua_rawgeti(L, rover_registryindex(), lua_Integer(ref.raw)) }
+
+    public func unref(_ ref: LuaRef) { luaL_unref(L, rover_registryindex(), ref.raw) }
+
+    /// Pushes a global. Stack: +1.
+    @discardableResult
+    public func pushGlobal(_ name: String) -> LuaType { LuaType(rawValue: lua_getglobal(L, name)) ?? .none }
+
+    /// Runs a full garbage collection (between trials; never on the request path).
+    public func collectGarbage() { _ = rover_gc_collect(L) }
+}
+
+/// Allocation and closure counts of one VM. `allocations` counts blocks allocated or grown.
+public struct LuaStats: Sendable, Equatable {
+    public var allocations: UInt64
+    public var bytes: UInt64
+    public var liveBytes: Int
+    public var peakBytes: Int
+    public var closures: UInt64
+}

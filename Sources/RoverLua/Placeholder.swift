@@ -1,1 +1,0 @@
-// RoverLua: see ARCHITECTURE layout.

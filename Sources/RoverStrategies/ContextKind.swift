@@ -1,0 +1,19 @@
+public import RoverEngine
+
+/// The context builders, by name. Parsed at the CLI edge; this is the one place that maps a
+/// name to a type.
+public enum ContextKind: String, CaseIterable, Sendable, Codable {
+    case eager, lazy, cached, shared
+
+    public func makeBuilder() -> any ContextBuilder {
+        switch self {
+        case .eager: EagerContext()
+        case .lazy: LazyContext()
+        case .cached: CachedContext()
+        case .shared: SharedContext()
+        }
+    }
+
+    /// The builders the seed describes (eager is its current code).
+    public static let seed: [ContextKind] = [.eager, .lazy, .cached]
+}

@@ -1,0 +1,37 @@
+import Foundation
+import RoverEngine
+import RoverStrategies
+
+/// Writes `source` to a temporary app.lua and loads it.
+func makeEngine(_ source: String, context: ContextKind = .lazy, limits: EngineLimits = EngineLimits(),
+                file: String = "app.lua") throws -> Engine {
+    let path = try writeApp(source, file: file)
+    return try Engine(appPath: path, builder: context.makeBuilder(), limits: limits)
+}
+
+func writeApp(_ source: String, file: String = "app.lua") throws -> String {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("rover-tests-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    let path = dir.appendingPathComponent(file).path
+    try source.write(toFile: path, atomically: true, encoding: .utf8)
+    return path
+}
+
+/// The repository's Scenarios folder, found from this file's location.
+let scenariosRoot: String = {
+    var url = URL(fileURLWithPath: #filePath)
+    while url.path != "/" {
+        url.deleteLastPathComponent()
+        let candidate = url.appendingPathComponent("Scenarios").path
+        if FileManager.default.fileExists(atPath: candidate + "/params-only/app.lua") { return candidate }
+    }
+    return "Scenarios"
+}()
+
+extension Response {
+    var text: String { String(decoding: body, as: UTF8.self) }
+}
+
+func get(_ engine: Engine, _ target: String, headers: [(String, String)] = []) -> Response {
+    engine.handle(Request(method: .get, target: target, headers: headers))
+}
