@@ -24,7 +24,7 @@ enum AppLoader {
         do {
             try vm.run(source: Array(data), name: "@" + path, results: 1)
         } catch {
-            throw EngineError(error.kind == .syntax ? .syntax : .loadFailed, error.message)
+            throw EngineError(error.kind == .syntax ? .syntax : .loadFailed, untruncated(error.message, path))
         }
         let result = vm.top
         vm.pushGlobal("rover")
@@ -61,5 +61,13 @@ enum AppLoader {
             vm.pop()
         }
         return Loaded(router: router, handlers: handlers, responseMetatable: responseMetatable)
+    }
+
+    /// Lua shortens long chunk names to `...tail`; put the whole path back so the message names
+    /// the file a user can open.
+    static func untruncated(_ message: String, _ path: String) -> String {
+        guard message.hasPrefix("..."), let colon = message.firstIndex(of: ":") else { return message }
+        let tail = message[message.index(message.startIndex, offsetBy: 3)..<colon]
+        return path.hasSuffix(tail) ? path + message[colon...] : message
     }
 }

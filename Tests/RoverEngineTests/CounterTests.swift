@@ -1,0 +1,35 @@
+import RoverEngine
+import RoverStrategies
+import Testing
+
+/// Deterministic per-request counters: what each context builder creates, by construction.
+@Suite struct CounterTests {
+    static func perRequest(_ scenario: String, _ context: ContextKind, n: Int = 200) throws -> (closures: Double, allocs: Double) {
+        let s = try Scenario.load(directory: "\(scenariosRoot)/\(scenario)")
+        let e = try Engine(appPath: s.appPath, builder: context.makeBuilder())
+        let request = s.request()
+        for _ in 0..<20 { _ = e.handle(request) }  // warm: interned strings, grown tables
+        let before = e.counters.snapshot()
+        for _ in 0..<n { _ = e.handle(request) }
+        let after = e.counters.snapshot()
+        return (Double(after.closures - before.closures) / Double(n), Double(after.luaAllocs - before.luaAllocs) / Double(n))
+    }
+
+    @Test(arguments: [
+        ("params-only", ContextKind.eager, 4.0), ("params-only", .lazy, 1), ("params-only", .cached, 1), ("params-only", .shared, 0),
+        ("hello", .eager, 4), ("hello", .lazy, 0), ("hello", .cached, 0), ("hello", .shared, 0),
+        ("headers-heavy", .eager, 4), ("headers-heavy", .lazy, 4), ("headers-heavy", .cached, 1), ("headers-heavy", .shared, 0),
+        ("all-fields", .eager, 4), ("all-fields", .lazy, 4), ("all-fields", .cached, 4), ("all-fields", .shared, 0),
+    ] as [(String, ContextKind, Double)])
+    func closuresPerRequest(scenario: String, context: ContextKind, expected: Double) throws {
+        #expect(try Self.perRequest(scenario, context).closures == expected)
+    }
+
+    @Test func lazyAllocatesLessThanEagerWhenOneAccessorIsUsed() throws {
+        let eager = try Self.perRequest("params-only", .eager).allocs
+        let lazy = try Self.perRequest("params-only", .lazy).allocs
+        let shared = try Self.perRequest("params-only", .shared).allocs
+        #expect(lazy < eager)
+        #expect(shared < lazy)
+    }
+}
