@@ -66,7 +66,7 @@ let package = Package(
         // Sweep, scenario catalog, trial lifecycle.
         .target(
             name: "RoverRunner",
-            dependencies: ["RoverReport", "RoverLoad"],
+            dependencies: ["RoverReport", "RoverLoad", "RoverEngine", "RoverStrategies", "RoverLua"],
             swiftSettings: settings
         ),
         .executableTarget(
@@ -109,6 +109,10 @@ let package = Package(
             swiftSettings: settings
         ),
         .testTarget(name: "RoverReportTests", dependencies: ["RoverReport"], swiftSettings: settings),
-        .testTarget(name: "RoverRunnerTests", dependencies: ["RoverRunner", "RoverReport"], swiftSettings: settings),
+        .testTarget(
+            name: "RoverRunnerTests",
+            dependencies: ["RoverRunner", "RoverReport", "RoverEngine", "RoverStrategies"],
+            swiftSettings: settings
+        ),
     ]
 )

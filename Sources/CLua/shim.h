@@ -45,5 +45,6 @@ static inline int rover_gc_count_kib(lua_State *L) { return lua_gc(L, LUA_GCCOUN
 static inline int rover_gc_generational(lua_State *L) { return lua_gc(L, LUA_GCGEN, 0, 0); }
 
 #include "rover_vm.h"
+#include "rover_floor.h"
 
 #endif

@@ -1,1 +1,0 @@
-// RoverRunner: see ARCHITECTURE layout.

@@ -1,0 +1,73 @@
+import ArgumentParser
+import Foundation
+import RoverEngine
+import RoverLua
+import RoverRunner
+import RoverStrategies
+
+/// `rover-bench micro`: the in-process benchmark (no sockets): ns, closures, Lua allocations and
+/// bytes per request for each scenario × context builder, and the plain-C floor for params-only.
+struct MicroCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "micro",
+        abstract: "In-process benchmark of Engine.handle: each scenario × context builder, interleaved.")
+
+    @OptionGroup var scenarioOptions: ScenarioOptions
+
+    @Option(name: .customLong("context"), parsing: .upToNextOption, help: "Context builders (default: all).")
+    var contexts: [ContextKind] = ContextKind.allCases
+
+    @Option(help: "Rounds per cell (interleaved); the median is reported.")
+    var rounds = 7
+
+    @Option(help: "Target milliseconds per cell per round.")
+    var roundMs = 40.0
+
+    @Flag(help: "Skip the plain-C floor measurement.")
+    var noFloor = false
+
+    func validate() throws {
+        guard rounds >= 1 else { throw ValidationError("--rounds must be at least 1 (got \(rounds))") }
+        guard roundMs > 0 else { throw ValidationError("--round-ms must be positive (got \(roundMs))") }
+    }
+
+    func run() throws {
+        warnIfDebug()
+        let all = try Scenario.catalog(root: scenarioOptions.scenariosDir)
+        let chosen = try scenarioOptions.scenarios.isEmpty ? all : scenarioOptions.scenarios.map { name in
+            guard let s = all.first(where: { $0.name == name }) else {
+                throw ValidationError("--scenario \(name): no such scenario in \(scenarioOptions.scenariosDir) (have: \(all.map(\.name).joined(separator: ", ")))")
+            }
+            return s
+        }
+        var config = MicroBench.Config(scenarios: chosen, contexts: contexts)
+        config.rounds = rounds
+        config.roundMillis = roundMs
+        let rows = try MicroBench(config).run { printErr($0) }
+        print("| scenario | context | ns/req (median) | CPU ns/req | min–max ns | closures/req | Lua allocs/req | Lua bytes/req | vs eager |")
+        print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
+        for r in rows {
+            let eager = rows.first { $0.scenario == r.scenario && $0.context == "eager" }
+            let ratio = eager.map { String(format: "%.2f×", r.cpuNsPerRequest / $0.cpuNsPerRequest) } ?? "–"
+            print(String(format: "| %@ | %@ | %.0f | %.0f | %.0f–%.0f | %.2f | %.2f | %.0f | %@ |",
+                         r.scenario, r.context, r.nsPerRequest, r.cpuNsPerRequest, r.minNs, r.maxNs,
+                         r.closuresPerRequest, r.allocsPerRequest, r.bytesPerRequest, ratio))
+        }
+        guard !noFloor else { return }
+        print("\nPlain-C floor (Lua 5.4 + C, no Swift, no router, no JSON), GET /users/123 → { user_id = ctx:params().id }:\n")
+        print("| C ctx | ns/req (median) | CPU ns/req | closures/req | Lua allocs/req | Lua bytes/req | engine CPU ÷ floor (params-only) |")
+        print("|---|---:|---:|---:|---:|---:|---:|")
+        for mode in CFloor.Mode.allCases {
+            var results: [CFloor.Result] = []
+            for _ in 0..<rounds { results.append(CFloor.run(mode, requests: 20_000)) }
+            guard results.allSatisfy(\.verified) else { throw ValidationError("the C floor did not read back the expected result") }
+            let cpu = results.map(\.cpuNsPerRequest).sorted()[results.count / 2]
+            let wall = results.map(\.nsPerRequest).sorted()[results.count / 2]
+            let engine = rows.first { $0.scenario == "params-only" && $0.context == "\(mode)" }
+            let ratio = engine.map { String(format: "%.2f×", $0.cpuNsPerRequest / cpu) } ?? "–"
+            let r = results[0]
+            print(String(format: "| %@ | %.0f | %.0f | %.2f | %.2f | %.0f | %@ |", "\(mode)", wall, cpu,
+                         r.closuresPerRequest, r.allocsPerRequest, r.bytesPerRequest, ratio))
+        }
+    }
+}
