@@ -26,6 +26,7 @@ typedef struct RoverVMState {
     int budget_hit;              // the instruction budget ran out since the last reset
     unsigned long long closures; // accessor closures created (eager: 4 per request; lazy: per access)
     unsigned long long generation; // current request; a ctx kept past its request is refused
+    int budget;                  // instructions per protected call (0: unlimited)
 } RoverVMState;
 
 static inline void *rover_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
@@ -102,6 +103,9 @@ typedef struct RoverSpan { size_t off; size_t len; } RoverSpan;
 /// that escaped its request (stored in a global, called later) fail cleanly instead of reading it.
 typedef struct RoverRequest {
     const unsigned char *base;       // bytes that the spans index into
+    const char *method;              // static token ("GET"), for ctx.method
+    size_t method_len;
+    RoverSpan path;                  // for ctx.path
     RoverSpan query;                 // raw query string (no '?')
     int has_query;
     const RoverSpan *header_names;   // `header_count` names, then values
@@ -301,7 +305,15 @@ static inline void rover_push_shared_accessor(lua_State *L, int kind) {
     lua_pushcclosure(L, rover_shared_accessor, 1);
 }
 
-// MARK: - Stack-neutral helpers for Swift
+// MARK: - Helpers for Swift
+
+/// Sets ctx.method and ctx.path of the table at `t` (which has no metatable yet).
+static inline void rover_push_method_and_path(lua_State *L, int t, const RoverRequest *r) {
+    lua_pushlstring(L, r->method, r->method_len);
+    lua_setfield(L, t, "method");
+    lua_pushlstring(L, (const char *)r->base + r->path.off, r->path.len);
+    lua_setfield(L, t, "path");
+}
 
 static inline RoverRequestRef *rover_push_request_ref(lua_State *L, const RoverRequest *r) {
     RoverRequestRef *ref = (RoverRequestRef *)lua_newuserdatauv(L, sizeof(RoverRequestRef), 0);

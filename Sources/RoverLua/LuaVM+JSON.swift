@@ -20,12 +20,15 @@ extension LuaVM {
     /// Appends the JSON text of the value at `index` to `out`. Stack: unchanged.
     public func appendJSON(at index: Int32, to out: inout [UInt8]) throws(JSONEncodingError) {
         let base = top
-        var path: [UnsafeRawPointer] = []
-        defer { setTop(base) }
-        try encode(lua_absindex(L, index), &out, &path)
+        let scratch = json
+        defer {
+            setTop(base)
+            scratch.pointee.reset()
+        }
+        try encode(lua_absindex(L, index), &out, scratch)
     }
 
-    private func encode(_ idx: Int32, _ out: inout [UInt8], _ path: inout [UnsafeRawPointer]) throws(JSONEncodingError) {
+    private func encode(_ idx: Int32, _ out: inout [UInt8], _ scratch: UnsafeMutablePointer<JSONScratch>) throws(JSONEncodingError) {
         switch lua_type(L, idx) {
         case LUA_TNIL: out.append(contentsOf: "null".utf8)
         case LUA_TBOOLEAN: out.append(contentsOf: (lua_toboolean(L, idx) != 0 ? "true" : "false").utf8)
@@ -43,21 +46,27 @@ extension LuaVM {
             JSONString.appendQuoted(UnsafeRawBufferPointer(start: p, count: n), to: &out)
         case LUA_TTABLE:
             guard let me = lua_topointer(L, idx) else { return }
-            if path.contains(me) { throw JSONEncodingError(message: "cannot encode a table that contains itself") }
-            guard path.count < 200 else { throw JSONEncodingError(message: "JSON nesting deeper than 200") }
+            if scratch.pointee.path.contains(me) { throw JSONEncodingError(message: "cannot encode a table that contains itself") }
+            guard scratch.pointee.path.count < 200 else { throw JSONEncodingError(message: "JSON nesting deeper than 200") }
             guard lua_checkstack(L, 4) != 0 else { throw JSONEncodingError(message: "Lua stack exhausted") }
-            path.append(me)
-            try encodeTable(idx, &out, &path)
-            path.removeLast()
+            scratch.pointee.path.append(me)
+            try encodeTable(idx, &out, scratch)
+            scratch.pointee.path.removeLast()
         default:
             throw JSONEncodingError(message: "cannot encode a \(String(cString: lua_typename(L, lua_type(L, idx)))) as JSON")
         }
     }
 
-    private func encodeTable(_ t: Int32, _ out: inout [UInt8], _ path: inout [UnsafeRawPointer]) throws(JSONEncodingError) {
+    private func encodeTable(_ t: Int32, _ out: inout [UInt8], _ scratch: UnsafeMutablePointer<JSONScratch>) throws(JSONEncodingError) {
         let n = Int(lua_rawlen(L, t))
-        // Collect the keys: string keys as (pointer, length) into the table's own strings.
-        var keys = KeyList()
+        // Collect the keys at the end of the VM's scratch lists (nested tables use the space
+        // after ours and give it back): string keys as (pointer, length) into the table's own
+        // strings, which the table keeps alive.
+        let s0 = scratch.pointee.strings.count, i0 = scratch.pointee.integers.count
+        defer {
+            scratch.pointee.strings.removeSubrange(s0...)
+            scratch.pointee.integers.removeSubrange(i0...)
+        }
         var allArray = true
         lua_pushnil(L)
         while lua_next(L, t) != 0 {
@@ -66,23 +75,24 @@ extension LuaVM {
             case LUA_TSTRING:
                 var len = 0
                 let p = lua_tolstring(L, -1, &len)!
-                keys.strings.append((UnsafeRawPointer(p), len))
+                scratch.pointee.strings.append((UnsafeRawPointer(p), len))
                 allArray = false
             case LUA_TNUMBER where lua_isinteger(L, -1) != 0:
                 let k = Int64(rover_tointeger(L, -1))
-                keys.integers.append(k)
+                scratch.pointee.integers.append(k)
                 if k < 1 || k > n { allArray = false }
             default:
                 rover_pop(L, 1)
                 throw JSONEncodingError(message: "cannot encode a table key of type \(String(cString: lua_typename(L, lua_type(L, -1)))) as JSON")
             }
         }
-        if allArray && n > 0 && keys.integers.count == n {
+        let s1 = scratch.pointee.strings.count, i1 = scratch.pointee.integers.count
+        if allArray && n > 0 && i1 - i0 == n {
             out.append(UInt8(ascii: "["))
             for i in 1...n {
                 if i > 1 { out.append(UInt8(ascii: ",")) }
                 lua_rawgeti(L, t, lua_Integer(i))
-                try encode(lua_gettop(L), &out, &path)
+                try encode(lua_gettop(L), &out, scratch)
                 rover_pop(L, 1)
             }
             out.append(UInt8(ascii: "]"))
@@ -90,31 +100,33 @@ extension LuaVM {
         }
         out.append(UInt8(ascii: "{"))
         var first = true
-        keys.integers.sort()
-        for k in keys.integers {
+        if i1 - i0 > 1 { scratch.pointee.integers[i0..<i1].sort() }
+        for i in i0..<i1 {
+            let k = scratch.pointee.integers[i]
             if !first { out.append(UInt8(ascii: ",")) }
             first = false
             out.append(UInt8(ascii: "\""))
             appendInteger(k, &out)
             out.append(contentsOf: "\":".utf8)
             lua_rawgeti(L, t, lua_Integer(k))
-            try encode(lua_gettop(L), &out, &path)
+            try encode(lua_gettop(L), &out, scratch)
             rover_pop(L, 1)
         }
-        if keys.strings.count > 1 {
-            keys.strings.sort { a, b in
+        if s1 - s0 > 1 {
+            scratch.pointee.strings[s0..<s1].sort { a, b in
                 let c = memcmp(a.0, b.0, min(a.1, b.1))
                 return c != 0 ? c < 0 : a.1 < b.1
             }
         }
-        for (p, len) in keys.strings {
+        for i in s0..<s1 {
+            let (p, len) = scratch.pointee.strings[i]
             if !first { out.append(UInt8(ascii: ",")) }
             first = false
             JSONString.appendQuoted(UnsafeRawBufferPointer(start: p, count: len), to: &out)
             out.append(UInt8(ascii: ":"))
             lua_pushlstring(L, p.assumingMemoryBound(to: CChar.self), len)  // interned: finds the key
             lua_rawget(L, t)
-            try encode(lua_gettop(L), &out, &path)
+            try encode(lua_gettop(L), &out, scratch)
             rover_pop(L, 1)
         }
         out.append(UInt8(ascii: "}"))
@@ -126,9 +138,24 @@ extension LuaVM {
     }
 }
 
-private struct KeyList {
+/// Lists the JSON encoder reuses across calls, so encoding allocates only the output.
+struct JSONScratch {
     var strings: [(UnsafeRawPointer, Int)] = []
     var integers: [Int64] = []
+    var path: [UnsafeRawPointer] = []
+
+    init() {
+        strings.reserveCapacity(32)
+        integers.reserveCapacity(32)
+        path.reserveCapacity(16)
+    }
+
+    /// After an error the lists may hold leftovers; keep the capacity, drop the contents.
+    mutating func reset() {
+        strings.removeAll(keepingCapacity: true)
+        integers.removeAll(keepingCapacity: true)
+        path.removeAll(keepingCapacity: true)
+    }
 }
 
 /// JSON string escaping over raw bytes. Bytes ≥ 0x80 pass through unchanged.

@@ -25,39 +25,40 @@ extension LuaVM {
         request.pointee.body_len = body?.count ?? 0
         request.pointee.header_count = 0
         request.pointee.param_count = 0
-        stagedMethod = method
-        stagedPath = path
+        request.pointee.method = UnsafeRawPointer(method.utf8Start).assumingMemoryBound(to: CChar.self)
+        request.pointee.method_len = method.utf8CodeUnitCount
+        request.pointee.path = RoverSpan(off: path.lowerBound, len: path.count)
     }
 
     /// Stages `count` header fields; fill them with `setHeader`.
 
     public func reserveHeaders(_ count: Int) {
-        spans.reserveHeaders(count)
-        request.pointee.header_names = UnsafePointer(spans.headerNames)
-        request.pointee.header_values = UnsafePointer(spans.headerValues)
+        spans.pointee.reserveHeaders(count)
+        request.pointee.header_names = UnsafePointer(spans.pointee.headerNames)
+        request.pointee.header_values = UnsafePointer(spans.pointee.headerValues)
         request.pointee.header_count = Int32(count)
     }
 
 
     public func setHeader(_ i: Int, name: Range<Int>, value: Range<Int>) {
-        spans.headerNames[i] = RoverSpan(off: name.lowerBound, len: name.count)
-        spans.headerValues[i] = RoverSpan(off: value.lowerBound, len: value.count)
+        spans.pointee.headerNames[i] = RoverSpan(off: name.lowerBound, len: name.count)
+        spans.pointee.headerValues[i] = RoverSpan(off: value.lowerBound, len: value.count)
     }
 
     /// Stages `count` route parameters; fill them with `setParam`.
 
     public func reserveParams(_ count: Int) {
-        spans.reserveParams(count)
-        request.pointee.param_names = UnsafePointer(spans.paramNames)
-        request.pointee.param_values = UnsafePointer(spans.paramValues)
+        spans.pointee.reserveParams(count)
+        request.pointee.param_names = UnsafePointer(spans.pointee.paramNames)
+        request.pointee.param_values = UnsafePointer(spans.pointee.paramValues)
         request.pointee.param_count = Int32(count)
     }
 
     /// `name` must outlive the VM (the router keeps its names for the app's life).
 
     public func setParam(_ i: Int, name: UnsafePointer<CChar>, value: Range<Int>) {
-        spans.paramNames[i] = name
-        spans.paramValues[i] = RoverSpan(off: value.lowerBound, len: value.count)
+        spans.pointee.paramNames[i] = name
+        spans.pointee.paramValues[i] = RoverSpan(off: value.lowerBound, len: value.count)
     }
 
     /// Ends the staged request: accessors that escaped it now refuse to run.
@@ -76,15 +77,7 @@ extension LuaVM {
     public func pushContextTable(extraFields: Int32) -> Int32 {
         lua_createtable(L, 0, 2 + extraFields)
         let t = lua_gettop(L)
-        _ = stagedMethod.withUTF8Buffer { m in
-            m.withMemoryRebound(to: CChar.self) { lua_pushlstring(L, $0.baseAddress, $0.count) }
-        }
-        lua_setfield(L, t, "method")
-        _ = UnsafeRawPointer(request.pointee.base!).advanced(by: stagedPath.lowerBound)
-            .withMemoryRebound(to: CChar.self, capacity: stagedPath.count) {
-                lua_pushlstring(L, $0, stagedPath.count)
-            }
-        lua_setfield(L, t, "path")
+        rover_push_method_and_path(L, t, request)
         return t
     }
 

@@ -13,14 +13,17 @@ public final class LuaVM {
     let state: UnsafeMutablePointer<RoverVMState>
     /// The request staged by `withRequest`, read by the C accessors.
     let request: UnsafeMutablePointer<RoverRequest>
-    var spans = SpanBuffers()
-    var stagedMethod: StaticString = "GET"
-    var stagedPath: Range<Int> = 0..<0
+    /// Behind a pointer, not a stored `var`: the request path then pays no dynamic exclusivity check.
+    let spans: UnsafeMutablePointer<SpanBuffers>
+    let json: UnsafeMutablePointer<JSONScratch>
     /// A non-NULL pointer for an empty body (a body that is present but empty is not "no body").
     let emptyBody = UnsafePointer<UInt8>(UnsafeMutablePointer<UInt8>.allocate(capacity: 1))
 
     /// Lua VM instructions one protected call may run (0: unlimited).
-    public var instructionBudget: Int32
+    public var instructionBudget: Int32 {
+        get { state.pointee.budget }
+        set { state.pointee.budget = newValue }
+    }
     /// Bytes this VM may hold while a protected call runs (0: unlimited).
     public var memoryLimit: Int {
         get { state.pointee.limit }
@@ -32,9 +35,13 @@ public final class LuaVM {
         state.initialize(to: RoverVMState())
         request = .allocate(capacity: 1)
         request.initialize(to: RoverRequest())
+        spans = .allocate(capacity: 1)
+        spans.initialize(to: SpanBuffers())
+        json = .allocate(capacity: 1)
+        json.initialize(to: JSONScratch())
         guard let L = rover_newstate(state) else { fatalError("lua_newstate failed: out of memory") }
         self.L = L
-        self.instructionBudget = instructionBudget
+        state.pointee.budget = instructionBudget
         state.pointee.limit = memoryLimit
         luaL_openlibs(L)
     }
@@ -43,7 +50,10 @@ public final class LuaVM {
         lua_close(L)
         state.deallocate()
         request.deallocate()
+        spans.pointee.deallocate()
         spans.deallocate()
+        json.deinitialize(count: 1)
+        json.deallocate()
         emptyBody.deallocate()
     }
 
@@ -101,11 +111,12 @@ public final class LuaVM {
         let base = top - arguments - 1
         state.pointee.limit_hit = 0
         state.pointee.budget_hit = 0
-        rover_set_budget(L, instructionBudget)
+        let budget = state.pointee.budget
+        rover_set_budget(L, budget)
         state.pointee.limit_armed = 1
         let status = rover_pcall(L, arguments, results, messageHandler)
         state.pointee.limit_armed = 0
-        if instructionBudget > 0 { rover_set_budget(L, 0) }
+        if budget > 0 { rover_set_budget(L, 0) }
         guard status != LUA_OK else { return }
         let kind: LuaError.Kind
         if state.pointee.budget_hit != 0 { kind = .budget }

@@ -17,6 +17,9 @@ public struct MicroBench {
         public var rounds = 7
         public var roundMillis = 40.0
         public var warmupRequests = 2_000
+        /// A fixed batch per round instead of one sized by `roundMillis` (for instruction counts:
+        /// run twice with different batches under callgrind and divide the difference).
+        public var fixedBatch: Int?
         public var limits = EngineLimits()
         public init(scenarios: [Scenario], contexts: [ContextKind]) {
             self.scenarios = scenarios
@@ -77,7 +80,7 @@ public struct MicroBench {
             let t0 = now(CLOCK_MONOTONIC)
             for _ in 0..<config.warmupRequests { _ = cell.engine.handle(cell.request) }
             let per = Double(now(CLOCK_MONOTONIC) - t0) / Double(config.warmupRequests)
-            cell.batch = max(50, Int(config.roundMillis * 1e6 / max(per, 1)))
+            cell.batch = config.fixedBatch ?? max(50, Int(config.roundMillis * 1e6 / max(per, 1)))
         }
         for round in 1...config.rounds {
             progress("round \(round)/\(config.rounds)")

@@ -23,12 +23,20 @@ struct MicroCommand: ParsableCommand {
     @Option(help: "Target milliseconds per cell per round.")
     var roundMs = 40.0
 
+    @Option(help: "Requests per cell per round, fixed (default: sized by --round-ms). For callgrind.")
+    var requests: Int?
+
+    @Option(help: "Warm-up requests per cell before the first round.")
+    var warmup = 2_000
+
     @Flag(help: "Skip the plain-C floor measurement.")
     var noFloor = false
 
     func validate() throws {
         guard rounds >= 1 else { throw ValidationError("--rounds must be at least 1 (got \(rounds))") }
         guard roundMs > 0 else { throw ValidationError("--round-ms must be positive (got \(roundMs))") }
+        if let requests, requests < 1 { throw ValidationError("--requests must be at least 1 (got \(requests))") }
+        guard warmup >= 0 else { throw ValidationError("--warmup must not be negative (got \(warmup))") }
     }
 
     func run() throws {
@@ -43,6 +51,8 @@ struct MicroCommand: ParsableCommand {
         var config = MicroBench.Config(scenarios: chosen, contexts: contexts)
         config.rounds = rounds
         config.roundMillis = roundMs
+        config.fixedBatch = requests
+        config.warmupRequests = max(warmup, 1)
         let rows = try MicroBench(config).run { printErr($0) }
         print("| scenario | context | ns/req (median) | CPU ns/req | min–max ns | closures/req | Lua allocs/req | Lua bytes/req | vs eager |")
         print("|---|---|---:|---:|---:|---:|---:|---:|---:|")

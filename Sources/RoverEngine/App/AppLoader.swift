@@ -43,7 +43,7 @@ enum AppLoader {
         guard vm.type(at: list) == .table, vm.rawLength(of: list) > 0 else {
             throw EngineError(.noRoutes, "\(path): the app declares no routes (expected `local api = rover.server {}` with handlers such as `function api.users.p_id.get(ctx)`, and `return api`)")
         }
-        let router = Router()
+        var table = RouteTable()
         var handlers: [LuaRef] = []
         for i in 1...vm.rawLength(of: list) {
             vm.rawIndex(i, of: list)
@@ -53,14 +53,14 @@ enum AppLoader {
             let method = HTTPMethod(routeKey: vm.string(at: -1) ?? "")
             vm.pop(2)
             let display = (routePath.isEmpty ? "/" : routePath)
-            guard router.add(path: routePath, method: method, route: handlers.count) else {
+            guard table.add(path: routePath, method: method) else {
                 throw EngineError(.badRoutes, "\(path): route \(method.token) \(display) is declared twice")
             }
             vm.rawField("fn", of: -1)
             handlers.append(vm.ref())
             vm.pop()
         }
-        return Loaded(router: router, handlers: handlers, responseMetatable: responseMetatable)
+        return Loaded(router: Router(table), handlers: handlers, responseMetatable: responseMetatable)
     }
 
     /// Lua shortens long chunk names to `...tail`; put the whole path back so the message names

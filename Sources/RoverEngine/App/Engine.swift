@@ -14,7 +14,9 @@ public final class Engine: RequestHandling {
     let router: Router
     let handlers: [LuaRef]
     let responseMetatable: LuaRef
-    private var paramScratch: [Range<Int>] = []
+    /// Where the router leaves a match's parameter values (a buffer, not a `var` array: no
+    /// exclusivity check or allocation per request).
+    private let params: UnsafeMutableBufferPointer<Range<Int>>
 
     /// Loads `appPath` into a new VM. Throws `EngineError` naming the file (and line) when the app
     /// cannot be read or compiled, raises while loading, or declares no routes.
@@ -30,9 +32,11 @@ public final class Engine: RequestHandling {
         prepared = builder.prepare(vm)
         vm.instructionBudget = Int32(clamping: limits.instructionBudget)
         vm.memoryLimit = limits.memoryLimit
-        paramScratch.reserveCapacity(8)
+        params = .allocate(capacity: max(1, app.router.maxParams))
         counters.publish(vm.stats, requestsDelta: 0)
     }
+
+    deinit { params.deallocate() }
 
     /// The number of routes the app declared.
     public var routeCount: Int { router.routeCount }
@@ -48,35 +52,33 @@ public final class Engine: RequestHandling {
     private func route(_ request: Request, _ head: UnsafeBufferPointer<UInt8>) -> Response {
         let pathEnd = request.pathEnd
         let path = request.target.lowerBound..<pathEnd
-        switch router.match(head, path: path, method: request.method, params: &paramScratch) {
+        switch router.match(head, path: path, method: request.method, params: params) {
         case .notFound:
             return Response.error(404, "Route not found")
         case .methodNotAllowed(let allow):
             var r = Response.error(405, "Method not allowed")
             r.headers.append(HTTPField("Allow", allow))
             return r
-        case .found(let route):
+        case .found(let route, let paramCount):
             let query = pathEnd < request.target.upperBound ? (pathEnd + 1)..<request.target.upperBound : nil
             if let body = request.body {
                 return body.withUnsafeBufferPointer { b in
-                    run(route, request, head.baseAddress!, path, query, b)
+                    run(route, paramCount, request, head.baseAddress!, path, query, b)
                 }
             }
-            return run(route, request, head.baseAddress!, path, query, nil)
+            return run(route, paramCount, request, head.baseAddress!, path, query, nil)
         }
     }
 
-    private func run(_ route: Int, _ request: Request, _ base: UnsafePointer<UInt8>, _ path: Range<Int>,
+    private func run(_ route: Int, _ paramCount: Int, _ request: Request, _ base: UnsafePointer<UInt8>, _ path: Range<Int>,
                      _ query: Range<Int>?, _ body: UnsafeBufferPointer<UInt8>?) -> Response {
         vm.beginRequest(base: base, method: request.method.staticToken, path: path, query: query, body: body)
         defer { vm.endRequest() }
         vm.reserveHeaders(request.headers.count)
         for (i, h) in request.headers.enumerated() { vm.setHeader(i, name: h.name, value: h.value) }
-        let names = router.paramNames[route] ?? []
-        vm.reserveParams(names.count)
-        for i in 0..<min(names.count, paramScratch.count) {
-            vm.setParam(i, name: names[i], value: paramScratch[i])
-        }
+        let names = router.paramNames[route]
+        vm.reserveParams(paramCount)
+        for i in 0..<paramCount { vm.setParam(i, name: names[i], value: params[i]) }
         let base = vm.top
         vm.pushMessageHandler()
         vm.push(handlers[route])

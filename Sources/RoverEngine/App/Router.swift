@@ -3,9 +3,10 @@ import Glibc
 /// Maps a request path and method to a route, Rover-style: static segments beat parameters
 /// (with backtracking), an unknown path is 404, a known path with another method is 405.
 ///
-/// Built once per VM at load and then read-only. Matching allocates nothing: parameters go into
-/// a caller-owned buffer. Parameter names are kept as C strings for the Lua accessors for the
-/// router's life. Not `Sendable` (owns C memory); one per engine.
+/// Built once per VM at load (`RouteTable`), then frozen: every field is a `let`, so matching pays
+/// no dynamic exclusivity checks and allocates nothing (parameter values go into a buffer the
+/// caller owns, `maxParams` long). Parameter names are C strings owned by the router, read by the
+/// Lua accessors. Not `Sendable` (owns C memory); one per engine.
 final class Router {
     struct Node {
         var statics: [(segment: [UInt8], node: Int)] = []
@@ -16,22 +17,70 @@ final class Router {
     }
 
     enum Match: Equatable {
-        case found(route: Int)
+        /// `params` values `0..<paramCount` of the caller's buffer hold the route's parameters.
+        case found(route: Int, paramCount: Int)
         case methodNotAllowed(allow: String)
         case notFound
     }
 
-    private(set) var nodes: [Node] = [Node()]
-    /// Each route's parameter names, in path order, as C strings (names are per route: two
-    /// routes may name the same position differently, `/users/p_id` and `/users/p_uid/posts`).
-    private(set) var paramNames: [Int: [UnsafeMutablePointer<CChar>]] = [:]
-    private(set) var routeCount = 0
+    let nodes: [Node]
+    /// Each route's parameter names, in path order (names are per route: `/users/p_id` and
+    /// `/users/p_uid/posts` may name the same position differently).
+    let paramNames: [[UnsafeMutablePointer<CChar>]]
+    let maxParams: Int
+    var routeCount: Int { paramNames.count }
 
-    deinit { paramNames.values.forEach { $0.forEach { free($0) } } }
+    init(_ table: RouteTable) {
+        nodes = table.nodes
+        paramNames = table.paramNames.map { $0.map { strdup($0)! } }
+        maxParams = table.paramNames.map(\.count).max() ?? 0
+    }
 
-    /// Adds a route. `path` is Rover's key path (`/users/p_id`), `p_<name>` marking a parameter.
-    /// Returns false when that method is already routed at that path.
-    func add(path: String, method: HTTPMethod, route: Int) -> Bool {
+    deinit { paramNames.forEach { $0.forEach { free($0) } } }
+
+    /// Matches `path` (bytes `range` of `base`); parameter values go to `params`, which must hold
+    /// `maxParams` values.
+    func match(_ base: UnsafeBufferPointer<UInt8>, path range: Range<Int>, method: HTTPMethod,
+               params: UnsafeMutableBufferPointer<Range<Int>>) -> Match {
+        var count = 0
+        guard let node = find(0, base, range.lowerBound, range.upperBound, params, &count) else { return .notFound }
+        let route = nodes[node].handlers[Int(method.rawValue)]
+        if route >= 0 { return .found(route: route, paramCount: count) }
+        let allow = HTTPMethod.allCases.filter { nodes[node].handlers[Int($0.rawValue)] >= 0 }.map(\.token)
+        return .methodNotAllowed(allow: allow.joined(separator: ", "))
+    }
+
+    /// Depth-first: static child first, then the parameter child. Empty segments are skipped.
+    private func find(_ node: Int, _ base: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int,
+                      _ params: UnsafeMutableBufferPointer<Range<Int>>, _ count: inout Int) -> Int? {
+        var s = start
+        while s < end && base[s] == UInt8(ascii: "/") { s += 1 }
+        if s == end { return nodes[node].hasHandlers ? node : nil }
+        var e = s
+        while e < end && base[e] != UInt8(ascii: "/") { e += 1 }
+        let length = e - s
+        for child in nodes[node].statics where child.segment.count == length {
+            let same = child.segment.withUnsafeBufferPointer { memcmp($0.baseAddress!, base.baseAddress! + s, length) == 0 }
+            if same, let found = find(child.node, base, e, end, params, &count) { return found }
+        }
+        if let p = nodes[node].param {
+            params[count] = s..<e
+            count += 1
+            if let found = find(p, base, e, end, params, &count) { return found }
+            count -= 1
+        }
+        return nil
+    }
+}
+
+/// The routes of an app while it is being loaded; `Router(table)` freezes it.
+struct RouteTable {
+    var nodes: [Router.Node] = [Router.Node()]
+    var paramNames: [[String]] = []
+
+    /// Adds the next route (index `paramNames.count`). `path` is Rover's key path (`/users/p_id`),
+    /// `p_<name>` marking a parameter. Returns false when that method is already routed there.
+    mutating func add(path: String, method: HTTPMethod) -> Bool {
         var node = 0
         var names: [String] = []
         for part in path.split(separator: "/", omittingEmptySubsequences: true) {
@@ -40,7 +89,7 @@ final class Router {
                 if let p = nodes[node].param {
                     node = p
                 } else {
-                    nodes.append(Node())
+                    nodes.append(Router.Node())
                     nodes[node].param = nodes.count - 1
                     node = nodes.count - 1
                 }
@@ -49,51 +98,15 @@ final class Router {
                 if let s = nodes[node].statics.first(where: { $0.segment == bytes }) {
                     node = s.node
                 } else {
-                    nodes.append(Node())
+                    nodes.append(Router.Node())
                     nodes[node].statics.append((bytes, nodes.count - 1))
                     node = nodes.count - 1
                 }
             }
         }
         guard nodes[node].handlers[Int(method.rawValue)] < 0 else { return false }
-        nodes[node].handlers[Int(method.rawValue)] = route
-        paramNames[route] = names.map { strdup($0)! }
-        routeCount += 1
+        nodes[node].handlers[Int(method.rawValue)] = paramNames.count
+        paramNames.append(names)
         return true
-    }
-
-    /// Matches `path` (bytes `range` of `base`). The values of a found route's parameters are
-    /// left in `params`, in path order (their names: `paramNames[route]`).
-    func match(_ base: UnsafeBufferPointer<UInt8>, path range: Range<Int>, method: HTTPMethod,
-               params: inout [Range<Int>]) -> Match {
-        params.removeAll(keepingCapacity: true)
-        guard let node = find(0, base, range.lowerBound, range.upperBound, &params) else { return .notFound }
-        let route = nodes[node].handlers[Int(method.rawValue)]
-        if route >= 0 { return .found(route: route) }
-        let allow = HTTPMethod.allCases.filter { nodes[node].handlers[Int($0.rawValue)] >= 0 }.map(\.token)
-        return .methodNotAllowed(allow: allow.joined(separator: ", "))
-    }
-
-    /// Depth-first: static child first, then the parameter child. Empty segments are skipped.
-    private func find(_ node: Int, _ base: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int,
-                      _ params: inout [Range<Int>]) -> Int? {
-        var s = start
-        while s < end && base[s] == UInt8(ascii: "/") { s += 1 }
-        if s == end { return nodes[node].hasHandlers ? node : nil }
-        var e = s
-        while e < end && base[e] != UInt8(ascii: "/") { e += 1 }
-        let segment = UnsafeBufferPointer(rebasing: base[s..<e])
-        for child in nodes[node].statics where child.segment.count == segment.count {
-            if child.segment.elementsEqual(segment),
-               let found = find(child.node, base, e, end, &params) {
-                return found
-            }
-        }
-        if let p = nodes[node].param {
-            params.append(s..<e)
-            if let found = find(p, base, e, end, &params) { return found }
-            params.removeLast()
-        }
-        return nil
     }
 }
