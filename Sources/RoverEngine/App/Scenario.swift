@@ -34,7 +34,9 @@ public struct Scenario: Sendable, Codable, Equatable {
 
     /// Every scenario folder under `root`, sorted by name.
     public static func catalog(root: String) throws -> [Scenario] {
-        let names = try FileManager.default.contentsOfDirectory(atPath: root).sorted()
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: root).sorted() else {
+            throw ScenarioError(message: "\(root): no such scenarios folder (run from the repository root, or pass --scenarios-dir)")
+        }
         return try names.filter { FileManager.default.fileExists(atPath: "\(root)/\($0)/scenario.json") }
             .map { try load(directory: "\(root)/\($0)") }
     }
@@ -45,4 +47,9 @@ public struct Scenario: Sendable, Codable, Equatable {
                 headers: headers.sorted { $0.key < $1.key }.map { ($0.key, $0.value) },
                 body: body.map { Array($0.utf8) })
     }
+}
+
+public struct ScenarioError: Error, CustomStringConvertible {
+    public var message: String
+    public var description: String { message }
 }

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Installs what rover-bench needs to build (Lua 5.4 headers via pkg-config), when missing.
+# Idempotent; needs root (or sudo) only when something is missing. Optional comparison tools
+# (wrk, nginx + ngx_lua, valgrind, chromium) are installed with `Scripts/setup.sh --extras`.
+set -euo pipefail
+need=()
+pkg-config --exists lua5.4 2>/dev/null || need+=(liblua5.4-dev pkg-config)
+if [ "${1:-}" = "--extras" ]; then
+  command -v wrk >/dev/null || need+=(wrk)
+  command -v nginx >/dev/null || need+=(nginx)
+  [ -e /usr/lib/nginx/modules/ngx_http_lua_module.so ] || need+=(libnginx-mod-http-lua)
+  command -v valgrind >/dev/null || need+=(valgrind)
+  command -v chromium >/dev/null || need+=(chromium)
+fi
+[ ${#need[@]} -eq 0 ] && exit 0
+sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
+echo "installing: ${need[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
