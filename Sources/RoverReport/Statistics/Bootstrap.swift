@@ -7,7 +7,7 @@
 /// Method: draw `resamples` samples of the same size with replacement, take the statistic of
 /// each, and report the (1 − confidence)/2 and (1 + confidence)/2 percentiles (type 7) of
 /// those statistics. Defaults: 2000 resamples, 95%, seed ``defaultSeed``.
-public struct Bootstrap: Sendable, Equatable {
+public struct Bootstrap: Codable, Sendable, Equatable {
     /// The documented default seed: the ASCII bytes of "ROVERBEN".
     public static let defaultSeed: UInt64 = 0x524F_5645_5242_454E
     public static let `default` = Bootstrap()

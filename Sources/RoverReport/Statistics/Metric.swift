@@ -2,7 +2,7 @@
 /// of package-benchmark's metrics. The raw value is the runs.csv column name.
 ///
 /// Belongs to RoverReport (statistics). `Sendable` enum.
-public enum Metric: String, CaseIterable, Codable, Sendable {
+public enum Metric: String, CaseIterable, Codable, CodingKeyRepresentable, Sendable {
     case rps
     case latMean = "lat_mean_us"
     case latP50 = "lat_p50_us"
