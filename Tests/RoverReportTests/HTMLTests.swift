@@ -56,7 +56,7 @@ import Testing
         #expect(data.curves.count == 4)
         let hgrmCurve = try #require(data.curves.first { $0.source == "hgrm" })
         #expect(hgrmCurve.cell == "params-only.lazy.mutex-pool.w2.c64")
-        #expect(hgrmCurve.points.first == [0, 120] && hgrmCurve.points.last == [1, 2100])
+        #expect(hgrmCurve.points.first == [0, 120] && hgrmCurve.points.last == [0.999, 2100])
         let fallback = try #require(data.curves.first)
         #expect(fallback.source == "medians" && fallback.points.map { $0[0] } == [0.5, 0.9, 0.99, 0.999])
     }

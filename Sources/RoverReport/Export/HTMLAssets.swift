@@ -39,6 +39,7 @@ enum HTMLAssets {
       }
       function fmt(v) {
         if (!isFinite(v)) return String(v);
+        if (v === 0) return "0";
         if (Math.abs(v) >= 1000) return Math.round(v).toLocaleString("en-US");
         return Math.abs(v) >= 100 ? v.toFixed(0) : v.toFixed(1);
       }

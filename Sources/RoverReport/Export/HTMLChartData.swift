@@ -46,8 +46,13 @@ extension HTMLExporter {
         }
         let lines: [HTMLChartData.Curve] = s.cells.compactMap { c in
             if let curve = curves[c.key.id] {
-                return .init(cell: c.key.id, label: label(c.key), source: "hgrm",
-                             points: curve.points.map { [$0.percentile, $0.value] })
+                // The 100% row (the max) has 1/(1-p) = ∞: plot it at 1 − 1/count, the finest
+                // percentile the recorded values resolve, as the last step of the curve.
+                let points = curve.points.map { pt -> [Double] in
+                    guard pt.percentile >= 1 else { return [pt.percentile, pt.value] }
+                    return [pt.totalCount > 1 ? 1 - 1 / Double(pt.totalCount) : 0.5, pt.value]
+                }
+                return .init(cell: c.key.id, label: label(c.key), source: "hgrm", points: points)
             }
             let steps: [(Double, Metric)] = [(0.5, .latP50), (0.9, .latP90), (0.99, .latP99), (0.999, .latP999)]
             let points = steps.compactMap { p, m in c.median(m).map { [p, $0] } }
