@@ -12,16 +12,25 @@ import RoverReport
 struct GateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gate",
-        abstract: "Check a run against a committed baseline; exit 0 pass, 2 regression, 3 improvement, 4 inconclusive."
+        abstract: "Check a run against a committed baseline and rules (CI gate).",
+        discussion: """
+        Checks (a) deterministic counters per cell against the baseline within a tolerance, \
+        (b) same-run comparisons from the rules with bootstrap verdicts, (c) throughput vs the \
+        baseline (advisory unless the rules enforce it). Prints a Markdown table, also appended \
+        to $GITHUB_STEP_SUMMARY when set.
+
+        Exit codes: 0 pass, 2 regression, 3 only improvements or new cells (refresh the baseline \
+        with --update-baseline), 4 inconclusive (noise, missing cells), 64 usage error.
+        """
     )
 
-    @Option(help: "Baseline folder (summary.json + gate.json).")
+    @Option(help: ArgumentHelp("Baseline folder (summary.json + gate.json).", valueName: "dir"))
     var baseline: String
 
-    @Option(help: "Run folder to check (holds runs.csv).")
+    @Option(help: ArgumentHelp("Run folder to check (holds runs.csv).", valueName: "run-dir"))
     var current: String
 
-    @Option(help: "Rules file (default: <baseline>/gate.json).")
+    @Option(help: ArgumentHelp("Rules file (default: <baseline>/gate.json).", valueName: "file"))
     var rules: String?
 
     @Flag(help: "Copy the current run's summary into the baseline folder instead of checking.")

@@ -11,13 +11,19 @@ import RoverReport
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
-        abstract: "Regenerate a run folder's summary files and report.html from its runs.csv."
+        abstract: "Regenerate a run folder's summary files and report.html from its runs.csv.",
+        discussion: """
+        Writes RUN_DIR/summary.csv, summary.md, summary.json and report.html. With --update FILE, \
+        replaces the block between <!-- rover-bench:begin --> and <!-- rover-bench:end --> in FILE \
+        with summary.md. Exit codes: 0 done, 64 usage error, 65 FILE lacks the markers.
+        """
     )
 
     @Argument(help: "Run folder holding runs.csv (e.g. Results/20261129T072304Z-host).")
     var runDir: String
 
-    @Option(name: .customLong("update"), help: "Markdown file whose rover-bench marker block gets summary.md.")
+    @Option(name: .customLong("update"),
+            help: ArgumentHelp("Markdown file whose rover-bench marker block gets summary.md.", valueName: "file"))
     var updateFile: String?
 
     @Option(help: "Effect floor for faster/slower verdicts (fraction).")

@@ -34,6 +34,9 @@ public enum HTMLExporter {
         (\(s.bootstrap.resamples) resamples, seed \(Format.seed(s.bootstrap.seed))). \
         Verdicts compare each cell with <code>eager + channel</code> under the same load \
         (effect floor \(Format.change(1 + s.floor).dropFirst())).</p>
+        <section id="claims-table"><h2>Seed claims vs measured throughput</h2>
+        \(claims(s))
+        </section>
         <section class="chart" id="chart-throughput"><h2>Throughput per cell (req/s, higher is better)</h2></section>
         <section class="chart" id="chart-latency"><h2>Latency by percentile (µs, log 1/(1-p) axis)</h2></section>
         <section class="chart" id="chart-server-cpu"><h2>Server CPU per request (µs, lower is better)</h2></section>
@@ -56,6 +59,21 @@ public enum HTMLExporter {
         return "<p class=\"meta\">\(escape(m.timestamp)) · \(escape(m.host)) · \(escape(m.cpuModel)) × \(m.cores) · "
             + "\(escape(m.kernel)) · \(escape(m.swiftVersion)) · Lua \(escape(m.luaVersion)) · "
             + "\(escape(m.buildConfiguration)) · commit \(escape(commit))</p>"
+    }
+
+    static func claims(_ s: Summary) -> String {
+        var rows = ""
+        for check in s.claimChecks() {
+            rows += "<tr><td>\(escape(check.claim.title))</td><td>\(escape(check.group.description))</td>"
+                + "<td>\(escape(check.cell.map(Format.strategies) ?? "not run"))</td>"
+                + "<td>\(Format.change(check.claim.claimedRatio))</td>"
+                + "<td>\(escape(check.comparison.map { Format.change($0.ratio) } ?? "—"))</td>"
+                + "<td>\(escape(check.comparison?.verdict.rawValue ?? "—"))</td>"
+                + "<td>\(escape(MarkdownExporter.claimPosition(check)))</td></tr>\n"
+        }
+        return "<table><thead><tr><th>Claim</th><th>Load</th><th>Cell vs eager + channel</th><th>Claimed</th>"
+            + "<th>Measured [95% CI]</th><th>Verdict</th><th>Claim vs interval</th></tr></thead>\n"
+            + "<tbody>\n\(rows)</tbody></table>"
     }
 
     static func table(_ s: Summary) -> String {
