@@ -83,7 +83,8 @@ enum HTMLAssets {
       function latencyChart(id) {
         var box = document.getElementById(id), curves = data.curves;
         if (!curves.length) { note(box, "No latency data."); box.setAttribute("data-rendered", "0"); return; }
-        var width = 1000, height = 440, left = 70, right = 330, top = 14, bottom = 40;
+        var width = 1000, left = 70, right = 330, top = 14, bottom = 40;
+        var height = Math.max(440, top + 12 + curves.length * 15 + bottom);  // room for the legend
         var maxNines = 6, cap = 1 - Math.pow(10, -maxNines);
         var xOf = function (p) { return Math.log10(1 / (1 - Math.min(p, cap))); };
         var xmax = 1, ymax = 0;
