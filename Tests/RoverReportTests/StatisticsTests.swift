@@ -50,6 +50,25 @@ import Testing
         #expect(other.value == 100)
     }
 
+    @Test func bootstrapOfTwoValuesSpansThem() throws {
+        // A resample of [10, 20] has median 10, 15 or 20 with probability 1/4, 1/2, 1/4: of 2000
+        // resampled medians about 500 are 10 and 500 are 20, so the 2.5th and 97.5th
+        // percentiles are exactly 10 and 20.
+        let e = try #require(Bootstrap.default.median([10, 20]))
+        #expect(e == Estimate(value: 15, interval: Interval(lower: 10, upper: 20), count: 2))
+    }
+
+    @Test func bootstrapSettingsChangeTheDraws() throws {
+        let xs: [Double] = (1...9).map(Double.init)
+        let a = try #require(Bootstrap(resamples: 500, seed: 7).median(xs))
+        let b = try #require(Bootstrap(resamples: 500, seed: 7).median(xs))
+        #expect(a == b)
+        #expect(a.value == 5 && a.interval.lower >= 2 && a.interval.upper <= 8)
+        let narrow = try #require(Bootstrap(confidence: 0.5).median(xs))
+        let wide = try #require(Bootstrap(confidence: 0.99).median(xs))
+        #expect(narrow.interval.upper - narrow.interval.lower <= wide.interval.upper - wide.interval.lower)
+    }
+
     @Test func ratioOfClearlySeparatedSamples() throws {
         let base: [Double] = [100, 101, 99, 100, 100]
         let fast: [Double] = [125, 126, 124, 125, 125]

@@ -57,6 +57,11 @@ public final class RunLogWriter: @unchecked Sendable {
         if !fm.fileExists(atPath: url.path) {
             try fm.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             guard fm.createFile(atPath: url.path, contents: nil) else { throw CocoaError(.fileWriteUnknown) }
+            // Make the new directory entry durable too (fsync of the parent folder).
+            if let dir = FileHandle(forReadingAtPath: url.deletingLastPathComponent().path) {
+                try? dir.synchronize()
+                try? dir.close()
+            }
         }
         let handle = try FileHandle(forUpdating: url)
         let existing = try handle.readToEnd() ?? Data()
