@@ -1,0 +1,142 @@
+/// The gate's rules, read from a committed JSON file (default `<baseline>/gate.json`).
+///
+/// Belongs to RoverReport (gate). A value type; thread-safe. Every key is optional:
+///
+/// ```json
+/// {
+///   "floor": 0.03,
+///   "counters": ["closures_per_req", "lua_allocs_per_req", "lua_bytes_per_req", "handoffs_per_req"],
+///   "counter_tolerance": { "relative": 0.01, "absolute": 0.05 },
+///   "comparisons": [
+///     { "scenario": "params-only", "dispatcher": "mutex-pool",
+///       "better": "lazy", "worse": "eager", "metric": "server_cpu_us_per_req" }
+///   ],
+///   "throughput": { "tolerance": 0.10, "enforce": false }
+/// }
+/// ```
+/// - `counters` (a): per cell, current median vs baseline median must agree within
+///   `max(absolute, relative × |baseline|)`; more is a regression, less an improvement.
+/// - `comparisons` (b): within the *current* run, cell `better` must beat cell `worse` on
+///   `metric` (bootstrap ratio + verdict with `floor`). Fix the other axis: give `dispatcher`
+///   to compare contexts, or `context` to compare dispatchers (or say `"axis"` explicitly).
+///   `workers`, `connections`, `rate` narrow the load groups; absent = every group of `scenario`.
+/// - `throughput` (c): current vs baseline median req/s per cell. Advisory (reported, never
+///   failing) unless `enforce` is true.
+public struct GateRules: Codable, Sendable, Equatable {
+    public var floor: Double
+    public var counters: [Metric]
+    public var counterTolerance: Tolerance
+    public var comparisons: [ComparisonRule]
+    public var throughput: ThroughputRule
+
+    public struct Tolerance: Codable, Sendable, Equatable {
+        public var relative: Double
+        public var absolute: Double
+        public init(relative: Double = 0.01, absolute: Double = 0.05) {
+            self.relative = relative
+            self.absolute = absolute
+        }
+        /// Allowed absolute difference around `baseline`.
+        public func allowance(around baseline: Double) -> Double { max(absolute, relative * abs(baseline)) }
+    }
+
+    public struct ThroughputRule: Codable, Sendable, Equatable {
+        public var tolerance: Double
+        public var enforce: Bool
+        public init(tolerance: Double = 0.10, enforce: Bool = false) {
+            self.tolerance = tolerance
+            self.enforce = enforce
+        }
+    }
+
+    public init(floor: Double = Verdict.defaultFloor,
+                counters: [Metric] = Metric.allCases.filter(\.isDeterministic),
+                counterTolerance: Tolerance = Tolerance(), comparisons: [ComparisonRule] = [],
+                throughput: ThroughputRule = ThroughputRule()) {
+        self.floor = floor
+        self.counters = counters
+        self.counterTolerance = counterTolerance
+        self.comparisons = comparisons
+        self.throughput = throughput
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case floor, counters, counterTolerance = "counter_tolerance", comparisons, throughput
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let d = GateRules()
+        floor = try c.decodeIfPresent(Double.self, forKey: .floor) ?? d.floor
+        counters = try c.decodeIfPresent([Metric].self, forKey: .counters) ?? d.counters
+        counterTolerance = try c.decodeIfPresent(Tolerance.self, forKey: .counterTolerance) ?? d.counterTolerance
+        comparisons = try c.decodeIfPresent([ComparisonRule].self, forKey: .comparisons) ?? []
+        throughput = try c.decodeIfPresent(ThroughputRule.self, forKey: .throughput) ?? d.throughput
+    }
+}
+
+/// A same-run comparison rule: `better` should beat `worse` on `metric`.
+public struct ComparisonRule: Codable, Sendable, Equatable {
+    public enum Axis: String, Codable, Sendable { case context, dispatcher }
+
+    public var scenario: String
+    public var context: String?
+    public var dispatcher: String?
+    public var workers: Int?
+    public var connections: Int?
+    public var rate: Int?
+    public var axis: Axis?
+    public var better: String
+    public var worse: String
+    public var metric: Metric
+
+    public init(scenario: String, context: String? = nil, dispatcher: String? = nil, workers: Int? = nil,
+                connections: Int? = nil, rate: Int? = nil, axis: Axis? = nil,
+                better: String, worse: String, metric: Metric) {
+        self.scenario = scenario
+        self.context = context
+        self.dispatcher = dispatcher
+        self.workers = workers
+        self.connections = connections
+        self.rate = rate
+        self.axis = axis
+        self.better = better
+        self.worse = worse
+        self.metric = metric
+    }
+
+    /// Which strategy `better`/`worse` name: explicit, or the one not fixed by the rule.
+    /// `nil` when it cannot be told (both or neither of context and dispatcher given).
+    public var resolvedAxis: Axis? {
+        if let axis { return axis }
+        switch (context, dispatcher) {
+        case (nil, .some): return .context
+        case (.some, nil): return .dispatcher
+        default: return nil
+        }
+    }
+
+    public func matches(_ group: LoadGroup) -> Bool {
+        group.scenario == scenario && (workers ?? group.workers) == group.workers
+            && (connections ?? group.connections) == group.connections && (rate ?? group.rate) == group.rate
+    }
+
+    /// The two cells this rule compares in `group`.
+    public func cells(in group: LoadGroup) -> (better: CellKey, worse: CellKey)? {
+        guard let axis = resolvedAxis else { return nil }
+        func key(_ name: String) -> CellKey? {
+            let ctx = axis == .context ? name : context, disp = axis == .dispatcher ? name : dispatcher
+            guard let ctx, let disp else { return nil }
+            return CellKey(scenario: scenario, context: ctx, dispatcher: disp, workers: group.workers,
+                           connections: group.connections, rate: group.rate)
+        }
+        guard let b = key(better), let w = key(worse) else { return nil }
+        return (b, w)
+    }
+
+    /// `lazy > eager (mutex-pool)`
+    public var title: String {
+        let fixed = resolvedAxis == .context ? dispatcher : context
+        return "\(better) vs \(worse)" + (fixed.map { " (\($0))" } ?? "")
+    }
+}

@@ -1,1 +1,0 @@
-// RoverReport: see ARCHITECTURE layout.

@@ -1,0 +1,98 @@
+/// Identifies one cell of a sweep: scenario × context × dispatcher × workers × connections
+/// (and the offered rate for open-loop runs; 0 = closed loop).
+///
+/// Belongs to RoverReport (records). A value type, `Sendable`.
+/// Strategy names are carried as the strings the CLI accepted (`eager`, `mutex-pool`, …):
+/// RoverReport must not import the strategies, and the CSV stores them as text anyway.
+public struct CellKey: Hashable, Sendable, Codable, Comparable, CustomStringConvertible {
+    public var scenario: String
+    public var context: String
+    public var dispatcher: String
+    public var workers: Int
+    public var connections: Int
+    public var rate: Int
+
+    /// The context of the seed's current code, which every cell is compared against.
+    public static let baselineContext = "eager"
+    /// The dispatcher of the seed's current code, which every cell is compared against.
+    public static let baselineDispatcher = "channel"
+
+    public init(scenario: String, context: String, dispatcher: String,
+                workers: Int, connections: Int, rate: Int = 0) {
+        self.scenario = scenario
+        self.context = context
+        self.dispatcher = dispatcher
+        self.workers = workers
+        self.connections = connections
+        self.rate = rate
+    }
+
+    /// Stable id, safe as a file name: `scenario.context.dispatcher.w<workers>.c<connections>`,
+    /// plus `.r<rate>` for open-loop cells. Example: `params-only.lazy.mutex-pool.w2.c64`.
+    /// Used in the `cell` column of runs.csv and as `hgrm/<id>.hgrm`.
+    public var id: String {
+        let base = "\(scenario).\(context).\(dispatcher).w\(workers).c\(connections)"
+        return rate == 0 ? base : base + ".r\(rate)"
+    }
+
+    public var description: String { id }
+
+    /// The cell running the seed's current code (`eager` + `channel`) with the same scenario,
+    /// workers, connections and rate.
+    public var baseline: CellKey {
+        with(context: Self.baselineContext, dispatcher: Self.baselineDispatcher)
+    }
+
+    public var isBaseline: Bool { self == baseline }
+
+    /// The same load (scenario, workers, connections, rate) with other strategies.
+    public func with(context: String? = nil, dispatcher: String? = nil) -> CellKey {
+        CellKey(scenario: scenario, context: context ?? self.context,
+                dispatcher: dispatcher ?? self.dispatcher,
+                workers: workers, connections: connections, rate: rate)
+    }
+
+    /// The load part of the key (everything but the two strategies): cells in one group
+    /// are comparable with each other.
+    public var group: LoadGroup {
+        LoadGroup(scenario: scenario, workers: workers, connections: connections, rate: rate)
+    }
+
+    /// Orders by scenario, workers, connections, rate, then context and dispatcher with the
+    /// seed's current code first, so tables list the baseline before its alternatives.
+    public static func < (lhs: CellKey, rhs: CellKey) -> Bool {
+        if lhs.group != rhs.group { return lhs.group < rhs.group }
+        let l = (lhs.context != baselineContext, lhs.context, lhs.dispatcher != baselineDispatcher, lhs.dispatcher)
+        let r = (rhs.context != baselineContext, rhs.context, rhs.dispatcher != baselineDispatcher, rhs.dispatcher)
+        if l.0 != r.0 { return !l.0 }
+        if l.1 != r.1 { return l.1 < r.1 }
+        if l.2 != r.2 { return !l.2 }
+        return l.3 < r.3
+    }
+}
+
+/// The load a cell is run under: cells sharing a group differ only in context and dispatcher.
+public struct LoadGroup: Hashable, Sendable, Codable, Comparable, CustomStringConvertible {
+    public var scenario: String
+    public var workers: Int
+    public var connections: Int
+    public var rate: Int
+
+    public init(scenario: String, workers: Int, connections: Int, rate: Int = 0) {
+        self.scenario = scenario
+        self.workers = workers
+        self.connections = connections
+        self.rate = rate
+    }
+
+    /// Human label, e.g. `params-only, 2 workers, 64 conn` (+ `, 5000 req/s` when open loop).
+    public var description: String {
+        let base = "\(scenario), \(workers) workers, \(connections) conn"
+        return rate == 0 ? base : base + ", \(rate) req/s"
+    }
+
+    public static func < (lhs: LoadGroup, rhs: LoadGroup) -> Bool {
+        (lhs.scenario, lhs.workers, lhs.connections, lhs.rate)
+            < (rhs.scenario, rhs.workers, rhs.connections, rhs.rate)
+    }
+}

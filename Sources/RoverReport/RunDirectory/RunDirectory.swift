@@ -1,0 +1,87 @@
+public import Foundation
+
+/// The layout of one sweep's results folder. Everything a run produces lives here:
+///
+/// ```
+/// Results/<timestamp>-<host>/        e.g. Results/20261129T072304Z-bench1/
+///   runs.csv          one row per run, appended + fsynced as each trial ends (RunLogWriter);
+///                     the source of truth: everything below is regenerated from it
+///   summary.csv       one row per cell (SummaryCSVExporter)
+///   summary.md        claimed-vs-measured + the seed's tables + all cells (MarkdownExporter)
+///   summary.json      the Summary as JSON (JSONExporter); what `gate` reads as a baseline
+///   report.html       self-contained charts (HTMLExporter)
+///   meta.json         environment: CPU, cores, kernel, Swift/Lua versions, build, commit, argv (RunMeta)
+///   hgrm/<cell>.hgrm  latency percentile distribution per cell id (HdrHistogram text, µs), optional
+///   report.png        screenshot of report.html, optional (Scripts/render-report.sh)
+/// ```
+/// `<timestamp>` is UTC in ISO 8601 basic form (`yyyyMMdd'T'HHmmss'Z'`), `<host>` the host name
+/// with characters outside `[A-Za-z0-9.-]` replaced by `-`, so names sort by time.
+///
+/// Belongs to RoverReport (run directory). A value naming paths; file access is in the
+/// methods, which are safe to call from any thread on distinct directories.
+public struct RunDirectory: Sendable, Equatable {
+    public let url: URL
+
+    public init(url: URL) { self.url = url }
+
+    public var runsCSV: URL { url.appendingPathComponent("runs.csv") }
+    public var summaryCSV: URL { url.appendingPathComponent("summary.csv") }
+    public var summaryMarkdown: URL { url.appendingPathComponent("summary.md") }
+    public var summaryJSON: URL { url.appendingPathComponent("summary.json") }
+    public var reportHTML: URL { url.appendingPathComponent("report.html") }
+    public var metaJSON: URL { url.appendingPathComponent("meta.json") }
+    public var hgrmDirectory: URL { url.appendingPathComponent("hgrm") }
+
+    /// `hgrm/<cell id>.hgrm`
+    public func hgrm(for key: CellKey) -> URL { hgrmDirectory.appendingPathComponent(key.id + ".hgrm") }
+
+    /// The folder name for a run started at `date` on `host`.
+    public static func name(date: Date, host: String) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
+        let stamp = String(format: "%04d%02d%02dT%02d%02d%02dZ", c.year!, c.month!, c.day!, c.hour!, c.minute!, c.second!)
+        let safeHost = String(host.map { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "." || $0 == "-") ? $0 : "-" })
+        return "\(stamp)-\(safeHost.isEmpty ? "host" : safeHost)"
+    }
+
+    /// Creates `results/<timestamp>-<host>/` and its `hgrm/` folder.
+    public static func create(in results: URL, date: Date = Date(),
+                              host: String = ProcessInfo.processInfo.hostName) throws -> RunDirectory {
+        let dir = RunDirectory(url: results.appendingPathComponent(name(date: date, host: host)))
+        try FileManager.default.createDirectory(at: dir.hgrmDirectory, withIntermediateDirectories: true)
+        return dir
+    }
+
+    public func writeMeta(_ meta: RunMeta) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        try (encoder.encode(meta) + Data("\n".utf8)).write(to: metaJSON, options: .atomic)
+    }
+
+    /// meta.json, or `nil` when absent or unreadable.
+    public func readMeta() -> RunMeta? {
+        guard let data = try? Data(contentsOf: metaJSON) else { return nil }
+        return try? JSONDecoder().decode(RunMeta.self, from: data)
+    }
+
+    /// Every `hgrm/*.hgrm` by cell id (file name without extension), and a message for each
+    /// file that could not be parsed (those are left out of the charts, not fatal).
+    public func readCurves() -> (curves: [String: PercentileCurve], problems: [String]) {
+        let fm = FileManager.default
+        guard let names = try? fm.contentsOfDirectory(atPath: hgrmDirectory.path) else { return ([:], []) }
+        var curves: [String: PercentileCurve] = [:]
+        var problems: [String] = []
+        for name in names.sorted() where name.hasSuffix(".hgrm") {
+            let file = hgrmDirectory.appendingPathComponent(name)
+            let cell = String(name.dropLast(".hgrm".count))
+            do {
+                let text = String(decoding: try Data(contentsOf: file), as: UTF8.self)
+                curves[cell] = try PercentileCurve.parse(text)
+            } catch {
+                problems.append("\(file.path): \(error)")
+            }
+        }
+        return (curves, problems)
+    }
+}

@@ -1,0 +1,44 @@
+/// The shared table every exporter formats: one ``CellSummary`` per cell and the comparison of
+/// every cell against its baseline cell (`eager` + `channel`, same scenario, workers,
+/// connections and rate) on each of ``CellSummary/estimated``.
+///
+/// Belongs to RoverReport (summary). Built once by ``init(records:bootstrap:floor:)``, a pure
+/// function of the records; exporters only format it. An immutable value; thread-safe.
+public struct Summary: Codable, Sendable, Equatable {
+    /// In ``CellKey`` order: by load group, the baseline first.
+    public var cells: [CellSummary]
+    /// Non-baseline cells vs their baseline, in cell order then ``CellSummary/estimated`` order.
+    /// Missing where the baseline cell has no ok runs.
+    public var comparisons: [Comparison]
+    public var bootstrap: Bootstrap
+    public var floor: Double
+
+    public init(records: [RunRecord], bootstrap: Bootstrap = .default, floor: Double = Verdict.defaultFloor) {
+        let set = RunSet(records)
+        self.init(set: set, bootstrap: bootstrap, floor: floor)
+    }
+
+    public init(set: RunSet, bootstrap: Bootstrap = .default, floor: Double = Verdict.defaultFloor) {
+        self.bootstrap = bootstrap
+        self.floor = floor
+        cells = set.keys.map { CellSummary(key: $0, in: set, bootstrap: bootstrap) }
+        comparisons = cells.filter { !$0.key.isBaseline }.flatMap { cell in
+            CellSummary.estimated.compactMap { metric in
+                set.compare(cell.key, against: cell.key.baseline, on: metric, bootstrap: bootstrap, floor: floor)
+            }
+        }
+    }
+
+    public func cell(_ key: CellKey) -> CellSummary? { cells.first { $0.key == key } }
+
+    /// `key` against its baseline on `metric`, if computed.
+    public func comparison(_ key: CellKey, _ metric: Metric) -> Comparison? {
+        comparisons.first { $0.cell == key && $0.metric == metric }
+    }
+
+    /// Load groups present, sorted.
+    public var groups: [LoadGroup] { Array(Set(cells.map(\.key.group))).sorted() }
+
+    public func cells(in group: LoadGroup) -> [CellSummary] { cells.filter { $0.key.group == group } }
+}
+

@@ -1,0 +1,71 @@
+import ArgumentParser
+import Foundation
+import RoverReport
+
+/// `rover-bench report RUN_DIR [--update FILE]`: regenerates summary.csv, summary.md,
+/// summary.json and report.html from RUN_DIR/runs.csv; with `--update`, also replaces the block
+/// between `<!-- rover-bench:begin -->` and `<!-- rover-bench:end -->` in FILE with summary.md.
+///
+/// Exit codes: 0 done; 64 usage (missing folder/runs.csv/FILE, bad flag values);
+/// 65 FILE lacks the markers (or has them twice / out of order); 1 other I/O failure.
+struct ReportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "Regenerate a run folder's summary files and report.html from its runs.csv.",
+        discussion: """
+        Writes RUN_DIR/summary.csv, summary.md, summary.json and report.html. With --update FILE, \
+        replaces the block between <!-- rover-bench:begin --> and <!-- rover-bench:end --> in FILE \
+        with summary.md. Exit codes: 0 done, 64 usage error, 65 FILE lacks the markers.
+        """
+    )
+
+    @Argument(help: "Run folder holding runs.csv (e.g. Results/20261129T072304Z-host).")
+    var runDir: String
+
+    @Option(name: .customLong("update"),
+            help: ArgumentHelp("Markdown file whose rover-bench marker block gets summary.md.", valueName: "file"))
+    var updateFile: String?
+
+    @Option(help: "Effect floor for faster/slower verdicts (fraction).")
+    var floor: Double = Verdict.defaultFloor
+
+    @Option(help: "Bootstrap resamples.")
+    var resamples: Int = 2000
+
+    func validate() throws {
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: runDir, isDirectory: &isDir), isDir.boolValue else {
+            throw ValidationError("RUN_DIR '\(runDir)' is not a folder")
+        }
+        let runs = RunDirectory(url: URL(fileURLWithPath: runDir)).runsCSV
+        guard FileManager.default.fileExists(atPath: runs.path) else {
+            throw ValidationError("RUN_DIR '\(runDir)' has no runs.csv")
+        }
+        if let updateFile, !FileManager.default.fileExists(atPath: updateFile) {
+            throw ValidationError("--update: no such file '\(updateFile)'")
+        }
+        guard floor >= 0 && floor < 1 else { throw ValidationError("--floor must be in [0, 1), got \(floor)") }
+        guard resamples > 0 else { throw ValidationError("--resamples must be positive, got \(resamples)") }
+    }
+
+    func run() throws {
+        let dir = RunDirectory(url: URL(fileURLWithPath: runDir))
+        let outcome = try ReportWriter.regenerate(dir, bootstrap: Bootstrap(resamples: resamples), floor: floor)
+        if let tail = outcome.droppedTail {
+            FileHandle.standardError.write(Data("warning: ignored truncated last line of runs.csv: \(tail.prefix(60))…\n".utf8))
+        }
+        for problem in outcome.hgrmProblems {
+            FileHandle.standardError.write(Data("warning: skipped \(problem)\n".utf8))
+        }
+        let cells = outcome.summary.cells.count
+        print("\(cells) cells → \(dir.summaryCSV.path), \(dir.summaryMarkdown.path), \(dir.summaryJSON.path), \(dir.reportHTML.path)")
+        guard let updateFile else { return }
+        do {
+            try MarkerBlock.update(file: URL(fileURLWithPath: updateFile), with: MarkdownExporter.render(outcome.summary))
+        } catch let error as MarkerFileError {
+            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            throw ExitCode(65)
+        }
+        print("updated \(updateFile)")
+    }
+}

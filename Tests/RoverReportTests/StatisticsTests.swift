@@ -1,0 +1,113 @@
+import Testing
+@testable import RoverReport
+
+@Suite struct StatisticsTests {
+    @Test func medianOddEvenEmpty() {
+        #expect(Stats.median([5, 1, 3]) == 3)
+        #expect(Stats.median([4, 1, 3, 2]) == 2.5)
+        #expect(Stats.median([]) == nil)
+    }
+
+    @Test func percentileInterpolatesLikeNumpy() {
+        let xs: [Double] = [10, 20, 30, 40, 50]
+        #expect(Stats.percentile(xs, 0) == 10)
+        #expect(Stats.percentile(xs, 100) == 50)
+        #expect(Stats.percentile(xs, 50) == 30)
+        #expect(Stats.percentile(xs, 90) == 46)   // rank 3.6 → 40 + 0.6 × 10
+        #expect(Stats.percentile(xs, 12.5) == 15) // rank 0.5
+    }
+
+    @Test func coefficientOfVariation() throws {
+        // mean 5, sample sd of 2,4,4,4,5,5,7,9 is sqrt(32/7)
+        let cv = try #require(Stats.coefficientOfVariation([2, 4, 4, 4, 5, 5, 7, 9]))
+        #expect(abs(cv - (32.0 / 7).squareRoot() / 5) < 1e-12)
+        #expect(Stats.coefficientOfVariation([3]) == nil)
+        #expect(Stats.coefficientOfVariation([7, 7, 7]) == 0)
+    }
+
+    @Test func splitMixMatchesReferenceSequence() {
+        // Reference outputs of SplitMix64 seeded with 0 (Vigna's splitmix64.c).
+        var rng = SplitMix64(seed: 0)
+        #expect(rng.next() == 0xE220_A839_7B1D_CDAF)
+        #expect(rng.next() == 0x6E78_9E6A_A1B9_65F4)
+    }
+
+    @Test func bootstrapOfConstantSampleIsAPoint() throws {
+        let e = try #require(Bootstrap.default.median([4, 4, 4, 4]))
+        #expect(e == Estimate(value: 4, interval: Interval(lower: 4, upper: 4), count: 4))
+    }
+
+    @Test func bootstrapIsReproducibleAndBracketsTheMedian() throws {
+        let xs: [Double] = [98, 101, 99, 103, 100, 97, 102]
+        let a = try #require(Bootstrap.default.median(xs))
+        let b = try #require(Bootstrap.default.median(xs))
+        #expect(a == b)
+        #expect(a.value == 100)
+        #expect(a.interval.lower >= 97 && a.interval.lower <= 100)
+        #expect(a.interval.upper >= 100 && a.interval.upper <= 103)
+        #expect(a.interval.lower < a.interval.upper)
+        let other = try #require(Bootstrap(seed: 1).median(xs))
+        #expect(other.value == 100)
+    }
+
+    @Test func bootstrapOfTwoValuesSpansThem() throws {
+        // A resample of [10, 20] has median 10, 15 or 20 with probability 1/4, 1/2, 1/4: of 2000
+        // resampled medians about 500 are 10 and 500 are 20, so the 2.5th and 97.5th
+        // percentiles are exactly 10 and 20.
+        let e = try #require(Bootstrap.default.median([10, 20]))
+        #expect(e == Estimate(value: 15, interval: Interval(lower: 10, upper: 20), count: 2))
+    }
+
+    @Test func bootstrapSettingsChangeTheDraws() throws {
+        let xs: [Double] = (1...9).map(Double.init)
+        let a = try #require(Bootstrap(resamples: 500, seed: 7).median(xs))
+        let b = try #require(Bootstrap(resamples: 500, seed: 7).median(xs))
+        #expect(a == b)
+        #expect(a.value == 5 && a.interval.lower >= 2 && a.interval.upper <= 8)
+        let narrow = try #require(Bootstrap(confidence: 0.5).median(xs))
+        let wide = try #require(Bootstrap(confidence: 0.99).median(xs))
+        #expect(narrow.interval.upper - narrow.interval.lower <= wide.interval.upper - wide.interval.lower)
+    }
+
+    @Test func ratioOfClearlySeparatedSamples() throws {
+        let base: [Double] = [100, 101, 99, 100, 100]
+        let fast: [Double] = [125, 126, 124, 125, 125]
+        let r = try #require(Bootstrap.default.ratioOfMedians(fast, base))
+        #expect(r.value == 1.25)
+        // Every resampled ratio lies between min/max and max/min of the samples.
+        #expect(r.interval.lower >= 124.0 / 101 && r.interval.upper <= 126.0 / 99)
+        #expect(Verdict.judge(r, polarity: .higherIsBetter) == .faster)
+        #expect(Verdict.judge(r, polarity: .lowerIsBetter) == .slower)
+        #expect(Bootstrap.default.ratioOfMedians(fast, [0, 0]) == nil)
+    }
+
+    @Test(arguments: [
+        (1.10, 1.05, 1.15, Metric.Polarity.higherIsBetter, Verdict.faster),
+        (0.90, 0.85, 0.95, .higherIsBetter, .slower),
+        (0.90, 0.85, 0.95, .lowerIsBetter, .faster),
+        (1.10, 1.05, 1.15, .lowerIsBetter, .slower),
+        (1.02, 1.01, 1.04, .higherIsBetter, .noDifference),  // real but under the 3% floor
+        (1.05, 1.01, 1.09, .higherIsBetter, .faster),
+        (1.01, 0.99, 1.02, .higherIsBetter, .noDifference),  // interval inside 1 ± 3%
+        (1.01, 0.90, 1.15, .higherIsBetter, .inconclusive),  // wide, straddles 1
+        (1.10, 0.98, 1.25, .higherIsBetter, .inconclusive),  // big effect, but interval has 1
+        (1.03, 1.01, 1.05, .higherIsBetter, .faster),        // exactly on the floor
+    ])
+    func verdictRule(ratio: Double, lower: Double, upper: Double,
+                     polarity: Metric.Polarity, expected: Verdict) {
+        let e = Estimate(value: ratio, interval: Interval(lower: lower, upper: upper), count: 5)
+        #expect(Verdict.judge(e, polarity: polarity) == expected)
+    }
+
+    @Test func tooFewRunsIsInconclusive() {
+        let e = Estimate(value: 2, interval: Interval(lower: 2, upper: 2), count: 1)
+        #expect(Verdict.judge(e, polarity: .higherIsBetter) == .inconclusive)
+    }
+
+    @Test func polarity() {
+        #expect(Metric.rps.polarity == .higherIsBetter)
+        #expect(Metric.latP99.polarity == .lowerIsBetter)
+        #expect(Metric.serverCPU.polarity == .lowerIsBetter)
+        #expect(Metric.allCases.filter(\.isDeterministic) == [.closures, .luaAllocs, .luaBytes, .handoffs])
+    }
+}

@@ -1,0 +1,68 @@
+import Testing
+@testable import RoverReport
+
+@Suite struct SummaryTests {
+    let summary = Summary(records: Fixtures.runs() + [
+        {
+            var r = RunRecord(runID: "x", key: Fixtures.key("lazy", "mutex-pool"), repeatIndex: 5, status: .failed,
+                              reason: "server crashed")
+            r.rps = 1_000_000  // must not count: the run failed
+            return r
+        }(),
+    ])
+
+    @Test func cellsAreOrderedBaselineFirst() {
+        #expect(summary.cells.map(\.key.id) == [
+            "params-only.eager.channel.w2.c64", "params-only.eager.mutex-pool.w2.c64",
+            "params-only.lazy.channel.w2.c64", "params-only.lazy.mutex-pool.w2.c64",
+        ])
+    }
+
+    @Test func cellStatistics() throws {
+        let lazyPool = try #require(summary.cell(Fixtures.key("lazy", "mutex-pool")))
+        #expect(lazyPool.okRuns == 5 && lazyPool.failedRuns == 1)
+        #expect(lazyPool.rps?.value == 30_000)
+        #expect(lazyPool.median(.closures) == 1)
+        #expect(lazyPool.median(.handoffs) == 0)
+        let rpsCI = try #require(lazyPool.rps?.interval)
+        #expect(rpsCI.lower >= 29_400 && rpsCI.upper <= 30_600 && rpsCI.lower < 30_000)
+        // rps jitter 0.98 … 1.02 → sd = 30000 × sqrt(0.001/4) / 30000
+        let cv = try #require(lazyPool.cvRps)
+        #expect(abs(cv - (0.001 / 4).squareRoot()) < 1e-12)
+    }
+
+    @Test func comparisonsAgainstBaseline() throws {
+        #expect(summary.comparison(Fixtures.key("eager", "channel"), .rps) == nil)
+        let rps = try #require(summary.comparison(Fixtures.key("lazy", "mutex-pool"), .rps))
+        #expect(rps.reference == Fixtures.key("eager", "channel"))
+        #expect(abs(rps.ratio.value - 1.5) < 1e-12)
+        #expect(rps.verdict == .faster)
+        let cpu = try #require(summary.comparison(Fixtures.key("lazy", "channel"), .serverCPU))
+        #expect(abs(cpu.ratio.value - 0.8) < 1e-12)
+        #expect(cpu.verdict == .faster)  // less CPU per request is better
+        let count = summary.comparisons.count
+        #expect(count == 3 * CellSummary.estimated.count)
+    }
+
+    @Test func claimChecksPickTheRightCells() {
+        let checks = summary.claimChecks()
+        #expect(checks.map(\.claim) == [.lazyContext, .poolDispatch, .combined])
+        #expect(checks.map { $0.cell?.id ?? "" } == [
+            "params-only.lazy.channel.w2.c64", "params-only.eager.mutex-pool.w2.c64",
+            "params-only.lazy.mutex-pool.w2.c64",
+        ])
+        let measured = checks.map { ($0.comparison?.ratio.value ?? 0) * 100 }.map { $0.rounded() }
+        #expect(measured == [125, 120, 150])
+    }
+
+    @Test func bestPoolIsChosenByMedianThroughput() {
+        var runs = Fixtures.runs()
+        for i in 0..<3 {
+            runs.append(Fixtures.run(Fixtures.key("eager", "lockfree-pool"), repeat: i, rps: 26_000, cpu: 40,
+                                     closures: 4, allocs: 11, handoffs: 0))
+        }
+        let s = Summary(records: runs)
+        #expect(s.claimCell(.poolDispatch, in: Fixtures.group)?.dispatcher == "lockfree-pool")
+        #expect(s.claimCell(.combined, in: Fixtures.group)?.dispatcher == "mutex-pool")
+    }
+}
