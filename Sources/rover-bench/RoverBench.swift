@@ -5,6 +5,6 @@ struct RoverBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rover-bench",
         abstract: "Measure how an embedded-Lua HTTP server should build ctx and dispatch to Lua VMs.",
-        subcommands: []
+        subcommands: [LoadCommand.self]
     )
 }
