@@ -39,7 +39,7 @@ public struct LoadConfig: Sendable {
         guard !name.isEmpty, name.allSatisfy({ tchar.contains($0) }) else {
             throw LoadConfigError.malformedHeader(text, "header name must be a non-empty HTTP token")
         }
-        guard !value.contains(where: { $0 == "\r" || $0 == "\n" || $0 == "\0" }) else {
+        guard !value.utf8.contains(where: { $0 == 13 || $0 == 10 || $0 == 0 }) else {
             throw LoadConfigError.malformedHeader(text, "header value contains CR, LF or NUL")
         }
         return (name, value)
@@ -51,9 +51,6 @@ public struct LoadConfig: Sendable {
         if threads < 1 { throw LoadConfigError.invalid("--threads", "must be at least 1 (got \(threads))") }
         if threads > connections {
             throw LoadConfigError.invalid("--threads", "must not exceed --connections (\(threads) > \(connections))")
-        }
-        if !(duration > 0) && requests == nil {
-            throw LoadConfigError.invalid("--duration", "must be greater than 0 (got \(duration))")
         }
         if !(warmup >= 0) { throw LoadConfigError.invalid("--warmup", "must be 0 or more (got \(warmup))") }
         if pipeline < 1 { throw LoadConfigError.invalid("--pipeline", "must be at least 1 (got \(pipeline))") }
@@ -67,6 +64,10 @@ public struct LoadConfig: Sendable {
             if requests != nil { throw LoadConfigError.invalid("--rate", "cannot be combined with --requests") }
             if pipeline != 1 { throw LoadConfigError.invalid("--pipeline", "must be 1 with --rate (open loop)") }
         }
+        if !(duration > 0) && requests == nil {
+            throw LoadConfigError.invalid("--duration", "must be greater than 0 (got \(duration))")
+        }
+        if requests != nil && warmup > 0 { throw LoadConfigError.invalid("--requests", "cannot be combined with --warmup") }
         let tchar = Set("!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
         if method.isEmpty || !method.allSatisfy({ tchar.contains($0) }) {
             throw LoadConfigError.invalid("--method", "must be an HTTP token such as GET or POST (got '\(method)')")

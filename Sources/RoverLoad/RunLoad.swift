@@ -11,7 +11,7 @@ public func runLoad(_ config: LoadConfig) throws -> LoadResult {
     try config.validate()
     let address = try config.url.resolve()[0]
     let request = RequestEncoder.encode(config)
-    let start = LoadClock.now() + 1_000_000
+    let start = LoadClock.now()
     let measureStart = start + nanos(config.warmup)
     let end = config.duration > 0 ? measureStart + nanos(config.duration) : UInt64.max
     let interval = config.rate.map { UInt64(max(1, 1e9 * Double(config.connections) / $0)) }

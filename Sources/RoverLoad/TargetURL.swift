@@ -22,8 +22,8 @@ public struct TargetURL: Sendable, Equatable {
         let authority = rest[..<slash]
         var path = String(rest[slash...])
         if path.isEmpty { path = "/" } else if path.hasPrefix("?") { path = "/" + path }
-        if path.contains(where: { $0 == " " || $0 == "\r" || $0 == "\n" || $0 == "#" }) {
-            throw bad("path contains a space, CR, LF or fragment")
+        if path.utf8.contains(where: { $0 <= 32 || $0 == 127 || $0 == UInt8(ascii: "#") }) {
+            throw bad("path contains a space, control character or fragment")
         }
         guard !authority.isEmpty, !authority.contains("@") else { throw bad("missing or invalid host") }
         var hostPart: Substring

@@ -60,6 +60,7 @@ struct WorkerLoop {
         let events = UnsafeMutablePointer<epoll_event>.allocate(capacity: 256)
         defer { cleanup(); events.deallocate() }
         var now = LoadClock.now()
+        if now >= plan.measureStart { beginWindow(now) }
         for i in 0..<plan.connections { open(i, now: now) }
         let scanEvery = max(plan.timeout / 8, 1_000_000)
         var nextScan = now + scanEvery

@@ -5,6 +5,9 @@ struct RoverBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rover-bench",
         abstract: "Measure how an embedded-Lua HTTP server should build ctx and dispatch to Lua VMs.",
-        subcommands: [LoadCommand.self]
+        subcommands: [
+            LoadCommand.self,
+            MergeCommand.self,
+        ]
     )
 }
