@@ -103,7 +103,10 @@ struct WorkerLoop {
     private func wait(_ events: UnsafeMutablePointer<epoll_event>, until deadline: UInt64, now: UInt64) -> Int32 {
         let delta = deadline > now ? deadline - now : 0
         var ts = timespec(tv_sec: Int(delta / 1_000_000_000), tv_nsec: Int(delta % 1_000_000_000))
-        return epoll_pwait2(epfd, events, 256, &ts, nil)
+        let n = epoll_pwait2(epfd, events, 256, &ts, nil)
+        guard n < 0 && errno == ENOSYS else { return n }
+        // Kernels before 5.11 lack epoll_pwait2: wait in whole milliseconds, rounded up.
+        return epoll_wait(epfd, events, 256, Int32(min((delta + 999_999) / 1_000_000, 60_000)))
     }
 
     /// A timer popped: an open-loop send came due, or a reconnect back-off ended.

@@ -93,3 +93,18 @@ import Testing
         #expect(r.requests == 0)
     }
 }
+
+extension LiveLoadTests {
+    @Test func slowResponsesTimeOutAndAreReconnected() throws {
+        let server = try TestHTTPServer(TestServerBehaviour(delay: .seconds(2)))
+        defer { server.shutdown() }
+        var c = LoadConfig(url: try TargetURL(server.url))
+        c.connections = 2; c.duration = 0.9; c.timeout = 0.2
+        let r = try runLoad(c)
+        // Each connection times out every ~0.2-0.45 s (timeout + scan interval), then reopens.
+        #expect(r.errors.timeout >= 2)
+        #expect(r.requests == 0)
+        #expect(r.failedLatency.totalCount == UInt64(r.errors.timeout))
+        #expect(server.counts.connections >= r.errors.timeout)     // 2 first opens + reopens, minus up to 2 not yet accepted
+    }
+}

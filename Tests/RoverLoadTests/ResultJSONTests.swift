@@ -68,3 +68,20 @@ import Testing
         #expect(text.contains("Total count    =         1000]"))
     }
 }
+
+extension ResultJSONTests {
+    @Test func flagsASaturatedGenerator() {
+        var r = Self.result(seed: 5, requests: 1000)
+        #expect(!r.generatorSaturated)
+        r.generatorCPUMicros = 0.95 * r.duration * 1e6          // one thread busy 95% of the window
+        #expect(r.generatorSaturated)
+        #expect(r.saturationReasons.first?.contains("generator CPU 95%") == true)
+        var open = Self.result(seed: 5, requests: 1000, open: true)
+        open.lateWakes = 10
+        open.lateWakeMicrosSum = 10 * 3000                        // sends 3 ms late on average
+        #expect(open.generatorSaturated)
+        #expect(open.requestsPerSecond == 500 && !open.behindSchedule)
+        open.requestsPerSecond = 400
+        #expect(open.behindSchedule)
+    }
+}
