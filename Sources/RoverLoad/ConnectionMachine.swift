@@ -6,7 +6,8 @@
 /// `Action`; the machine itself does no I/O and reads no clock (times are passed in, in ns), so it
 /// is tested without sockets. One per connection, owned by the connection's worker thread.
 struct ConnectionMachine {
-    enum Phase: Equatable { case closed, connecting, idle, writing, awaiting }
+    /// `finished`: the request budget is spent; the slot stays closed.
+    enum Phase: Equatable { case closed, connecting, idle, writing, awaiting, finished }
 
     enum Action: Equatable {
         case none
@@ -99,7 +100,8 @@ struct ConnectionMachine {
         return (r, nextSend(now: now, budget: &budget))
     }
 
-    /// The peer closed the connection. Returns failed requests (if any were in flight).
+    /// The peer closed the connection. With nothing in flight that is a clean close (resolution
+    /// nil, reconnect); otherwise the requests in flight fail.
     mutating func peerClosed(now: UInt64) -> (Resolution?, Action) {
         fail(now: now)
     }
@@ -134,7 +136,7 @@ struct ConnectionMachine {
         }
         var count = depth
         if let left = budget {
-            if left <= 0 { phase = .closed; return .finished }
+            if left <= 0 { phase = .finished; return .finished }
             count = min(count, left)
             budget = left - count
         }

@@ -74,8 +74,7 @@ public struct LoadConfig: Sendable {
         }
         for (name, value) in headers { _ = try Self.parseHeader("\(name): \(value)") }
         let addresses = try url.resolve()
-        if !allowRemote, let remote = addresses.first(where: { !$0.isLoopback }) {
-            _ = remote
+        if !allowRemote && addresses.contains(where: { !$0.isLoopback }) {
             throw LoadConfigError.remoteTarget(url.host)
         }
     }

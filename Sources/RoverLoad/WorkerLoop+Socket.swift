@@ -104,13 +104,15 @@ extension WorkerLoop {
                 if n < readCapacity { return }
             } else if n == 0 {
                 if let status = slots[i].parser.endOfInput() { completed(i, status: status, now: now); return }
-                if slots[i].machine.inFlight == 0 && slots[i].parser.isBetweenResponses {
-                    if measuring { stats.reconnects += 1 }
-                    perform(.reconnect(after: 0), i, now: now)
-                } else {
+                let (failed, action) = slots[i].machine.peerClosed(now: now)
+                if let failed {
+                    resolved += failed.count
                     if measuring { stats.errors.read += 1 }
-                    fail(i, now: now)
+                    recordFailure(failed)
+                } else if measuring {
+                    stats.reconnects += 1
                 }
+                perform(action, i, now: now)
                 return
             } else {
                 if errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR { return }

@@ -76,10 +76,10 @@ struct WorkerLoop {
             if let due = timers.nextDue { deadline = min(deadline, due) }
             let n = wait(events, until: deadline, now: now)
             if n <= 0 { continue }
-            now = LoadClock.now()
             for e in 0..<Int(n) {
-                let i = Int(events[e].data.u64)
-                handle(i, events: events[e].events, now: now)
+                // A fresh timestamp per event: it ends one response and starts the next request.
+                now = LoadClock.now()
+                handle(Int(events[e].data.u64), events: events[e].events, now: now)
             }
         }
         endWindow(LoadClock.now())

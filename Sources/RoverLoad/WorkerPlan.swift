@@ -18,8 +18,7 @@ extension Histogram where Count == UInt64 {
 }
 
 /// What one worker thread is asked to do. Built by `runLoad`, read-only for the worker.
-struct WorkerPlan: @unchecked Sendable {
-    // @unchecked: `address` holds a plain sockaddr copy; every field is an immutable value.
+struct WorkerPlan: Sendable {
     var address: SocketAddress
     var request: [UInt8]
     var depth: Int

@@ -65,7 +65,7 @@ import Testing
         // Every connection life ends after its 5th response; only the last life of each of the
         // 4 connections may end early (when the budget runs out).
         #expect(r.reconnects >= (300 - 4 * 4) / 5 && r.reconnects <= 300 / 5)
-        #expect(server.counts.connections >= r.reconnects + 1)
+        #expect(server.counts.connections >= r.reconnects)     // 4 first opens + reopens, minus up to 4 not yet accepted
         #expect(server.counts.requests == 300)
     }
 
