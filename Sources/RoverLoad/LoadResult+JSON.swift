@@ -13,17 +13,19 @@ public import Foundation
 ///   "openLoop": null | { "targetRate", "achievedRate", "missedSends", "behindSchedule" },
 ///   "generator": { "cpuMicros", "cpuMicrosPerRequest", "cpuUtilization", "lateWakes",
 ///                  "lateWakeMicrosSum", "lateWakeMicrosMax", "saturated", "saturationReasons": [..] },
-///   "latency": {                          // µs; each { "summary": {...}, "histogram": {...} }
+///   "latency": {                          // µs; each { "measuredFrom", "summary", "histogram" }
 ///     "success": ...,                     // 2xx, from actual send (= "uncorrected" in open loop)
 ///     "failed": ...,                      // non-2xx responses and failed requests
 ///     "corrected": null | ...             // open loop: 2xx, from intended send time
 ///   }
 /// }
 /// ```
-/// A summary is {count, mean, stdev, p50, p75, p90, p99, p999, p9999, max}; a histogram is
-/// {unit "us", lowestDiscernibleValue 1, highestTrackableValue 3600000000, significantDigits 3,
-/// totalCount, buckets [[value, count], …]}. Derived fields (rates, summaries, saturation) are
-/// written for readers and recomputed on decode; only counts and histograms are read back.
+/// "measuredFrom" is "actualSend" (uncorrected) or "intendedSend" (corrected). A summary is
+/// {count, mean, stdev, p50, p75, p90, p99, p999, p9999, max}; a histogram is {unit "us",
+/// lowestDiscernibleValue 1, highestTrackableValue 3600000000, significantDigits 3, totalCount,
+/// buckets [[value, count], …]}. Summaries, "openLoop.achievedRate"/"behindSchedule" and the
+/// "generator" ratios and saturation are written for readers and recomputed on decode; counts,
+/// durations, "requestsPerSecond", CPU micros and histograms are read back.
 /// A reader must reject a different "schema" or a higher "version".
 extension LoadResult: Codable {
     public static let schemaName = "rover-bench/load"
@@ -39,7 +41,12 @@ extension LoadResult: Codable {
         var lateWakes: Int, lateWakeMicrosSum: Double, lateWakeMicrosMax: Double
         var saturated: Bool, saturationReasons: [String]
     }
-    private struct Entry: Codable { var summary: LatencySummary; var histogram: HistogramJSON }
+    private struct Entry: Codable {
+        /// "actualSend" or "intendedSend" (coordinated-omission corrected).
+        var measuredFrom: String
+        var summary: LatencySummary
+        var histogram: HistogramJSON
+    }
     private struct Latency: Codable { var success: Entry; var failed: Entry; var corrected: Entry? }
 
     public func encode(to encoder: any Encoder) throws {
@@ -63,8 +70,11 @@ extension LoadResult: Codable {
             cpuUtilization: generatorCPUUtilization, lateWakes: lateWakes, lateWakeMicrosSum: lateWakeMicrosSum,
             lateWakeMicrosMax: lateWakeMicrosMax, saturated: generatorSaturated, saturationReasons: saturationReasons),
             forKey: .generator)
-        func entry(_ h: LatencyHistogram) -> Entry { Entry(summary: LatencySummary(h), histogram: HistogramJSON(h)) }
-        try c.encode(Latency(success: entry(latency), failed: entry(failedLatency), corrected: correctedLatency.map(entry)),
+        func entry(_ h: LatencyHistogram, _ from: String = "actualSend") -> Entry {
+            Entry(measuredFrom: from, summary: LatencySummary(h), histogram: HistogramJSON(h))
+        }
+        try c.encode(Latency(success: entry(latency), failed: entry(failedLatency),
+                             corrected: correctedLatency.map { entry($0, "intendedSend") }),
                      forKey: .latency)
     }
 
