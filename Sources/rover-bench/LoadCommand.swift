@@ -13,11 +13,11 @@ struct LoadCommand: ParsableCommand {
     @Argument(help: "Target URL, e.g. http://127.0.0.1:8080/users/123")
     var url: String
 
-    @Option(name: .short, help: "Connections to keep open.")
+    @Option(name: .shortAndLong, help: "Connections to keep open.")
     var connections = 10
-    @Option(name: .short, help: "Generator threads.")
+    @Option(name: .shortAndLong, help: "Generator threads.")
     var threads = 1
-    @Option(name: .short, help: "Measured duration, e.g. 10s, 500ms, 2m.")
+    @Option(name: .shortAndLong, help: "Measured duration, e.g. 10s, 500ms, 2m (with --requests: a time cap).")
     var duration = "10s"
     @Option(help: "Warm-up before measuring (not recorded), e.g. 2s.")
     var warmup = "0s"
