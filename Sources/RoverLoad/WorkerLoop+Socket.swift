@@ -12,6 +12,7 @@ extension WorkerLoop {
         var one: Int32 = 1
         setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
         slots[i].fd = fd
+        slots[i].generation &+= 1
         slots[i].parser.reset()
         slots[i].wantsWritable = true
         slots[i].machine.connectStarted()
@@ -19,7 +20,7 @@ extension WorkerLoop {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, address.length) }
         }
         if rc != 0 && errno != EINPROGRESS { connectFailed(i, now: now); return }
-        var ev = epoll_event(events: EPOLLIN.rawValue | EPOLLOUT.rawValue, data: epoll_data_t(u64: UInt64(i)))
+        var ev = epoll_event(events: EPOLLIN.rawValue | EPOLLOUT.rawValue, data: epoll_data_t(u64: slots[i].token(i)))
         guard epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &ev) == 0 else { connectFailed(i, now: now); return }
     }
 
@@ -39,7 +40,7 @@ extension WorkerLoop {
     mutating func setWritable(_ i: Int, _ on: Bool) {
         guard slots[i].wantsWritable != on, slots[i].fd >= 0 else { return }
         slots[i].wantsWritable = on
-        var ev = epoll_event(events: EPOLLIN.rawValue | (on ? EPOLLOUT.rawValue : 0), data: epoll_data_t(u64: UInt64(i)))
+        var ev = epoll_event(events: EPOLLIN.rawValue | (on ? EPOLLOUT.rawValue : 0), data: epoll_data_t(u64: slots[i].token(i)))
         epoll_ctl(epfd, EPOLL_CTL_MOD, slots[i].fd, &ev)
     }
 
@@ -56,9 +57,9 @@ extension WorkerLoop {
             return
         }
         if events & (EPOLLIN.rawValue | EPOLLERR.rawValue | EPOLLHUP.rawValue) != 0 {
-            let fd = slots[i].fd
+            let generation = slots[i].generation
             readable(i, now: now)
-            if slots[i].fd != fd { return }   // reconnected while reading
+            if slots[i].generation != generation { return }   // reconnected while reading
         }
         if events & EPOLLOUT.rawValue != 0 && slots[i].machine.phase == .writing { flush(i, now: now) }
     }
@@ -67,7 +68,8 @@ extension WorkerLoop {
     mutating func flush(_ i: Int, now: UInt64) {
         let total = slots[i].batchBytes
         let done = slots[i].machine.written
-        let n = write(slots[i].fd, batch + done, total - done)
+        // send(MSG_NOSIGNAL), not write(): a peer that closed must give EPIPE, not SIGPIPE.
+        let n = send(slots[i].fd, batch + done, total - done, Int32(MSG_NOSIGNAL))
         if n < 0 {
             if errno == EAGAIN || errno == EWOULDBLOCK { setWritable(i, true); return }
             if measuring { stats.errors.write += 1 }
@@ -81,7 +83,7 @@ extension WorkerLoop {
 
     /// Reads and parses everything available on slot `i`.
     private mutating func readable(_ i: Int, now: UInt64) {
-        let fd = slots[i].fd
+        let fd = slots[i].fd, generation = slots[i].generation
         while true {
             let n = read(fd, readBuffer, readCapacity)
             if n > 0 {
@@ -92,7 +94,7 @@ extension WorkerLoop {
                         break
                     case .complete(let status):
                         completed(i, status: status, now: now)
-                        if slots[i].fd != fd { return }
+                        if slots[i].generation != generation || slots[i].fd < 0 { return }
                         continue
                     case .malformed:
                         if measuring { stats.errors.read += 1 }

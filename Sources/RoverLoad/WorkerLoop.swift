@@ -11,6 +11,12 @@ struct ConnectionSlot {
     var wantsWritable = false
     /// The timer this slot last armed (0 = none); older heap entries for it are stale.
     var timerAt: UInt64 = 0
+    /// Bumped on every (re)open; epoll events carry it, so events of a closed socket whose fd
+    /// number was reused are recognised and dropped.
+    var generation: UInt32 = 0
+
+    /// The epoll user data for this slot's current socket: generation << 32 | slot index.
+    func token(_ index: Int) -> UInt64 { UInt64(generation) << 32 | UInt64(index) }
 }
 
 /// The generator's hot loop: one epoll instance driving a worker's connections on one thread.
@@ -79,7 +85,10 @@ struct WorkerLoop {
             for e in 0..<Int(n) {
                 // A fresh timestamp per event: it ends one response and starts the next request.
                 now = LoadClock.now()
-                handle(Int(events[e].data.u64), events: events[e].events, now: now)
+                let token = events[e].data.u64
+                let i = Int(token & 0xffff_ffff)
+                guard UInt32(token >> 32) == slots[i].generation else { continue }   // stale: socket replaced
+                handle(i, events: events[e].events, now: now)
             }
         }
         endWindow(LoadClock.now())

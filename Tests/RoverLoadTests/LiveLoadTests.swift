@@ -108,3 +108,15 @@ extension LiveLoadTests {
         #expect(server.counts.connections >= r.errors.timeout)     // 2 first opens + reopens, minus up to 2 not yet accepted
     }
 }
+
+extension LiveLoadTests {
+    @Test func pipelinedRequestsToADroppingServerAreEachResolvedOnce() throws {
+        // Writes race the server's close: the generator must see EPIPE/ECONNRESET, never SIGPIPE.
+        let server = try TestHTTPServer(TestServerBehaviour(dropEvery: 3))
+        defer { server.shutdown() }
+        let r = try runLoad(Self.config(server) { $0.connections = 4; $0.pipeline = 4; $0.requests = 400 })
+        #expect(r.errors.read + r.errors.write > 0)
+        #expect(r.requests + Int(r.failedLatency.totalCount) == 400)
+        #expect(r.latency.totalCount == UInt64(r.requests))
+    }
+}
