@@ -111,11 +111,12 @@ extension LiveLoadTests {
 
 extension LiveLoadTests {
     @Test func pipelinedRequestsToADroppingServerAreEachResolvedOnce() throws {
-        // Writes race the server's close: the generator must see EPIPE/ECONNRESET, never SIGPIPE.
+        // The server closes in the middle of a pipelined batch: every request of the batch is
+        // resolved exactly once (answered, or failed with the read error), none is lost or doubled.
         let server = try TestHTTPServer(TestServerBehaviour(dropEvery: 3))
         defer { server.shutdown() }
         let r = try runLoad(Self.config(server) { $0.connections = 4; $0.pipeline = 4; $0.requests = 400 })
-        #expect(r.errors.read + r.errors.write > 0)
+        #expect(r.errors.read > 0)
         #expect(r.requests + Int(r.failedLatency.totalCount) == 400)
         #expect(r.latency.totalCount == UInt64(r.requests))
     }
