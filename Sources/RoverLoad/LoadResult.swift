@@ -57,10 +57,16 @@ public struct LoadResult: Sendable {
         guard let target = run.targetRate else { return false }
         return requestsPerSecond < 0.95 * target
     }
+    /// Generator CPU share (of threads x wall time) at and above which a run is flagged: a loop
+    /// busy 85% of the time leaves too little slack to be sure the server set the pace.
+    public static let saturationUtilization = 0.85
+
     /// Why the generator itself (not the server) limited this run; empty if it did not.
+    /// Flags generator CPU near its threads x wall time, and open-loop timer sends that fired
+    /// more than 1 ms late on average (the loop was too busy to keep the schedule).
     public var saturationReasons: [String] {
         var reasons: [String] = []
-        if generatorCPUUtilization >= 0.9 {
+        if generatorCPUUtilization >= Self.saturationUtilization {
             reasons.append("generator CPU \(Int(generatorCPUUtilization * 100))% of threads x wall time")
         }
         if lateWakes > 0 && lateWakeMicrosSum / Double(lateWakes) > 1000 {

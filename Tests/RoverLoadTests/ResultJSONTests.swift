@@ -85,3 +85,13 @@ extension ResultJSONTests {
         #expect(open.behindSchedule)
     }
 }
+
+extension ResultJSONTests {
+    @Test func saturationThresholdIsInclusive() {
+        var r = Self.result(seed: 9, requests: 100)
+        r.generatorCPUMicros = (LoadResult.saturationUtilization - 0.01) * r.duration * 1e6
+        #expect(!r.generatorSaturated)
+        r.generatorCPUMicros = LoadResult.saturationUtilization * r.duration * 1e6
+        #expect(r.generatorSaturated)
+    }
+}
