@@ -66,39 +66,42 @@ EOF
     sleep 0.1
 done
 
-# run_ours ROUND CONNS DURATION -> prints "rps cpu_us_per_req p50_ms self_cpu_us_per_req maxrss_kib"
+# run_ours ROUND CONNS DURATION
+#   -> "rps cpu_us_per_req p50_ms self_cpu_us_per_req maxrss_kib errors cpu%_of_wall saturated_flag"
 run_ours() {
     local out="$TMP/ours-$1.json"
-    /usr/bin/time -f "%U %S %M" -o "$TMP/time-ours" \
+    /usr/bin/time -f "%e %U %S %M" -o "$TMP/time-ours" \
         "$BIN" load -t 1 -c "$2" -d "${3}s" --json "$out" "$URL" > "$TMP/ours-$1.txt"
     python3 - "$out" "$TMP/time-ours" <<'EOF'
 import json, sys
 r = json.load(open(sys.argv[1]))
-u, s, rss = open(sys.argv[2]).read().split()[-3:]
+e, u, s, rss = open(sys.argv[2]).read().split()[-4:]
 cpu = (float(u) + float(s)) * 1e6
 req = r["requests"]
 errs = sum(r["errors"].values()) + r["non2xx"]
+sat = "yes" if r["generator"]["saturated"] else "no"
 print(f'{r["requestsPerSecond"]:.0f} {cpu / req:.3f} {r["latency"]["success"]["summary"]["p50"] / 1000:.3f} '
-      f'{r["generator"]["cpuMicrosPerRequest"]:.3f} {rss} {errs}')
+      f'{r["generator"]["cpuMicrosPerRequest"]:.3f} {rss} {errs} {100 * cpu / 1e6 / float(e):.0f}% {sat}')
 EOF
 }
 
-# run_wrk ROUND -> prints "rps cpu_us_per_req p50_ms - maxrss_kib errors"
+# run_wrk ROUND -> same columns ("-" where wrk has no equivalent)
 run_wrk() {
-    /usr/bin/time -f "%U %S %M" -o "$TMP/time-wrk" \
+    /usr/bin/time -f "%e %U %S %M" -o "$TMP/time-wrk" \
         wrk -t1 -c "$CONNS" -d "${DURATION}s" --latency "$URL" > "$TMP/wrk-$1.txt"
     python3 - "$TMP/wrk-$1.txt" "$TMP/time-wrk" <<'EOF'
 import re, sys
 text = open(sys.argv[1]).read()
-u, s, rss = open(sys.argv[2]).read().split()[-3:]
+e, u, s, rss = open(sys.argv[2]).read().split()[-4:]
 req = int(re.search(r"(\d+) requests in", text).group(1))
 rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
 m = re.search(r"50%\s+([\d.]+)(us|ms|s)\b", text)
 p50 = float(m.group(1)) * {"us": 0.001, "ms": 1, "s": 1000}[m.group(2)]
-e = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", text)
+se = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", text)
 n = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
-errs = (sum(map(int, e.groups())) if e else 0) + (int(n.group(1)) if n else 0)
-print(f"{rps:.0f} {(float(u) + float(s)) * 1e6 / req:.3f} {p50:.3f} - {rss} {errs}")
+errs = (sum(map(int, se.groups())) if se else 0) + (int(n.group(1)) if n else 0)
+cpu = float(u) + float(s)
+print(f"{rps:.0f} {cpu * 1e6 / req:.3f} {p50:.3f} - {rss} {errs} {100 * cpu / float(e):.0f}% -")
 EOF
 }
 
@@ -107,7 +110,8 @@ echo "warm-up (3 s each)..."
 run_ours warm "$CONNS" 3 >/dev/null
 wrk -t1 -c "$CONNS" -d 3s "$URL" >/dev/null
 
-printf "%-6s %-9s %10s %14s %9s %14s %10s %7s\n" round generator "req/s" "cpu_us/req" "p50_ms" "self_us/req" "rss_KiB" errors
+FMT="%-6s %-9s %10s %12s %9s %12s %9s %7s %6s %6s\n"
+printf "$FMT" round generator "req/s" "cpu_us/req" "p50_ms" "self_us/req" "rss_KiB" errors "cpu%" "sat"
 : > "$TMP/ours.rows"; : > "$TMP/wrk.rows"
 for r in $(seq "$ROUNDS"); do
     # Alternate which generator goes first, so drift does not favour one.
@@ -115,7 +119,7 @@ for r in $(seq "$ROUNDS"); do
     for g in $order; do
         if [[ $g == ours ]]; then row=$(run_ours "$r" "$CONNS" "$DURATION"); else row=$(run_wrk "$r"); fi
         echo "$row" >> "$TMP/$g.rows"
-        printf "%-6s %-9s %10s %14s %9s %14s %10s %7s\n" "$r" "$g" $row
+        printf "$FMT" "$r" "$g" $row
     done
 done
 
