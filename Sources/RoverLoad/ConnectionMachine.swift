@@ -74,6 +74,15 @@ struct ConnectionMachine {
         return (action, nil)
     }
 
+    /// The worker deferred the write decided at `sentAt` and performs it now: time the batch
+    /// from the actual write (closed loop: the intended time moves with it; open loop keeps
+    /// the schedule's time).
+    mutating func sending(now: UInt64) {
+        guard phase == .writing, written == 0 else { return }
+        if interval == nil { intendedAt = now }
+        sentAt = now
+    }
+
     /// `n` more bytes of a `total`-byte batch went out.
     mutating func wrote(_ n: Int, of total: Int) -> Action {
         written += n

@@ -38,6 +38,10 @@ struct WorkerLoop {
     var budget: Int?
     var resolved = 0
     var measuring = false
+    /// Slots whose next batch is decided but not yet written. Writes are issued after all events
+    /// of an epoll batch are handled (as wrk does), so the server gets requests in bursts.
+    let pendingSends: UnsafeMutablePointer<Int32>
+    var pendingCount = 0
     var cpuAtStart = 0.0
     var windowStart: UInt64 = 0
 
@@ -51,6 +55,7 @@ struct WorkerLoop {
         timers = TimerHeap(capacity: plan.connections * 2)
         budget = plan.budget
         slots = .allocate(capacity: plan.connections)
+        pendingSends = .allocate(capacity: plan.connections)
         for i in 0..<plan.connections {
             let global = UInt64(plan.firstConnection + i)
             let phase = plan.interval.map { $0 * global / UInt64(plan.totalConnections) } ?? 0
@@ -76,6 +81,7 @@ struct WorkerLoop {
             if now >= plan.end { break }
             if let total = plan.budget, resolved >= total { break }
             while let (time, owner) = timers.popDue(now) { fire(owner, time: time, now: now) }
+            flushPending()
             if now >= nextScan { scanTimeouts(now); nextScan = now + scanEvery }
             var deadline = min(plan.end, nextScan)
             if !measuring { deadline = min(deadline, plan.measureStart) }
@@ -90,6 +96,7 @@ struct WorkerLoop {
                 guard UInt32(token >> 32) == slots[i].generation else { continue }   // stale: socket replaced
                 handle(i, events: events[e].events, now: now)
             }
+            flushPending()
         }
         endWindow(LoadClock.now())
         return stats
@@ -158,7 +165,9 @@ struct WorkerLoop {
             return
         case .send(let count):
             slots[i].batchBytes = count * requestSize
-            flush(i, now: now)
+            guard pendingCount < plan.connections else { flush(i, now: now); return }   // cannot happen; stay safe
+            pendingSends[pendingCount] = Int32(i)
+            pendingCount += 1
         case .waitWritable:
             setWritable(i, true)
         case .sleep(let until):
@@ -171,6 +180,20 @@ struct WorkerLoop {
         }
     }
 
+    /// Writes every batch decided since the last flush, each timed from its own write.
+    private mutating func flushPending() {
+        var k = 0
+        while k < pendingCount {
+            let i = Int(pendingSends[k])
+            k += 1
+            guard slots[i].fd >= 0, slots[i].machine.phase == .writing, slots[i].machine.written == 0 else { continue }
+            let now = LoadClock.now()
+            slots[i].machine.sending(now: now)
+            flush(i, now: now)
+        }
+        pendingCount = 0
+    }
+
     private mutating func arm(_ i: Int, at time: UInt64) {
         slots[i].timerAt = time
         timers.push(time, i)
@@ -180,6 +203,7 @@ struct WorkerLoop {
         for i in 0..<plan.connections { close(i) }
         slots.deinitialize(count: plan.connections)
         slots.deallocate()
+        pendingSends.deallocate()
         batch.deallocate()
         readBuffer.deallocate()
         Glibc.close(epfd)
