@@ -95,6 +95,24 @@ import Testing
         #expect(m.missedSends(before: 10_000) == 6)
     }
 
+    @Test func deferredWriteIsTimedFromTheWrite() {
+        var closed = M(depth: 1, interval: nil, firstIntended: 0)
+        var budget: Int? = nil
+        closed.connectStarted()
+        _ = closed.connected(now: 100, budget: &budget)
+        closed.sending(now: 130)
+        _ = closed.wrote(1, of: 1)
+        #expect(closed.responseCompleted(now: 200, closeAfter: false, budget: &budget).0
+            == M.Resolution(latency: 70, correctedLatency: 70, count: 1))
+        var open = M(depth: 1, interval: 1000, firstIntended: 100)
+        open.connectStarted()
+        _ = open.connected(now: 100, budget: &budget)
+        open.sending(now: 130)
+        _ = open.wrote(1, of: 1)
+        #expect(open.responseCompleted(now: 200, closeAfter: false, budget: &budget).0
+            == M.Resolution(latency: 70, correctedLatency: 100, count: 1))
+    }
+
     @Test func wakeWhileBusyDoesNothing() {
         var m = M(depth: 1, interval: 1000, firstIntended: 0)
         var budget: Int? = nil
