@@ -1,0 +1,101 @@
+/// Everything one load run needs: target, load shape, request, limits.
+///
+/// Belongs to RoverLoad's public API (the CLI and the sweep runner build one and call
+/// `runLoad(_:)`). A value type, Sendable. `validate()` checks every field and throws
+/// `LoadConfigError` with a message that names the offending option.
+public struct LoadConfig: Sendable {
+    public var url: TargetURL
+    /// Total connections, spread over `threads` (each thread owns `connections / threads`, ± 1).
+    public var connections: Int = 10
+    public var threads: Int = 1
+    /// Measured window, after `warmup`.
+    public var duration: Double = 10
+    public var warmup: Double = 0
+    /// Extra request headers as (name, value). `Host` is added unless given.
+    public var headers: [(String, String)] = []
+    public var method: String = "GET"
+    public var body: [UInt8] = []
+    /// Requests written back-to-back per connection before waiting (closed loop only).
+    public var pipeline: Int = 1
+    /// A request outstanding longer than this is counted as a timeout; its connection is reopened.
+    public var timeout: Double = 2
+    /// Open loop: total target requests per second. `nil` = closed loop.
+    public var rate: Double?
+    /// Stop after exactly this many requests have been resolved (answered or failed). `nil` = by time.
+    public var requests: Int?
+    /// Permit a target that does not resolve to loopback.
+    public var allowRemote = false
+
+    public init(url: TargetURL) { self.url = url }
+
+    /// Parses `"Name: value"`; throws `LoadConfigError.malformedHeader`.
+    public static func parseHeader(_ text: String) throws -> (String, String) {
+        guard let colon = text.firstIndex(of: ":") else {
+            throw LoadConfigError.malformedHeader(text, "expected 'Name: value'")
+        }
+        let name = String(text[..<colon])
+        let value = String(text[text.index(after: colon)...].drop(while: { $0 == " " || $0 == "\t" }))
+        let tchar = Set("!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+        guard !name.isEmpty, name.allSatisfy({ tchar.contains($0) }) else {
+            throw LoadConfigError.malformedHeader(text, "header name must be a non-empty HTTP token")
+        }
+        guard !value.utf8.contains(where: { $0 == 13 || $0 == 10 || $0 == 0 }) else {
+            throw LoadConfigError.malformedHeader(text, "header value contains CR, LF or NUL")
+        }
+        return (name, value)
+    }
+
+    /// Checks ranges and combinations; resolves the host to enforce the loopback rule.
+    public func validate() throws {
+        if connections < 1 { throw LoadConfigError.invalid("--connections", "must be at least 1 (got \(connections))") }
+        if threads < 1 { throw LoadConfigError.invalid("--threads", "must be at least 1 (got \(threads))") }
+        if threads > connections {
+            throw LoadConfigError.invalid("--threads", "must not exceed --connections (\(threads) > \(connections))")
+        }
+        if !(warmup >= 0) { throw LoadConfigError.invalid("--warmup", "must be 0 or more (got \(warmup))") }
+        if pipeline < 1 { throw LoadConfigError.invalid("--pipeline", "must be at least 1 (got \(pipeline))") }
+        if !(timeout > 0) { throw LoadConfigError.invalid("--timeout", "must be greater than 0 (got \(timeout))") }
+        if let requests, requests < 1 {
+            throw LoadConfigError.invalid("--requests", "must be at least 1 (got \(requests))")
+        }
+        if let rate {
+            if !(rate > 0) || !rate.isFinite { throw LoadConfigError.invalid("--rate", "must be greater than 0 (got \(rate))") }
+            if !(duration > 0) { throw LoadConfigError.invalid("--rate", "needs a --duration greater than 0") }
+            if requests != nil { throw LoadConfigError.invalid("--rate", "cannot be combined with --requests") }
+            if pipeline != 1 { throw LoadConfigError.invalid("--pipeline", "must be 1 with --rate (open loop)") }
+        }
+        if !(duration > 0) && requests == nil {
+            throw LoadConfigError.invalid("--duration", "must be greater than 0 (got \(duration))")
+        }
+        if requests != nil && warmup > 0 { throw LoadConfigError.invalid("--requests", "cannot be combined with --warmup") }
+        let tchar = Set("!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+        if method.isEmpty || !method.allSatisfy({ tchar.contains($0) }) {
+            throw LoadConfigError.invalid("--method", "must be an HTTP token such as GET or POST (got '\(method)')")
+        }
+        for (name, value) in headers { _ = try Self.parseHeader("\(name): \(value)") }
+        let addresses = try url.resolve()
+        if !allowRemote && addresses.contains(where: { !$0.isLoopback }) {
+            throw LoadConfigError.remoteTarget(url.host)
+        }
+    }
+}
+
+/// Why a `LoadConfig` cannot run. `description` is the message the CLI prints.
+public enum LoadConfigError: Error, CustomStringConvertible, Equatable {
+    case invalid(String, String)
+    case malformedURL(String, String)
+    case malformedHeader(String, String)
+    case unresolvableHost(String, String)
+    case remoteTarget(String)
+
+    public var description: String {
+        switch self {
+        case .invalid(let option, let why): return "\(option) \(why)"
+        case .malformedURL(let url, let why): return "malformed URL '\(url)': \(why)"
+        case .malformedHeader(let header, let why): return "malformed header '\(header)' (-H): \(why)"
+        case .unresolvableHost(let host, let why): return "cannot resolve host '\(host)': \(why)"
+        case .remoteTarget(let host):
+            return "target '\(host)' is not a loopback address; pass --allow-remote to load a remote host"
+        }
+    }
+}

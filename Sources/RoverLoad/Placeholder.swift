@@ -1,1 +1,0 @@
-// RoverLoad: see ARCHITECTURE layout.

@@ -1,0 +1,87 @@
+import Foundation
+import Histogram
+import Testing
+@testable import RoverLoad
+
+/// The `rover-bench load` and `merge` commands as processes: bad arguments exit 64 with a
+/// message naming the problem; two generator processes against one server merge exactly.
+/// Uses the `rover-bench` binary built next to this test bundle (`swift build --build-tests`).
+@Suite(.serialized) struct CLITests {
+    struct Run { var status: Int32; var output: String }
+
+    static func binary() throws -> URL {
+        let exe = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+        var dir = exe.deletingLastPathComponent()
+        for _ in 0..<4 {
+            let candidate = dir.appendingPathComponent("rover-bench")
+            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+            dir = dir.deletingLastPathComponent()
+        }
+        throw CLIMissing()
+    }
+    struct CLIMissing: Error, CustomStringConvertible {
+        var description: String { "rover-bench binary not found next to the test bundle; run swift build --build-tests" }
+    }
+
+    static func start(_ args: [String]) throws -> (Process, Pipe) {
+        let p = Process()
+        p.executableURL = try binary()
+        p.arguments = args
+        let pipe = Pipe()
+        p.standardOutput = pipe
+        p.standardError = pipe
+        try p.run()
+        return (p, pipe)
+    }
+
+    static func run(_ args: [String]) throws -> Run {
+        let (p, pipe) = try start(args)
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return Run(status: p.terminationStatus, output: String(decoding: data, as: UTF8.self))
+    }
+
+    @Test(arguments: [
+        (["load", "-c", "0", "http://127.0.0.1:9/"], "--connections"),
+        (["load", "--rate", "100", "-d", "0", "http://127.0.0.1:9/"], "--rate"),
+        (["load", "127.0.0.1:9"], "malformed URL"),
+        (["load", "http://127.0.0.1:notaport/"], "malformed URL"),
+        (["load", "-H", "NoColonHere", "http://127.0.0.1:9/"], "malformed header"),
+        (["load", "http://192.0.2.1:9/"], "--allow-remote"),
+        (["load", "-d", "ten", "http://127.0.0.1:9/"], "--duration"),
+        (["merge", "/nonexistent/a.json"], "cannot read"),
+    ])
+    func badArgumentsExit64(args: [String], mentions: String) throws {
+        let r = try Self.run(args)
+        #expect(r.status == 64, "\(args): status \(r.status), output \(r.output)")
+        #expect(r.output.contains(mentions), "\(args): \(r.output)")
+    }
+
+    @Test func twoGeneratorProcessesMergeExactly() throws {
+        let server = try TestHTTPServer()
+        defer { server.shutdown() }
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("roverload-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let a = dir.appendingPathComponent("a.json").path, b = dir.appendingPathComponent("b.json").path
+        let merged = dir.appendingPathComponent("m.json").path, hgrm = dir.appendingPathComponent("m.hgrm").path
+        let procs = try [a, b].map { try Self.start(["load", "-c", "3", "-n", "700", "-d", "30s", "--json", $0, server.url]) }
+        for (p, pipe) in procs {
+            _ = pipe.fileHandleForReading.readDataToEndOfFile()
+            p.waitUntilExit()
+            #expect(p.terminationStatus == 0)
+        }
+        let m = try Self.run(["merge", a, b, "--json", merged, "--hgrm", hgrm])
+        #expect(m.status == 0, "\(m.output)")
+        #expect(m.output.contains("2 generator processes merged"))
+        let parts = try [a, b].map { try LoadResult.decode(json: Data(contentsOf: URL(fileURLWithPath: $0))) }
+        let result = try LoadResult.decode(json: Data(contentsOf: URL(fileURLWithPath: merged)))
+        #expect(result.requests == 1400 && result.processes == 2)
+        #expect(server.counts.requests == 1400)
+        var expected = parts[0].latency
+        expected.add(parts[1].latency)
+        #expect(result.latency == expected)
+        #expect(result.latency.totalCount == 1400)
+        #expect(try String(contentsOfFile: hgrm, encoding: .utf8).contains("Total count    =         1400]"))
+    }
+}
