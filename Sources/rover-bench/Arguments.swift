@@ -29,9 +29,9 @@ func warnIfDebug() {
     }
 }
 
-func printErr(_ s: String) {
+func printErr(_ s: String, terminator: String = "\n") {
     var e = StandardError()
-    print(s, to: &e)
+    print(s, terminator: terminator, to: &e)
 }
 
 struct StandardError: TextOutputStream {

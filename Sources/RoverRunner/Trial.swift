@@ -1,0 +1,148 @@
+import Foundation
+public import RoverEngine
+public import RoverLoad
+public import RoverReport
+
+/// How every trial of a sweep is run (shared settings, not the cell's axes).
+public struct TrialSettings: Sendable, Codable {
+    /// The `rover-bench` binary whose `serve` subcommand each trial starts.
+    public var executable: String
+    public var duration: Double
+    public var warmup: Double
+    public var loadThreads = 1
+    /// Server event-loop threads (nil: the server's default).
+    public var serverThreads: Int?
+    /// `taskset -c` list for the server; nil: unpinned.
+    public var serverCPUs: String?
+    /// CPUs for the load generator's threads; nil: unpinned.
+    public var loadCPUs: [Int]?
+    public var timeout = 2.0
+
+    public init(executable: String, duration: Double, warmup: Double) {
+        self.executable = executable
+        self.duration = duration
+        self.warmup = warmup
+    }
+}
+
+/// One trial of one cell: start a fresh server, check its answer, warm up, measure, read the
+/// server's counters, stop it. Every failure (start, wrong answer, crash) becomes a failed row
+/// with a reason; nothing here throws past the sweep.
+struct Trial {
+    let cell: CellKey
+    let repeatIndex: Int
+    let runID: String
+    let scenario: Scenario
+    let settings: TrialSettings
+    let scratch: String
+
+    struct Outcome {
+        var record: RunRecord
+        var load: LoadResult?
+    }
+
+    func run() -> Outcome {
+        var record = RunRecord(runID: runID, key: cell, repeatIndex: repeatIndex)
+        func failed(_ why: String) -> Outcome {
+            record.status = .failed
+            record.reason = why
+            return Outcome(record: record, load: nil)
+        }
+        var args = ["serve", scenario.appPath, "--context", cell.context, "--dispatcher", cell.dispatcher,
+                    "--workers", String(cell.workers), "--port", "0"]
+        if let t = settings.serverThreads { args += ["--threads", String(t)] }
+        let server: ServerProcess
+        do {
+            server = try ServerProcess.start(executable: settings.executable, arguments: args,
+                                             cpus: settings.serverCPUs, scratch: scratch)
+        } catch {
+            return failed("start: \(error)")
+        }
+        defer { server.stop() }
+        // The answer must be right before it is worth measuring: a fast wrong answer is a bug.
+        do {
+            let reply = try ProbeClient.request(port: server.port, method: scenario.method, target: scenario.path,
+                                                headers: scenario.headers, body: scenario.body.map { Array($0.utf8) })
+            let body = String(decoding: reply.body, as: UTF8.self)
+            guard reply.status == scenario.expectStatus, body == scenario.expectBody else {
+                return failed("wrong response: \(reply.status) \(body.prefix(200))")
+            }
+        } catch {
+            return failed("probe: \(error) \(server.stderrTail())")
+        }
+        var config: LoadConfig
+        do {
+            config = LoadConfig(url: try TargetURL("http://127.0.0.1:\(server.port)\(scenario.path)"))
+        } catch {
+            return failed("url: \(error)")
+        }
+        config.connections = cell.connections
+        config.threads = settings.loadThreads
+        config.method = scenario.method
+        config.headers = scenario.headers.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+        config.body = scenario.body.map { Array($0.utf8) } ?? []
+        config.timeout = settings.timeout
+        config.rate = cell.rate > 0 ? Double(cell.rate) : nil
+        let before: CountersEndpoint.Body, after: CountersEndpoint.Body, load: LoadResult
+        do {
+            if settings.warmup > 0 {
+                var warm = config
+                warm.duration = settings.warmup
+                _ = try runLoad(warm)
+            }
+            before = try counters(server.port)
+            config.duration = settings.duration
+            load = try runLoad(config)
+            after = try counters(server.port)
+        } catch {
+            if let status = server.exitStatus() {
+                return failed("server died (\(ServerProcess.describe(status))): \(server.stderrTail())")
+            }
+            return failed("load: \(error)")
+        }
+        let status = server.stop()
+        if status & 0x7f != 0 || (status >> 8) & 0xff != 0 {
+            return failed("server exited badly after the load (\(ServerProcess.describe(status))): \(server.stderrTail())")
+        }
+        fill(&record, load: load, before: before, after: after)
+        return Outcome(record: record, load: load)
+    }
+
+    private func counters(_ port: Int) throws -> CountersEndpoint.Body {
+        let reply = try ProbeClient.request(port: port, method: "GET", target: "/__rover/counters")
+        return try CountersEndpoint.decode(reply.body)
+    }
+
+    private func fill(_ r: inout RunRecord, load: LoadResult, before: CountersEndpoint.Body, after: CountersEndpoint.Body) {
+        r.durationSeconds = load.duration
+        r.requests = load.requests
+        r.rps = load.requestsPerSecond
+        r.errorsConnect = load.errors.connect
+        r.errorsRead = load.errors.read
+        r.errorsWrite = load.errors.write
+        r.errorsTimeout = load.errors.timeout
+        r.non2xx = load.non2xx
+        let lat = LatencySummary(load.correctedLatency ?? load.latency)
+        r.latMeanUs = lat.mean
+        r.latP50Us = Double(lat.p50)
+        r.latP90Us = Double(lat.p90)
+        r.latP99Us = Double(lat.p99)
+        r.latP999Us = Double(lat.p999)
+        r.latMaxUs = Double(lat.max)
+        r.clientCPUUsPerReq = load.generatorCPUMicrosPerRequest
+        // Per request = the server's own delta over the app requests it answered in the window.
+        let n = Double(max(1, Int64(after.server.appRequests) - Int64(before.server.appRequests)))
+        func per(_ a: UInt64, _ b: UInt64) -> Double { Double(Int64(bitPattern: a &- b)) / n }
+        r.serverCPUUsPerReq = per(after.process.cpuMicros, before.process.cpuMicros)
+        r.closuresPerReq = per(after.counters.closures, before.counters.closures)
+        r.luaAllocsPerReq = per(after.counters.luaAllocs, before.counters.luaAllocs)
+        r.luaBytesPerReq = per(after.counters.luaBytes, before.counters.luaBytes)
+        r.handoffsPerReq = per(after.counters.handoffs, before.counters.handoffs)
+        r.lockWaitsPerReq = per(after.counters.lockContended, before.counters.lockContended)
+        r.casRetriesPerReq = per(after.counters.casRetries, before.counters.casRetries)
+        r.ctxSwitchesPerReq = per(after.process.voluntaryContextSwitches + after.process.involuntaryContextSwitches,
+                                  before.process.voluntaryContextSwitches + before.process.involuntaryContextSwitches)
+        r.serverPeakRSSKiB = Int(after.process.maxRSSKiB)
+        r.generatorSaturated = load.generatorSaturated
+    }
+}

@@ -1,0 +1,146 @@
+import ArgumentParser
+import Foundation
+import RoverEngine
+import RoverReport
+import RoverRunner
+import RoverStrategies
+import Synchronization
+
+/// Set by SIGINT/SIGTERM; the sweep finishes writing, discards the trial in flight, and stops.
+let sweepInterrupted = Atomic<Bool>(false)
+
+/// `rover-bench sweep`: the A/B matrix, each cell a fresh `serve` child, into Results/<run>/.
+struct SweepCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sweep",
+        abstract: "Run every scenario × context × dispatcher × workers × connections cell, interleaved, and report.",
+        discussion: """
+        Each trial starts `rover-bench serve` as a child process, checks the scenario's answer, warms up,
+        drives it with the built-in load generator, and reads the server's counters. Rows are written as
+        trials finish (Ctrl-C keeps them; --resume RUN_DIR continues). Writes runs.csv, summary.csv,
+        summary.md, summary.json, report.html, meta.json and hgrm/ into the run folder, and prints summary.md.
+        """)
+
+    @OptionGroup var scenarioOptions: ScenarioOptions
+
+    @Option(name: .customLong("context"), parsing: .upToNextOption, help: "Context builders (default: all).")
+    var contexts: [ContextKind] = []
+
+    @Option(name: .customLong("dispatcher"), parsing: .upToNextOption, help: "Dispatchers (default: all).")
+    var dispatchers: [DispatcherKind] = []
+
+    @Option(parsing: .upToNextOption, help: "Lua VM counts for the pools (channel always has one).")
+    var workers: [Int] = [2]
+
+    @Option(parsing: .upToNextOption, help: "Keep-alive connection counts.")
+    var connections: [Int] = [64]
+
+    @Option(help: "Measured seconds per trial.")
+    var duration: Double = 2
+
+    @Option(help: "Warm-up seconds per trial (not measured).")
+    var warmup: Double = 0.5
+
+    @Option(help: "Trials per cell, interleaved across cells.")
+    var repeats: Int = 3
+
+    @Option(help: "Open loop at this many requests/s (0: closed loop).")
+    var rate: Int = 0
+
+    @Option(help: "Pin the server to these CPUs (taskset list, e.g. 0).")
+    var serverCPUs: String?
+
+    @Option(help: "Pin the load generator to these CPUs (e.g. 1).")
+    var loadCPUs: String?
+
+    @Option(help: "Load-generator threads.")
+    var loadThreads: Int = 1
+
+    @Option(help: "Server event-loop threads (default: the server's own).")
+    var serverThreads: Int?
+
+    @Option(help: "Folder that receives the run folder <timestamp>-<host>.")
+    var out: String = "Results"
+
+    @Option(help: "Continue the partial run in this folder (its plan.json decides the cells).")
+    var resume: String?
+
+    @Flag(help: "A short sweep for CI: params-only, eager/lazy × channel/mutex-pool, 3 × 1 s.")
+    var quick = false
+
+    func validate() throws {
+        guard workers.allSatisfy({ (1...64).contains($0) }) else { throw ValidationError("--workers must be in 1...64 (got \(workers))") }
+        guard connections.allSatisfy({ (1...10_000).contains($0) }) else { throw ValidationError("--connections must be in 1...10000 (got \(connections))") }
+        guard duration > 0, duration <= 600 else { throw ValidationError("--duration must be in (0, 600] seconds (got \(duration))") }
+        guard warmup >= 0, warmup <= 600 else { throw ValidationError("--warmup must be in [0, 600] seconds (got \(warmup))") }
+        guard (1...100).contains(repeats) else { throw ValidationError("--repeats must be in 1...100 (got \(repeats))") }
+        guard rate >= 0 else { throw ValidationError("--rate must not be negative (got \(rate))") }
+        guard (1...64).contains(loadThreads) else { throw ValidationError("--load-threads must be in 1...64 (got \(loadThreads))") }
+        if let t = serverThreads, !(1...64).contains(t) { throw ValidationError("--server-threads must be in 1...64 (got \(t))") }
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        if let s = serverCPUs, CPUList.parse(s, cores: cores) == nil {
+            throw ValidationError("--server-cpus \(s): not a CPU list of this \(cores)-CPU machine (e.g. 0 or 0-1)")
+        }
+        if let s = loadCPUs, CPUList.parse(s, cores: cores) == nil {
+            throw ValidationError("--load-cpus \(s): not a CPU list of this \(cores)-CPU machine (e.g. 1)")
+        }
+    }
+
+    func run() throws {
+        warnIfDebug()
+        let catalog = try Scenario.catalog(root: scenarioOptions.scenariosDir)
+        let (directory, plan) = try prepare(catalog: catalog)
+        var settings = TrialSettings(executable: selfExecutable(), duration: quick ? 1 : duration, warmup: quick ? 0.3 : warmup)
+        settings.loadThreads = loadThreads
+        settings.serverThreads = serverThreads
+        settings.serverCPUs = serverCPUs
+        settings.loadCPUs = loadCPUs.flatMap { CPUList.parse($0, cores: ProcessInfo.processInfo.activeProcessorCount) }
+        if let cpus = settings.loadCPUs { CPUList.pinCurrentThread(cpus) }
+        signal(SIGINT) { _ in sweepInterrupted.store(true, ordering: .relaxed) }
+        signal(SIGTERM) { _ in sweepInterrupted.store(true, ordering: .relaxed) }
+        let progress = ProgressLine()
+        printErr("run folder: \(directory.url.path)  (\(plan.cells.count) cells × \(plan.repeats) repeats)")
+        let sweep = Sweep(plan: plan, settings: settings, scenarios: catalog, directory: directory)
+        let outcome = try sweep.run(interrupted: { sweepInterrupted.load(ordering: .relaxed) }) { progress.show($0) }
+        progress.finish()
+        let report = try ReportWriter.regenerate(directory)
+        print(try String(contentsOf: directory.summaryMarkdown, encoding: .utf8))
+        printErr("\(outcome.ran) trials run, \(outcome.skipped) already done, \(outcome.failed) failed; \(report.summary.cells.count) cells in \(directory.url.path)")
+        if outcome.interrupted {
+            printErr("interrupted: every finished trial is in runs.csv; continue with --resume \(directory.url.path)")
+            throw ExitCode(130)
+        }
+    }
+
+    /// The run folder and plan: a new one from the options, or the one being resumed.
+    private func prepare(catalog: [Scenario]) throws -> (RunDirectory, SweepPlan) {
+        if let resume {
+            let dir = RunDirectory(url: URL(fileURLWithPath: resume))
+            guard let data = try? Data(contentsOf: dir.url.appendingPathComponent("plan.json")),
+                  let plan = try? JSONDecoder().decode(SweepPlan.self, from: data) else {
+                throw ValidationError("--resume \(resume): no plan.json there (not a sweep run folder)")
+            }
+            return (dir, plan)
+        }
+        let names = scenarioOptions.scenarios.isEmpty
+            ? (quick ? ["params-only"] : ["params-only", "hello", "all-fields"]) : scenarioOptions.scenarios
+        for name in names where !catalog.contains(where: { $0.name == name }) {
+            throw ValidationError("--scenario \(name): no such scenario in \(scenarioOptions.scenariosDir) (have: \(catalog.map(\.name).joined(separator: ", ")))")
+        }
+        let ctx = contexts.isEmpty ? (quick ? [.eager, .lazy] : ContextKind.allCases) : contexts
+        let disp = dispatchers.isEmpty ? (quick ? [.channel, .mutexPool] : DispatcherKind.allCases) : dispatchers
+        let plan = SweepPlan(scenarios: names, contexts: ctx.map(\.rawValue), dispatchers: disp.map(\.rawValue),
+                             workers: workers, connections: connections, rate: rate, repeats: repeats)
+        let dir = try RunDirectory.create(in: URL(fileURLWithPath: out))
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try encoder.encode(plan).write(to: dir.url.appendingPathComponent("plan.json"))
+        try dir.writeMeta(RunMeta.collect(buildConfiguration: isDebugBuild ? "debug" : "release"))
+        return (dir, plan)
+    }
+}
+
+/// This binary's path, for starting `serve` children.
+func selfExecutable() -> String {
+    (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+}
