@@ -1,10 +1,10 @@
 import ArgumentParser
 
 @main
-struct RoverBench: ParsableCommand {
+struct RoverBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rover-bench",
         abstract: "Measure how an embedded-Lua HTTP server should build ctx and dispatch to Lua VMs.",
-        subcommands: []
+        subcommands: [ServeCommand.self]
     )
 }

@@ -1,1 +1,0 @@
-// RoverStrategies: see ARCHITECTURE layout.
