@@ -1,4 +1,5 @@
 import NIOCore
+import Synchronization
 public import NIOPosix
 
 /// The HTTP/1.1 server: a SwiftNIO `ServerBootstrap` whose child pipelines hold exactly one
@@ -18,6 +19,8 @@ public final class RoverServer: Sendable {
     private let ownsGroup: Bool
     private let serverChannel: any Channel
     private let connections: ConnectionRegistry
+    /// Set once `stop()` has told every open connection to finish (observable by tests).
+    let quiesceSent = Atomic<Bool>(false)
 
     private init(port: Int, host: String, dispatcher: any Dispatcher, stats: ServerStats,
                  group: MultiThreadedEventLoopGroup, ownsGroup: Bool, serverChannel: any Channel,
@@ -103,6 +106,7 @@ public final class RoverServer: Sendable {
             for c in open {
                 c.pipeline.fireUserInboundEventTriggered(HTTPConnectionHandler.Quiesce())
             }
+            quiesceSent.store(true, ordering: .releasing)
             for c in open {
                 try? await c.closeFuture.get()
             }
