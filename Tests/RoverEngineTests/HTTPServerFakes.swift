@@ -27,7 +27,7 @@ final class GatedDispatcher: Dispatcher {
         var loop: any EventLoop
         var reply: @Sendable (Response) -> Void
     }
-    private let held = Mutex<[Held]>([])
+    private let held = PThreadLocked<[Held]>([])
     private let batch: Int?
 
     init(batch: Int? = nil) { self.batch = batch }

@@ -14,7 +14,7 @@ import Testing
         let dispatcher = try ChannelDispatcher(factory: fakes.factory, queueCapacity: 2)
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let loop = group.next()
-        let answered = Mutex<[String]>([])
+        let answered = PThreadLocked<[String]>([])
         let done = loop.makePromise(of: Void.self)
         let total = 10
         // The first request holds the VM; the queue (2) fills; the loop then waits in `dispatch`.

@@ -1,9 +1,8 @@
 import NIOCore
-import Synchronization
 
 /// The open connections of one `RoverServer`, so that `stop()` can tell each to finish and close.
 ///
-/// Lives in RoverEngine/HTTP. Thread-safe: a `Mutex` guards the table; it is touched once when a
+/// Lives in RoverEngine/HTTP. Thread-safe: a `PThreadLocked` guards the table; it is touched once when a
 /// connection opens and once when it closes, never per request.
 final class ConnectionRegistry: Sendable {
     private struct State {
@@ -11,7 +10,7 @@ final class ConnectionRegistry: Sendable {
         var stopping = false
     }
 
-    private let state = Mutex(State())
+    private let state = PThreadLocked(State())
 
     func add(_ channel: any Channel) {
         let late = state.withLock { s -> Bool in

@@ -30,7 +30,7 @@ public final class ChannelDispatcher: Dispatcher {
     private let queue: BoundedQueue<Job>
     private let engineCounters: EngineCounters
     private let exited = DispatchSemaphore(value: 0)
-    private let stopped = Mutex(false)
+    private let stopped = PThreadLocked(false)
 
     /// Starts the Lua thread and creates the handler on it; rethrows the factory's error (the
     /// thread then exits) so an app that fails to load stops startup.
@@ -38,7 +38,7 @@ public final class ChannelDispatcher: Dispatcher {
         let queue = BoundedQueue<Job>(capacity: queueCapacity)
         self.queue = queue
         let started = DispatchSemaphore(value: 0)
-        let result = Mutex<Result<EngineCounters, any Error>?>(nil)
+        let result = PThreadLocked<Result<EngineCounters, any Error>?>(nil)
         let handoffs = HandoffCounter()
         let exited = self.exited
         let thread = Thread {

@@ -2,7 +2,7 @@ public import NIOCore
 public import RoverEngine
 import Synchronization
 
-/// N handlers (VMs), each behind its own mutex; an atomic counter picks one round-robin and the
+/// N handlers (VMs), each behind its own pthread mutex (`PThreadLocked`); an atomic counter picks one round-robin and the
 /// calling event-loop thread runs the handler in place, then replies synchronously. No hand-offs.
 ///
 /// Each acquisition tries the lock first; when that fails it counts a contended acquisition and
@@ -11,14 +11,14 @@ public final class MutexPoolDispatcher: Dispatcher {
     /// One VM and its lock; the counters sit beside it and are atomics so `counters()` can read
     /// them while the lock is held elsewhere.
     private final class Slot: Sendable {
-        let handler: Mutex<any RequestHandling>
+        let handler: PThreadLocked<any RequestHandling>
         let engineCounters: EngineCounters
         let acquisitions = Atomic<UInt64>(0)
         let contended = Atomic<UInt64>(0)
 
-        init(_ handler: consuming sending any RequestHandling, counters: EngineCounters) {
+        init(_ handler: any RequestHandling, counters: EngineCounters) {
             self.engineCounters = counters
-            self.handler = Mutex(handler)
+            self.handler = PThreadLocked(handler)
         }
     }
 
