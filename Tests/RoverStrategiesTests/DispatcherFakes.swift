@@ -21,6 +21,7 @@ final class FakeHandler: RequestHandling {
         if busy.exchange(true, ordering: .acquiring) { owner.violations.add(1, ordering: .relaxed) }
         defer { busy.store(false, ordering: .releasing) }
         counters.bumpRequests()
+        owner.entered.add(1, ordering: .relaxed)
         let path = Array(request.path)
         if path.starts(with: Array("/gate".utf8)) { owner.gate?.wait() }
         if path.starts(with: Array("/fail".utf8)) { return .error(500, "boom on vm \(index)") }
@@ -31,6 +32,8 @@ final class FakeHandler: RequestHandling {
 /// Makes `FakeHandler`s numbered in creation order, and remembers them.
 final class FakeFactory: Sendable {
     let violations = Atomic<Int>(0)
+    /// Calls to `handle` so far (bumped on entry, before any gate).
+    let entered = Atomic<Int>(0)
     private let created = Atomic<Int>(0)
     let gate: DispatchSemaphore?
 

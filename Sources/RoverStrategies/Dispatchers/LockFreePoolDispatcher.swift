@@ -12,7 +12,7 @@ import Darwin
 /// back with an atomic OR. No mutex anywhere on the path; no hand-offs.
 ///
 /// When no VM is free (only possible when there are more event-loop threads than VMs), the thread
-/// spins briefly, then yields the CPU (`sched_yield`) between attempts. It never blocks on a lock:
+/// spins, yielding the CPU (`sched_yield`) every 64 failed attempts. It never blocks on a lock:
 /// the holder is another thread running one bounded handler in place (the engine's instruction
 /// budget stops runaways), and a thread holds at most one VM and returns it before replying, so a
 /// VM always comes back. Every failed attempt — a lost CAS or an empty mask — counts in
@@ -53,7 +53,12 @@ public final class LockFreePoolDispatcher: Dispatcher {
         while true {
             if mask == 0 {
                 failed += 1
-                if failed > 64 { sched_yield() }
+                if failed & 63 == 0 {
+                    // Publish while waiting, so a long wait shows in the counters as it happens.
+                    retries.wrappingIncrement(by: failed, ordering: .relaxed)
+                    failed = 0
+                    sched_yield()
+                }
                 mask = free.load(ordering: .relaxed)
                 continue
             }
