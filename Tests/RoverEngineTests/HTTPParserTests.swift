@@ -156,6 +156,22 @@ func bytes(_ s: String) -> [UInt8] { Array(s.utf8) }
         #expect(r.body == body)
     }
 
+    @Test func expectContinueIsOfferedOncePerRequest() {
+        var parser = HTTPRequestParser()
+        var buffer = ByteBuffer(bytes: bytes("POST / HTTP/1.1\r\nExpect: 100-continue\r\nContent-Length: 3\r\n\r\n"))
+        guard case .needMore = parser.next(&buffer) else { Issue.record("expected needMore"); return }
+        let first = parser.takeContinueRequest(), second = parser.takeContinueRequest()
+        #expect(first && !second)
+        buffer.writeBytes(bytes("abc"))
+        guard case .request(let r) = parser.next(&buffer) else { Issue.record("expected request"); return }
+        #expect(r.request.body == bytes("abc"))
+        var whole = ByteBuffer(bytes: bytes("POST / HTTP/1.0\r\nExpect: 100-continue\r\nContent-Length: 3\r\n\r\n"))
+        var p10 = HTTPRequestParser()
+        _ = p10.next(&whole)
+        let offered = p10.takeContinueRequest()
+        #expect(!offered)  // HTTP/1.0 clients get no interim response
+    }
+
     @Test func leadingEmptyLinesAreIgnored() {
         #expect(requests(parseAll(bytes("\r\n\r\nGET / HTTP/1.1\r\n\r\n"))).count == 1)
     }

@@ -86,6 +86,17 @@ import Testing
         }
     }
 
+    @Test func expectContinueGets100ThenTheResponse() async throws {
+        try await withServer(EchoDispatcher()) { server in
+            let c = try RawHTTPClient(port: server.port)
+            try c.send("POST /e HTTP/1.1\r\nExpect: 100-continue\r\nContent-Length: 4\r\n\r\n")
+            #expect(try c.readResponse()?.status == 100)
+            try c.send("body")
+            let r = try #require(try c.readResponse())
+            #expect(r.status == 200 && r.text == "/e|body")
+        }
+    }
+
     @Test func countersEndpointIsNativeAndCountedApart() async throws {
         let echo = EchoDispatcher()
         try await withServer(echo) { server in

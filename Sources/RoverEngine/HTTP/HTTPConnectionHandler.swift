@@ -109,6 +109,13 @@ final class HTTPConnectionHandler: ChannelDuplexHandler {
             switch parser.next(&buffer) {
             case .needMore:
                 releaseBufferIfEmpty()
+                // Interim 100 only when it cannot overtake an earlier response.
+                if parser.takeContinueRequest(), queue.count == 0 {
+                    context.write(wrapOutboundOut(HTTPResponseWriter.continueResponse(allocator: context.channel.allocator)),
+                                  promise: nil)
+                    unflushed += 1
+                    flushIfNeeded(force: !inReadBatch)
+                }
                 return
             case .error(let error):
                 closing = true

@@ -19,6 +19,8 @@ struct HTTPHead {
     var isHTTP10: Bool
     var keepAlive: Bool
     var framing: Framing
+    /// `Expect: 100-continue` on an HTTP/1.1 request with a body.
+    var expectsContinue = false
 
     /// Parses `head` (request line through the blank line, CRLF CRLF included).
     static func parse(_ head: [UInt8], maxBody: Int) throws(HTTPParseError) -> HTTPHead {
@@ -60,6 +62,7 @@ struct HTTPHead {
         var contentLength: Int?
         var chunked = false
         var sawTransferEncoding = false
+        var expectContinue = false
         while i < end {
             let n0 = i
             while i < end, isTokenByte(p[i]) { i += 1 }
@@ -94,6 +97,8 @@ struct HTTPHead {
                 }
                 sawTransferEncoding = true
                 chunked = true
+            case 6 where equalsLower(p, name, "expect"):
+                expectContinue = value.count == 12 && equalsLower(p, value, "100-continue")
             default: break
             }
         }
@@ -107,7 +112,8 @@ struct HTTPHead {
             framing = .length(n)
         }
         return HTTPHead(method: method, target: target, headers: headers, isHTTP10: isHTTP10,
-                        keepAlive: keepAlive, framing: framing)
+                        keepAlive: keepAlive, framing: framing,
+                        expectsContinue: expectContinue && !isHTTP10 && framing != .none)
     }
 
     // MARK: byte helpers

@@ -19,6 +19,7 @@ public struct HTTPRequestParser {
     public let limits: HTTPLimits
     private var state = State.head(scanned: 0)
     private var headBytes: [UInt8] = []
+    private var continuePending = false
 
     public init(limits: HTTPLimits = HTTPLimits()) {
         self.limits = limits
@@ -49,6 +50,7 @@ public struct HTTPRequestParser {
             let bytes = buffer.readBytes(length: headLength)!
             let head = try HTTPHead.parse(bytes, maxBody: limits.maxBodyBytes)
             headBytes = bytes
+            continuePending = head.expectsContinue
             switch head.framing {
             case .none:
                 return finish(head, body: nil)
@@ -75,7 +77,16 @@ public struct HTTPRequestParser {
         }
     }
 
+    /// True once per request whose head said `Expect: 100-continue` while its body has not fully
+    /// arrived: the caller may then send `100 Continue` (if no earlier response is pending).
+    public mutating func takeContinueRequest() -> Bool {
+        defer { continuePending = false }
+        if case .failed = state { return false }
+        return continuePending
+    }
+
     private mutating func finish(_ head: HTTPHead, body: [UInt8]?) -> HTTPParseEvent {
+        continuePending = false
         state = .head(scanned: 0)
         let request = Request(method: head.method, head: headBytes, target: head.target,
                               headers: head.headers, body: body)

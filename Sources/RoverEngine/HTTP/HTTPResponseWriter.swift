@@ -51,8 +51,16 @@ public enum HTTPResponseWriter {
         return buffer
     }
 
+    /// `HTTP/1.1 100 Continue` (an interim response: no fields, no body).
+    public static func continueResponse(allocator: ByteBufferAllocator) -> ByteBuffer {
+        var b = allocator.buffer(capacity: continueBytes.count)
+        b.writeBytes(continueBytes)
+        return b
+    }
+
     // MARK: precomputed bytes
 
+    private static let continueBytes: [UInt8] = Array("HTTP/1.1 100 Continue\r\n\r\n".utf8)
     private static let crlf: [UInt8] = [0x0D, 0x0A]
     private static let colonSpace: [UInt8] = Array(": ".utf8)
     private static let contentLengthPrefix: [UInt8] = Array("Content-Length: ".utf8)
