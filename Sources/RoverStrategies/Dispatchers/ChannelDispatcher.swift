@@ -28,6 +28,8 @@ public final class ChannelDispatcher: Dispatcher {
     }
 
     private let queue: BoundedQueue<Job>
+    /// Bumped by the Lua thread: 2 per request (request in, response out).
+    private let handoffCounter: HandoffCounter
     private let engineCounters: EngineCounters
     private let exited = DispatchSemaphore(value: 0)
     private let stopped = PThreadLocked(false)
@@ -40,6 +42,7 @@ public final class ChannelDispatcher: Dispatcher {
         let started = DispatchSemaphore(value: 0)
         let result = PThreadLocked<Result<EngineCounters, any Error>?>(nil)
         let handoffs = HandoffCounter()
+        self.handoffCounter = handoffs
         let exited = self.exited
         let thread = Thread {
             let handler: any RequestHandling
@@ -69,10 +72,7 @@ public final class ChannelDispatcher: Dispatcher {
         case .success(let counters): engineCounters = counters
         case .failure(let error): throw error
         }
-        self.handoffCounter = handoffs
     }
-
-    private let handoffCounter: HandoffCounter
 
     public func dispatch(_ request: Request, on eventLoop: any EventLoop,
                          reply: @escaping @Sendable (Response) -> Void) {
