@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 public import RoverEngine
 import RoverLoad
 public import RoverReport

@@ -1,7 +1,7 @@
 import Foundation
-public import RoverEngine
-public import RoverLoad
-public import RoverReport
+import RoverEngine
+import RoverLoad
+import RoverReport
 
 /// How every trial of a sweep is run (shared settings, not the cell's axes).
 public struct TrialSettings: Sendable, Codable {

@@ -1,4 +1,5 @@
 import Foundation
+import RoverReport
 import RoverRunner
 
 /// Sweep progress on stderr: one line rewritten in place on a terminal (cell i/N, req/s, ETA),

@@ -1,14 +1,16 @@
 import ArgumentParser
 
 @main
-struct RoverBench: ParsableCommand {
+struct RoverBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rover-bench",
         abstract: "Measure how an embedded-Lua HTTP server should build ctx and dispatch to Lua VMs.",
         subcommands: [
-            MicroCommand.self,
+            SweepCommand.self,
+            ServeCommand.self,
             LoadCommand.self,
             MergeCommand.self,
+            MicroCommand.self,
             ReportCommand.self,
             GateCommand.self,
         ]

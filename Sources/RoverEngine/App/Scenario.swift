@@ -51,5 +51,6 @@ public struct Scenario: Sendable, Codable, Equatable {
 
 public struct ScenarioError: Error, CustomStringConvertible {
     public var message: String
+    public init(message: String) { self.message = message }
     public var description: String { message }
 }

@@ -1,0 +1,38 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// This process's resource usage (`getrusage(RUSAGE_SELF)`): CPU, context switches, peak RSS.
+///
+/// Lives in RoverEngine/HTTP for the counters endpoint; a plain value, read from any thread.
+public struct ProcessUsage: Sendable, Equatable, Codable {
+    public var userCPUMicros: UInt64
+    public var systemCPUMicros: UInt64
+    /// user + system.
+    public var cpuMicros: UInt64
+    public var voluntaryContextSwitches: UInt64
+    public var involuntaryContextSwitches: UInt64
+    /// Peak resident set size in KiB (Linux reports `ru_maxrss` in KiB).
+    public var maxRSSKiB: UInt64
+
+    public static func current() -> ProcessUsage {
+        var u = rusage()
+        #if canImport(Glibc)
+        _ = getrusage(RUSAGE_SELF.rawValue, &u)
+        #else
+        _ = getrusage(RUSAGE_SELF, &u)
+        #endif
+        let user = UInt64(u.ru_utime.tv_sec) * 1_000_000 + UInt64(u.ru_utime.tv_usec)
+        let sys = UInt64(u.ru_stime.tv_sec) * 1_000_000 + UInt64(u.ru_stime.tv_usec)
+        #if canImport(Darwin)
+        let rssKiB = UInt64(u.ru_maxrss) / 1024  // bytes on Darwin
+        #else
+        let rssKiB = UInt64(u.ru_maxrss)
+        #endif
+        return ProcessUsage(userCPUMicros: user, systemCPUMicros: sys, cpuMicros: user + sys,
+                            voluntaryContextSwitches: UInt64(u.ru_nvcsw),
+                            involuntaryContextSwitches: UInt64(u.ru_nivcsw), maxRSSKiB: rssKiB)
+    }
+}

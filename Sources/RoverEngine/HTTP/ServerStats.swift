@@ -1,0 +1,44 @@
+import Synchronization
+
+/// Counts what the HTTP layer itself does, apart from the dispatcher: app requests answered,
+/// requests to the native counters endpoint, connections, parse errors.
+///
+/// Lives in RoverEngine/HTTP; one per `RoverServer`, shared by all its connections. Every field is
+/// an atomic updated with relaxed ordering: readable from any thread, totals only.
+public final class ServerStats: Sendable {
+    private let appRequests = Atomic<UInt64>(0)
+    private let counterRequests = Atomic<UInt64>(0)
+    private let parseErrors = Atomic<UInt64>(0)
+    private let connectionsAccepted = Atomic<UInt64>(0)
+    private let connectionsOpen = Atomic<Int>(0)
+
+    public init() {}
+
+    func appRequestAnswered() { appRequests.add(1, ordering: .relaxed) }
+    func counterRequestAnswered() { counterRequests.add(1, ordering: .relaxed) }
+    func parseErrorAnswered() { parseErrors.add(1, ordering: .relaxed) }
+    func connectionOpened() {
+        connectionsAccepted.add(1, ordering: .relaxed)
+        connectionsOpen.add(1, ordering: .relaxed)
+    }
+    func connectionClosed() { connectionsOpen.subtract(1, ordering: .relaxed) }
+
+    public func snapshot() -> Snapshot {
+        Snapshot(appRequests: appRequests.load(ordering: .relaxed),
+                 counterRequests: counterRequests.load(ordering: .relaxed),
+                 parseErrors: parseErrors.load(ordering: .relaxed),
+                 connectionsAccepted: connectionsAccepted.load(ordering: .relaxed),
+                 connectionsOpen: connectionsOpen.load(ordering: .relaxed))
+    }
+
+    public struct Snapshot: Sendable, Equatable, Codable {
+        /// Responses written for requests that went to the dispatcher (counter requests excluded).
+        public var appRequests: UInt64
+        /// Responses written by the native `GET /__rover/counters` endpoint.
+        public var counterRequests: UInt64
+        /// 400/413/431/501/505 answers to unparsable requests (not app requests either).
+        public var parseErrors: UInt64
+        public var connectionsAccepted: UInt64
+        public var connectionsOpen: Int
+    }
+}

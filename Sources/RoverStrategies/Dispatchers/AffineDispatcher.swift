@@ -1,0 +1,43 @@
+public import NIOCore
+public import NIOPosix
+public import RoverEngine
+
+/// The OpenResty model: one handler (VM) per event-loop thread, created on that thread; a
+/// request runs on its connection's loop with that loop's VM. No locks, no atomics on the path,
+/// no hand-offs.
+///
+/// The loop → VM table is built once in `init` and never changes, so reading it needs no
+/// synchronisation. Lives in RoverStrategies/Dispatchers; `dispatch` must be called on one of the
+/// group's loops (the HTTP layer does); a foreign loop is a programming error and traps.
+public final class AffineDispatcher: Dispatcher {
+    private let byLoop: [ObjectIdentifier: HandlerBox]
+
+    /// Creates one handler on each of `group`'s loops (blocking until all exist); rethrows the
+    /// first factory error. Must not be called on one of `group`'s loops.
+    public init(group: MultiThreadedEventLoopGroup, factory: @escaping HandlerFactory) throws {
+        var table: [ObjectIdentifier: HandlerBox] = [:]
+        for loop in group.makeIterator() {
+            let box = try loop.submit { HandlerBox(try factory()) }.wait()
+            table[ObjectIdentifier(loop)] = box
+        }
+        byLoop = table
+    }
+
+    public func dispatch(_ request: Request, on eventLoop: any EventLoop,
+                         reply: @escaping @Sendable (Response) -> Void) {
+        guard let box = byLoop[ObjectIdentifier(eventLoop)] else {
+            preconditionFailure("AffineDispatcher called from a loop outside its group")
+        }
+        eventLoop.assertInEventLoop()
+        reply(box.handler.handle(request))
+    }
+
+    public func counters() -> CounterSnapshot {
+        var total = CounterSnapshot()
+        for box in byLoop.values { total.add(box.counters.snapshot()) }
+        return total
+    }
+
+    /// Nothing to stop: the handlers live on the group's loops and go with the group.
+    public func shutdown() {}
+}

@@ -1,0 +1,10 @@
+import RoverEngine
+import RoverStrategies
+
+/// Builds the per-VM handler factory for `serve`: one `Engine` per call, loading `appPath` with
+/// the context builder named by `context` (the one place a context kind becomes a builder is
+/// `ContextKind.makeBuilder`).
+func makeHandlerFactory(appPath: String, context: ContextKind, limits: EngineLimits) -> HandlerFactory {
+    let builder = context.makeBuilder()
+    return { try Engine(appPath: appPath, builder: builder, limits: limits) }
+}

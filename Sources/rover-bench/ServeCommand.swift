@@ -1,0 +1,85 @@
+public import ArgumentParser
+import Foundation
+import RoverEngine
+import RoverStrategies
+
+extension DispatcherKind: ExpressibleByArgument {}
+
+/// `rover-bench serve APP.lua …`: serve one Rover app over HTTP/1.1 until SIGINT/SIGTERM.
+///
+/// Prints `listening on http://HOST:PORT` (flushed) once the socket is bound so a parent process
+/// can wait for it; exits 1 with the engine's message when the app fails to load; on a signal it
+/// finishes in-flight requests and exits 0.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve", abstract: "Serve a Rover app over HTTP/1.1 (loopback by default).")
+
+    @Argument(help: "The Rover app (a Lua file returning the api table).")
+    var appPath: String
+
+    @Option(help: "Context builder: \(ContextKind.allCases.map(\.rawValue).joined(separator: "|")).")
+    var context: ContextKind = .eager
+
+    @Option(help: "Dispatcher: \(DispatcherKind.allCases.map(\.rawValue).joined(separator: "|")).")
+    var dispatcher: DispatcherKind = .channel
+
+    @Option(help: "Lua VMs for the pools (1...64). channel has one; affine one per event loop.")
+    var workers: Int = 4
+
+    @Option(help: "Address to bind.")
+    var host: String = "127.0.0.1"
+
+    @Option(help: "Port to bind; 0 picks a free one (the listening line says which).")
+    var port: Int = 0
+
+    @Option(help: "Event-loop threads. Default: --workers for affine, else the core count.")
+    var threads: Int?
+
+    @Option(name: .customLong("max-body"), help: "Largest request body in bytes (larger → 413).")
+    var maxBody: Int = 1 << 20
+
+    func validate() throws {
+        guard (1...LockFreePoolDispatcher.maxWorkers).contains(workers) else {
+            throw ValidationError("--workers must be in 1...\(LockFreePoolDispatcher.maxWorkers), got \(workers)")
+        }
+        guard (0...65535).contains(port) else { throw ValidationError("--port must be in 0...65535, got \(port)") }
+        if let threads {
+            guard (1...256).contains(threads) else { throw ValidationError("--threads must be in 1...256, got \(threads)") }
+            if dispatcher == .affine, threads != workers {
+                throw ValidationError("--threads (\(threads)) must equal --workers (\(workers)) for affine: one VM per loop")
+            }
+        }
+        guard maxBody >= 0 else { throw ValidationError("--max-body must be >= 0, got \(maxBody)") }
+    }
+
+    func run() async throws {
+        let fdLimit = FileDescriptorLimit.raiseToHardLimit()
+        if let warning = FileDescriptorLimit.warning(limit: fdLimit) { Self.printError(warning) }
+        guard FileManager.default.isReadableFile(atPath: appPath) else {
+            Self.printError("error: cannot read app file \(appPath)")
+            throw ExitCode(1)
+        }
+        let loops = threads ?? (dispatcher == .affine ? workers : ProcessInfo.processInfo.activeProcessorCount)
+        let factory = makeHandlerFactory(appPath: appPath, context: context, limits: EngineLimits())
+        var limits = HTTPLimits()
+        limits.maxBodyBytes = maxBody
+        let server: RoverServer
+        do {
+            let kind = dispatcher, workers = workers
+            server = try await RoverServer.start(host: host, port: port, limits: limits, eventLoopThreads: loops) {
+                try kind.make(workers: workers, group: $0, factory: factory)
+            }
+        } catch {
+            Self.printError("error: \(error)")
+            throw ExitCode(1)
+        }
+        // Written straight to fd 1 (no stdio buffer), so a parent reading a pipe sees it now.
+        FileHandle.standardOutput.write(Data("listening on http://\(host):\(server.port)\n".utf8))
+        _ = await SignalWaiter.waitForTermination()
+        await server.stop()
+    }
+
+    static func printError(_ message: String) {
+        FileHandle.standardError.write(Data((message + "\n").utf8))
+    }
+}
