@@ -27,8 +27,9 @@ public struct SweepPlan: Sendable, Equatable, Codable {
         self.repeats = repeats
     }
 
-    /// Every cell, in axis order. The channel dispatcher has one Lua VM whatever `workers` says,
-    /// so it gets one cell per connection count (workers recorded as 1), not one per worker count.
+    /// Every cell, in axis order. The channel dispatcher has one Lua VM whatever `workers` says;
+    /// its cells keep the workers value anyway, so that every (scenario, workers, connections)
+    /// group has its own `eager + channel` baseline measured alongside it.
     public var cells: [CellKey] {
         var out: [CellKey] = []
         var seen = Set<CellKey>()
@@ -38,7 +39,7 @@ public struct SweepPlan: Sendable, Equatable, Codable {
                     for w in workers {
                         for n in connections {
                             let key = CellKey(scenario: s, context: c, dispatcher: d,
-                                              workers: d == "channel" ? 1 : w, connections: n, rate: rate)
+                                              workers: w, connections: n, rate: rate)
                             if seen.insert(key).inserted { out.append(key) }
                         }
                     }
