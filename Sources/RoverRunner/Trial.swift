@@ -68,7 +68,7 @@ struct Trial {
                 return failed("wrong response: \(reply.status) \(body.prefix(200))")
             }
         } catch {
-            return failed("probe: \(error) \(server.stderrTail())")
+            return failed(died(server) ?? "probe: \(error) \(server.stderrTail())")
         }
         var config: LoadConfig
         do {
@@ -95,17 +95,32 @@ struct Trial {
             load = try runLoad(config)
             after = try counters(server.port)
         } catch {
-            if let status = server.exitStatus() {
-                return failed("server died (\(ServerProcess.describe(status))): \(server.stderrTail())")
-            }
-            return failed("load: \(error)")
+            return failed(died(server) ?? "load: \(error)")
         }
         let status = server.stop()
         if status & 0x7f != 0 || (status >> 8) & 0xff != 0 {
             return failed("server exited badly after the load (\(ServerProcess.describe(status))): \(server.stderrTail())")
         }
         fill(&record, load: load, before: before, after: after)
+        // A cell that answers errors fast must not win: any non-2xx, or socket errors on more
+        // than 0.1% of requests, fail the row (its figures stay in the row for inspection).
+        if load.non2xx > 0 || Double(load.errors.total) > 0.001 * Double(max(load.requests, 1)) {
+            record.status = .failed
+            record.reason = "\(load.non2xx) non-2xx responses and \(load.errors.total) socket errors in \(load.requests) requests"
+        }
         return Outcome(record: record, load: load)
+    }
+
+    /// "server died (…)" when the server has exited (waiting briefly: a crash and the client's
+    /// error race), nil while it is still running.
+    private func died(_ server: ServerProcess) -> String? {
+        for _ in 0..<50 {
+            if let status = server.exitStatus() {
+                return "server died (\(ServerProcess.describe(status))): \(server.stderrTail())"
+            }
+            usleep(10_000)
+        }
+        return nil
     }
 
     private func counters(_ port: Int) throws -> CountersEndpoint.Body {

@@ -1,0 +1,82 @@
+import Foundation
+import RoverEngine
+import RoverReport
+import RoverRunner
+import Testing
+
+/// Real sweeps with real `serve` children (the debug binary), kept tiny: 0.2 s trials.
+@Suite(.serialized) struct SweepTests {
+    static let repoRoot: URL = {
+        var url = URL(fileURLWithPath: #filePath)
+        while url.path != "/" {
+            url.deleteLastPathComponent()
+            if FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) { return url }
+        }
+        return URL(fileURLWithPath: ".")
+    }()
+
+    static var binary: String? {
+        let path = repoRoot.appendingPathComponent(".build/debug/rover-bench").path
+        return FileManager.default.isExecutableFile(atPath: path) ? path : nil
+    }
+
+    /// A scenarios folder with params-only plus two broken apps: one that does not load, one whose
+    /// handler kills the server process.
+    static func scenarios() throws -> [Scenario] {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("sweep-scn-\(UUID().uuidString)")
+        let fm = FileManager.default
+        try fm.createDirectory(at: root, withIntermediateDirectories: true)
+        try fm.copyItem(at: repoRoot.appendingPathComponent("Scenarios/params-only"), to: root.appendingPathComponent("params-only"))
+        let json = try String(contentsOf: root.appendingPathComponent("params-only/scenario.json"), encoding: .utf8)
+        for (name, app) in [("broken", "local api = rover.server {\nreturn api\n"),
+                            ("crash", "local api = rover.server {}\nfunction api.users.p_id.get(ctx) os.exit(3) end\nreturn api\n")] {
+            try fm.createDirectory(at: root.appendingPathComponent(name), withIntermediateDirectories: true)
+            try app.write(to: root.appendingPathComponent("\(name)/app.lua"), atomically: true, encoding: .utf8)
+            try json.write(to: root.appendingPathComponent("\(name)/scenario.json"), atomically: true, encoding: .utf8)
+        }
+        return try Scenario.catalog(root: root.path)
+    }
+
+    static func sweep(_ plan: SweepPlan) throws -> Sweep {
+        let exe = try #require(binary, "build the executable first: swift build --build-tests")
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("sweep-out-\(UUID().uuidString)")
+        let dir = try RunDirectory.create(in: out)
+        return Sweep(plan: plan, settings: TrialSettings(executable: exe, duration: 0.2, warmup: 0),
+                     scenarios: try scenarios(), directory: dir)
+    }
+
+    @Test func brokenAndCrashingCellsBecomeFailedRowsAndTheSweepGoesOn() throws {
+        let plan = SweepPlan(scenarios: ["broken", "crash", "params-only"], contexts: ["lazy"], dispatchers: ["mutex-pool"],
+                             workers: [1], connections: [4], repeats: 1)
+        let sweep = try Self.sweep(plan)
+        let outcome = try sweep.run(interrupted: { false }) { _ in }
+        #expect(outcome.ran == 3)
+        #expect(outcome.failed == 2)
+        let rows = try RunLog.read(sweep.directory.runsCSV).records
+        #expect(rows.map(\.scenario) == ["broken", "crash", "params-only"])
+        #expect(rows[0].status == .failed && rows[0].reason.contains("app.lua:"), "\(rows[0].reason)")
+        #expect(rows[1].status == .failed && rows[1].reason.contains("exit"), "\(rows[1].reason)")
+        #expect(rows[2].status == .ok)
+        #expect(rows[2].requests > 0)
+        #expect(rows[2].closuresPerReq == 1)
+        #expect(rows[2].handoffsPerReq == 0)
+        #expect(FileManager.default.fileExists(atPath: sweep.directory.hgrm(for: try #require(plan.cells.last)).path))
+    }
+
+    @Test func interruptedSweepKeepsFinishedRowsAndResumeCompletesIt() throws {
+        let plan = SweepPlan(scenarios: ["params-only"], contexts: ["eager", "lazy"], dispatchers: ["channel"],
+                             workers: [1], connections: [2], repeats: 2)
+        let sweep = try Self.sweep(plan)
+        var seen = 0
+        let first = try sweep.run(interrupted: { seen >= 2 }) { _ in seen += 1 }
+        #expect(first.interrupted)
+        #expect(try RunLog.read(sweep.directory.runsCSV).records.count == 2)
+        let second = try sweep.run(interrupted: { false }) { _ in }
+        #expect(!second.interrupted)
+        #expect(second.skipped == 2 && second.ran == 2)
+        let rows = try RunLog.read(sweep.directory.runsCSV).records
+        #expect(Set(rows.map { "\($0.cell)#\($0.repeatIndex)" }).count == 4)
+        #expect(rows.allSatisfy { $0.status == .ok })
+        #expect(rows.allSatisfy { $0.handoffsPerReq == 2 })
+    }
+}
