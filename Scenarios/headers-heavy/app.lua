@@ -5,9 +5,11 @@ function api.inspect.get(ctx)
   local agent = ctx:headers()["user-agent"]
   local accept = ctx:headers()["accept"]
   local id = ctx:headers()["x-request-id"]
-  local n = 0
-  for _ in pairs(ctx:headers()) do n = n + 1 end
-  return { agent = agent, accept = accept, request_id = id, count = n }
+  local n = 0  -- custom headers only: clients add their own Host, Connection, ...
+  for name in pairs(ctx:headers()) do
+    if name:sub(1, 2) == "x-" then n = n + 1 end
+  end
+  return { agent = agent, accept = accept, request_id = id, custom = n }
 end
 
 return api

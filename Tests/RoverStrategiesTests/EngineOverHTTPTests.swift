@@ -1,0 +1,101 @@
+import Foundation
+import RoverEngine
+import RoverStrategies
+import Testing
+
+/// The real engine behind every context builder × dispatcher pair, over real sockets.
+@Suite(.serialized) struct EngineOverHTTPTests {
+    static let scenariosRoot: String = {
+        var url = URL(fileURLWithPath: #filePath)
+        while url.path != "/" {
+            url.deleteLastPathComponent()
+            let candidate = url.appendingPathComponent("Scenarios").path
+            if FileManager.default.fileExists(atPath: candidate + "/params-only/app.lua") { return candidate }
+        }
+        return "Scenarios"
+    }()
+
+    static let pairs: [(ContextKind, DispatcherKind)] = ContextKind.allCases.flatMap { c in
+        DispatcherKind.allCases.map { (c, $0) }
+    }
+
+    static func withServer(app: String, _ context: ContextKind, _ dispatcher: DispatcherKind,
+                           _ body: (RoverServer) async throws -> Void) async throws {
+        let builder = context.makeBuilder()
+        let factory: HandlerFactory = { try Engine(appPath: app, builder: builder) }
+        let server = try await RoverServer.start(eventLoopThreads: 2) { group in
+            try dispatcher.make(workers: 2, group: group, factory: factory)
+        }
+        do { try await body(server) } catch { await server.stop(); throw error }
+        await server.stop()
+    }
+
+    static func wire(_ s: Scenario) -> String {
+        var text = "\(s.method) \(s.path) HTTP/1.1\r\nHost: t\r\n"
+        for (k, v) in s.headers.sorted(by: { $0.key < $1.key }) { text += "\(k): \(v)\r\n" }
+        if let body = s.body { text += "Content-Length: \(body.utf8.count)\r\n\r\n\(body)" } else { text += "\r\n" }
+        return text
+    }
+
+    /// Every scenario answers the same bytes (status, headers, body) under every pair, and the
+    /// answer is the one its scenario.json expects.
+    @Test func scenariosAnswerIdenticallyUnderEveryPair() async throws {
+        let scenarios = try Scenario.catalog(root: Self.scenariosRoot)
+        for s in scenarios {
+            var answers: [String: String] = [:]
+            for (c, d) in Self.pairs {
+                try await Self.withServer(app: s.appPath, c, d) { server in
+                    let client = try RawHTTPClient(port: server.port)
+                    try client.send(Self.wire(s) + Self.wire(s))  // pipelined twice
+                    for _ in 0..<2 {
+                        let r = try #require(try client.readResponse())
+                        #expect(r.status == s.expectStatus, "\(s.name) \(c) \(d)")
+                        #expect(r.text == s.expectBody, "\(s.name) \(c) \(d)")
+                        answers["\(c)/\(d)"] = "\(r.status)|\(r.headers.map { "\($0.name): \($0.value)" })|\(r.text)"
+                    }
+                }
+            }
+            #expect(Set(answers.values).count == 1, "\(s.name): \(answers)")
+        }
+    }
+
+    /// 256 connections, some pipelining, each asking for its own id: every answer is its own.
+    @Test(arguments: pairs)
+    func concurrentRequestsGetTheirOwnAnswers(context: ContextKind, dispatcher: DispatcherKind) async throws {
+        let app = FileManager.default.temporaryDirectory.appendingPathComponent("echo-\(UUID().uuidString).lua").path
+        try """
+        local api = rover.server {}
+        function api.id.p_n.get(ctx) return { n = ctx:params().n, k = ctx:query().k } end
+        function api.fail.p_n.get(ctx) error("fail " .. ctx:params().n) end
+        return api
+        """.write(toFile: app, atomically: true, encoding: .utf8)
+        try await Self.withServer(app: app, context, dispatcher) { server in
+            var clients: [RawHTTPClient] = []
+            for c in 0..<256 {
+                let client = try RawHTTPClient(port: server.port)
+                var batch = ""
+                for k in 0..<(1 + c % 3) {
+                    batch += "GET /\((c + k) % 11 == 0 ? "fail" : "id")/\(c)?k=\(k) HTTP/1.1\r\nHost: t\r\n\r\n"
+                }
+                try client.send(batch)
+                clients.append(client)
+            }
+            for (c, client) in clients.enumerated() {
+                for k in 0..<(1 + c % 3) {
+                    let r = try #require(try client.readResponse(), "connection \(c) lost response \(k)")
+                    if (c + k) % 11 == 0 {
+                        #expect(r.status == 500)
+                        #expect(r.text.contains("fail \(c)"))
+                    } else {
+                        #expect(r.text == #"{"k":"\#(k)","n":"\#(c)"}"#)
+                    }
+                }
+            }
+            let counters = server.dispatcher.counters()
+            let expected = (0..<256).reduce(0) { $0 + 1 + $1 % 3 }
+            #expect(counters.requests == UInt64(expected))
+            #expect(counters.handoffs == (dispatcher == .channel ? 2 * UInt64(expected) : 0))
+            if dispatcher == .affine { #expect(counters.lockAcquisitions == 0) }
+        }
+    }
+}
