@@ -29,8 +29,9 @@ extension ResponseParser {
     }
 
     private mutating func header(name: UnsafePointer<UInt8>, length: Int, value: UnsafePointer<UInt8>, end: UnsafePointer<UInt8>) {
+        let raw = UnsafeRawPointer(name)
         switch length {
-        case 14 where Self.equalsLowercased(name, "content-length"):
+        case 14 where Self.word(raw, 0) == Self.contentDash && Self.word(raw, 6) == Self.tDashLength:
             sawLength = true
             remaining = 0
             var v = value
@@ -39,26 +40,51 @@ extension ResponseParser {
                 if c >= 48 && c <= 57 && remaining < (1 << 50) { remaining = remaining * 10 + Int(c - 48) }
                 v += 1
             }
-        case 17 where Self.equalsLowercased(name, "transfer-encoding"):
+        case 17 where Self.word(raw, 0) == Self.transfer && Self.word(raw, 9) == Self.encoding && raw.load(fromByteOffset: 8, as: UInt8.self) == 0x2d:
             if Self.contains(value, end, "chunked") { isChunked = true }
-        case 10 where Self.equalsLowercased(name, "connection"):
-            if Self.contains(value, end, "close") { sawClose = true }
-            if Self.contains(value, end, "keep-alive") { sawKeepAlive = true }
+        case 10 where Self.word(raw, 0) == Self.connecti && Self.word(raw, 2) == Self.nnection:
+            var v = value
+            while v < end && v.pointee == UInt8(ascii: " ") { v += 1 }
+            var e = end
+            while e > v && (e - 1).pointee <= 32 { e -= 1 }
+            // The usual values first, whole; anything else by token search.
+            if e - v == 10 && Self.word(UnsafeRawPointer(v), 2) == Self.epAlive && Self.lower(v.pointee) == 107 && Self.lower(v[1]) == 101 {
+                sawKeepAlive = true
+            } else if e - v == 5 && Self.lower(v[0]) == 99 && Self.lower(v[1]) == 108 && Self.lower(v[2]) == 111
+                        && Self.lower(v[3]) == 115 && Self.lower(v[4]) == 101 {
+                sawClose = true
+            } else {
+                if Self.contains(v, e, "close") { sawClose = true }
+                if Self.contains(v, e, "keep-alive") { sawKeepAlive = true }
+            }
         default:
             break
         }
     }
+
+    /// 8 bytes at `offset`, ASCII letters folded to lower case (bit 0x20 set on every byte; the
+    /// names compared contain only letters and '-', which that leaves unchanged).
+    @inline(__always)
+    private static func word(_ p: UnsafeRawPointer, _ offset: Int) -> UInt64 {
+        UInt64(littleEndian: p.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) | 0x2020_2020_2020_2020
+    }
+
+    /// Little-endian words of the lower-case names: "content-", "t-length", "transfer",
+    /// "encoding" (after the '-' at 8), "connecti", "nnection", and "ep-alive" (of keep-alive);
+    /// literal constants, so no lazy initialisation on the hot path.
+    private static let contentDash: UInt64 = 0x2d746e65746e6f63   // "content-"
+    private static let tDashLength: UInt64 = 0x6874676e656c2d74   // "t-length"
+    private static let transfer: UInt64 = 0x726566736e617274   // "transfer"
+    private static let encoding: UInt64 = 0x676e69646f636e65   // "encoding"
+    private static let connecti: UInt64 = 0x697463656e6e6f63   // "connecti"
+    private static let nnection: UInt64 = 0x6e6f697463656e6e   // "nnection"
+    private static let epAlive: UInt64 = 0x6576696c612d7065   // "ep-alive"
 
     @inline(__always)
     private static func isDigit(_ c: UInt8) -> Bool { c >= 48 && c <= 57 }
 
     @inline(__always)
     private static func lower(_ c: UInt8) -> UInt8 { c >= 65 && c <= 90 ? c | 0x20 : c }
-
-    private static func equalsLowercased(_ p: UnsafePointer<UInt8>, _ name: StaticString) -> Bool {
-        for k in 0..<name.utf8CodeUnitCount where lower(p[k]) != name.utf8Start[k] { return false }
-        return true
-    }
 
     /// Case-insensitive substring test for a token without a repeated prefix.
     private static func contains(_ from: UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>, _ token: StaticString) -> Bool {
