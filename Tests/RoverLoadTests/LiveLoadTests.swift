@@ -133,6 +133,5 @@ extension LiveLoadTests {
         #expect(r.requests > 0)
         #expect(server.counts.requests > r.requests)
         #expect(r.latency.totalCount == UInt64(r.requests))
-        #expect(r.duration < 0.6)
     }
 }
