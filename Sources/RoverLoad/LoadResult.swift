@@ -46,6 +46,11 @@ public struct LoadResult: Sendable {
         public var timeoutSeconds: Double
     }
 
+    /// Percentile summaries (µs) of the three histograms, for callers that do not import Histogram.
+    public var latencySummary: LatencySummary { LatencySummary(latency) }
+    public var failedLatencySummary: LatencySummary { LatencySummary(failedLatency) }
+    public var correctedLatencySummary: LatencySummary? { correctedLatency.map(LatencySummary.init) }
+
     /// Generator CPU per response, µs.
     public var generatorCPUMicrosPerRequest: Double { requests > 0 ? generatorCPUMicros / Double(requests) : 0 }
     /// Generator CPU as a share of (threads × window): 1.0 means every generator thread was busy all the time.

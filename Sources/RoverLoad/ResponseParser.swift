@@ -16,32 +16,28 @@ struct ResponseParser {
         case malformed
     }
 
-    private enum State: UInt8 {
+    enum State: UInt8 {
         case statusLine, statusRest, headerStart, headerName, headerValue, skipLine, headersLF
         case body, chunkSize, chunkExt, chunkData, chunkDataEnd, trailerStart, trailerLine, untilClose
     }
 
-    private static let contentLength = Array("content-length".utf8)
-    private static let transferEncoding = Array("transfer-encoding".utf8)
-    private static let connection = Array("connection".utf8)
-    private static let chunked = Array("chunked".utf8)
-    private static let close = Array("close".utf8)
-    private static let keepAlive = Array("keep-alive".utf8)
+    // Names and tokens are StaticString literals read through their constant pointers: no arrays,
+    // no lazy globals, nothing to retain on the per-byte path.
 
     /// The next response answers a HEAD request: it has headers only.
     var expectsHeadResponse = false
     /// After `.complete`: the server will close the connection (Connection: close, HTTP/1.0, or body-until-close).
     private(set) var closeAfterResponse = false
 
-    private var state = State.statusLine
-    private var index = 0
-    private var status = 0
-    private var http10 = false
+    var state = State.statusLine
+    var index = 0
+    var status = 0
+    var http10 = false
     private var candidates: UInt8 = 0          // bit 0 content-length, 1 transfer-encoding, 2 connection
     private var header: UInt8 = 0              // which header's value is being read
     private var match = 0, match2 = 0
-    private var sawLength = false, isChunked = false, sawClose = false, sawKeepAlive = false
-    private var remaining = 0
+    var sawLength = false, isChunked = false, sawClose = false, sawKeepAlive = false
+    var remaining = 0
 
     /// True between responses (nothing of a next response seen yet).
     var isBetweenResponses: Bool { state == .statusLine && index == 0 }
@@ -54,6 +50,12 @@ struct ResponseParser {
             let c = p[i]
             switch state {
             case .statusLine:
+                // Common case: the whole head is in this buffer; parse it line by line at once.
+                if index == 0, let end = fastHead(p, count, from: i) {
+                    i = end
+                    if let o = headersEnded() { return o }
+                    continue
+                }
                 // "HTTP/1.x SSS": check the prefix, read three digits at 9...11.
                 switch index {
                 case 0: guard c == UInt8(ascii: "H") else { return .malformed }; resetHeaders()
@@ -136,15 +138,15 @@ struct ResponseParser {
     /// Forgets any partial response (after a reconnect).
     mutating func reset() { state = .statusLine; index = 0 }
 
-    private mutating func resetHeaders() {
+    mutating func resetHeaders() {
         status = 0; sawLength = false; isChunked = false; sawClose = false; sawKeepAlive = false; remaining = 0
     }
 
     private mutating func nameByte(_ c: UInt8) {
         let lower = c >= 65 && c <= 90 ? c | 0x20 : c
-        if candidates & 1 != 0 && !(index < 14 && Self.contentLength[index] == lower) { candidates &= ~1 }
-        if candidates & 2 != 0 && !(index < 17 && Self.transferEncoding[index] == lower) { candidates &= ~2 }
-        if candidates & 4 != 0 && !(index < 10 && Self.connection[index] == lower) { candidates &= ~4 }
+        if candidates & 1 != 0 && !Self.matches("content-length", index, lower) { candidates &= ~1 }
+        if candidates & 2 != 0 && !Self.matches("transfer-encoding", index, lower) { candidates &= ~2 }
+        if candidates & 4 != 0 && !Self.matches("connection", index, lower) { candidates &= ~4 }
         index += 1
     }
 
@@ -162,23 +164,30 @@ struct ResponseParser {
         case 1:
             if lower >= 48 && lower <= 57 && remaining < (1 << 50) { remaining = remaining * 10 + Int(lower - 48) }
         case 2:
-            match = Self.advance(match, lower, Self.chunked)
-            if match == Self.chunked.count { isChunked = true; match = 0 }
+            match = Self.advance(match, lower, "chunked")
+            if match == 7 { isChunked = true; match = 0 }
         default:
-            match = Self.advance(match, lower, Self.close)
-            if match == Self.close.count { sawClose = true; match = 0 }
-            match2 = Self.advance(match2, lower, Self.keepAlive)
-            if match2 == Self.keepAlive.count { sawKeepAlive = true; match2 = 0 }
+            match = Self.advance(match, lower, "close")
+            if match == 5 { sawClose = true; match = 0 }
+            match2 = Self.advance(match2, lower, "keep-alive")
+            if match2 == 10 { sawKeepAlive = true; match2 = 0 }
         }
     }
 
-    /// Substring matcher for tokens without a repeated prefix ("chunked", "close", "keep-alive").
-    private static func advance(_ m: Int, _ c: UInt8, _ token: [UInt8]) -> Int {
-        if token[m] == c { return m + 1 }
-        return token[0] == c ? 1 : 0
+    /// Byte `index` of `name` equals `c` (false past the end).
+    @inline(__always)
+    private static func matches(_ name: StaticString, _ index: Int, _ c: UInt8) -> Bool {
+        index < name.utf8CodeUnitCount && name.utf8Start[index] == c
     }
 
-    private mutating func headersEnded() -> Outcome? {
+    /// Substring matcher for tokens without a repeated prefix ("chunked", "close", "keep-alive").
+    @inline(__always)
+    static func advance(_ m: Int, _ c: UInt8, _ token: StaticString) -> Int {
+        if token.utf8Start[m] == c { return m + 1 }
+        return token.utf8Start[0] == c ? 1 : 0
+    }
+
+    mutating func headersEnded() -> Outcome? {
         closeAfterResponse = sawClose || (http10 && !sawKeepAlive)
         if status < 200 {             // 1xx interim: the real response follows
             state = .statusLine; index = 0
@@ -209,7 +218,7 @@ struct ResponseParser {
         }
     }
 
-    private static func find(_ byte: UInt8, _ p: UnsafePointer<UInt8>, _ n: Int) -> Int? {
+    static func find(_ byte: UInt8, _ p: UnsafePointer<UInt8>, _ n: Int) -> Int? {
         guard n > 0, let hit = memchr(p, Int32(byte), n) else { return nil }
         return UnsafeRawPointer(hit) - UnsafeRawPointer(p)
     }

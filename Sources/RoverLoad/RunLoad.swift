@@ -9,7 +9,7 @@ import Glibc
 /// resolved). Transport failures during the run are counted in the result, never thrown.
 public func runLoad(_ config: LoadConfig) throws -> LoadResult {
     try config.validate()
-    let address = try config.url.resolve()[0]
+    let address = try config.url.connectableAddress()
     let request = RequestEncoder.encode(config)
     let start = LoadClock.now()
     let measureStart = start + nanos(config.warmup)

@@ -82,32 +82,3 @@ public struct TargetURL: Sendable, Equatable {
         return out
     }
 }
-
-/// A resolved socket address, copied out of `getaddrinfo`'s list. Plain bytes: Sendable.
-struct SocketAddress: Sendable {
-    var storage = sockaddr_storage()
-    var length: socklen_t
-    var family: Int32 { Int32(storage.ss_family) }
-
-    init(_ addr: UnsafePointer<sockaddr>, length: socklen_t) {
-        self.length = length
-        withUnsafeMutableBytes(of: &storage) { dst in
-            dst.copyMemory(from: UnsafeRawBufferPointer(start: addr, count: Int(length)))
-        }
-    }
-
-    /// True for 127.0.0.0/8, ::1 and IPv4-mapped 127.x.
-    var isLoopback: Bool {
-        var s = storage
-        return withUnsafeBytes(of: &s) { raw in
-            if family == AF_INET {
-                let sin = raw.load(as: sockaddr_in.self)
-                return UInt32(bigEndian: sin.sin_addr.s_addr) >> 24 == 127
-            }
-            let sin6 = raw.load(as: sockaddr_in6.self)
-            let b = withUnsafeBytes(of: sin6.sin6_addr) { Array($0) }
-            if b[0..<15].allSatisfy({ $0 == 0 }) && b[15] == 1 { return true }
-            return b[0..<10].allSatisfy({ $0 == 0 }) && b[10] == 0xff && b[11] == 0xff && b[12] == 127
-        }
-    }
-}

@@ -121,3 +121,17 @@ extension LiveLoadTests {
         #expect(r.latency.totalCount == UInt64(r.requests))
     }
 }
+
+extension LiveLoadTests {
+    @Test func warmupIsNotRecorded() throws {
+        let server = try TestHTTPServer()
+        defer { server.shutdown() }
+        var c = LoadConfig(url: try TargetURL(server.url))
+        c.connections = 2; c.warmup = 0.3; c.duration = 0.3
+        let r = try runLoad(c)
+        // Responses of the warm-up reached the server but not the result.
+        #expect(r.requests > 0)
+        #expect(server.counts.requests > r.requests)
+        #expect(r.latency.totalCount == UInt64(r.requests))
+    }
+}

@@ -91,6 +91,24 @@ import Testing
         #expect(!Self.run(["HTTP/1.1 20"]).idle)
     }
 
+    /// The fast path (whole head in one buffer) and the byte machine (one byte per call) agree.
+    @Test(arguments: [
+        nginx,
+        "HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 1\r\n\r\nx",
+        "HTTP/1.0 503 Busy\r\nconnection: Keep-Alive\r\ncontent-length: 3\r\n\r\nabc",
+        "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n",
+        "HTTP/1.1 200 OK\nContent-Length: 2\n\nok",
+        "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 204 No Content\r\nX-Long-Header-Name: v\r\n\r\n",
+    ])
+    func fastPathAgreesWithByteMachine(_ text: String) {
+        let whole = Self.run([text + text])
+        let bytes = Self.run((text + text).map { String($0) })
+        #expect(whole.responses.count == 2)
+        #expect(whole.responses.map(\.0) == bytes.responses.map(\.0))
+        #expect(whole.responses.map(\.1) == bytes.responses.map(\.1))
+        #expect(whole.idle && bytes.idle)
+    }
+
     @Test(arguments: ["hello world\r\n\r\n", "HTTP/1.1 2x0 OK\r\n\r\n", "HTTP/1.1 200 OK\r\n\rX"])
     func malformedInput(_ text: String) {
         #expect(Self.run([text]).malformed)

@@ -59,6 +59,8 @@ import Testing
         #expect(merged.requests == 10_000 && merged.processes == 2 && merged.errors.timeout == 4)
         #expect(merged.run.targetRate == 1000)
         #expect(merged.latency.valueAtPercentile(99) == expected.valueAtPercentile(99))
+        #expect(merged.latencySummary.p99 == expected.valueAtPercentile(99))
+        #expect(merged.latencySummary.count == 10_000 && merged.correctedLatencySummary?.count == 10_000)
     }
 
     @Test func hgrmIsHdrHistogramText() {
