@@ -29,17 +29,17 @@ struct SweepCommand: ParsableCommand {
     @Option(name: .customLong("dispatcher"), parsing: .upToNextOption, help: "Dispatchers (default: all).")
     var dispatchers: [DispatcherKind] = []
 
-    @Option(parsing: .upToNextOption, help: "Lua VM counts for the pools (channel always has one).")
-    var workers: [Int] = [2]
+    @Option(parsing: .upToNextOption, help: "Lua VM counts for the pools (channel always has one). Default: the server's thread count.")
+    var workers: [Int] = []
 
     @Option(parsing: .upToNextOption, help: "Keep-alive connection counts.")
     var connections: [Int] = [64]
 
     @Option(help: "Measured seconds per trial.")
-    var duration: Double = 2
+    var duration: Double = 1.5
 
     @Option(help: "Warm-up seconds per trial (not measured).")
-    var warmup: Double = 0.5
+    var warmup: Double = 0.4
 
     @Option(help: "Trials per cell, interleaved across cells.")
     var repeats: Int = 3
@@ -47,16 +47,19 @@ struct SweepCommand: ParsableCommand {
     @Option(help: "Open loop at this many requests/s (0: closed loop).")
     var rate: Int = 0
 
-    @Option(help: "Pin the server to these CPUs (taskset list, e.g. 0).")
+    @Option(name: .customLong("server-cpus"), help: "Pin the server to these CPUs (taskset list). Default on 2+ CPUs: 0.")
     var serverCPUs: String?
 
-    @Option(help: "Pin the load generator to these CPUs (e.g. 1).")
+    @Option(name: .customLong("load-cpus"), help: "Pin the load generator to these CPUs. Default on 2+ CPUs: 1.")
     var loadCPUs: String?
+
+    @Flag(help: "Do not pin: server and load generator share every CPU (noisier; see the README).")
+    var noPin = false
 
     @Option(help: "Load-generator threads.")
     var loadThreads: Int = 1
 
-    @Option(help: "Server event-loop threads (default: the server's own).")
+    @Option(help: "Server event-loop threads (default: one per server CPU when pinned, else the server's own).")
     var serverThreads: Int?
 
     @Option(help: "Folder that receives the run folder <timestamp>-<host>.")
@@ -69,6 +72,9 @@ struct SweepCommand: ParsableCommand {
     var quick = false
 
     func validate() throws {
+        if noPin && (serverCPUs != nil || loadCPUs != nil) {
+            throw ValidationError("--no-pin cannot be combined with --server-cpus or --load-cpus")
+        }
         guard workers.allSatisfy({ (1...64).contains($0) }) else { throw ValidationError("--workers must be in 1...64 (got \(workers))") }
         guard connections.allSatisfy({ (1...10_000).contains($0) }) else { throw ValidationError("--connections must be in 1...10000 (got \(connections))") }
         guard duration > 0, duration <= 600 else { throw ValidationError("--duration must be in (0, 600] seconds (got \(duration))") }
@@ -89,12 +95,29 @@ struct SweepCommand: ParsableCommand {
     func run() throws {
         warnIfDebug()
         let catalog = try Scenario.catalog(root: scenarioOptions.scenariosDir)
-        let (directory, plan) = try prepare(catalog: catalog)
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        // Pinned by default (server on CPU 0, generator on CPU 1): on a small machine, letting the
+        // two fight over every core made req/s vary 5–17% between repeats; pinned, 3–6%.
+        let pin = !noPin && cores >= 2
+        let serverList = serverCPUs ?? (pin ? "0" : nil)
+        let loadList = loadCPUs ?? (pin ? "1" : nil)
+        let threads = serverThreads ?? serverList.flatMap { CPUList.parse($0, cores: cores)?.count }
+        let (directory, plan) = try prepare(catalog: catalog, defaultWorkers: threads ?? 2)
         var settings = TrialSettings(executable: selfExecutable(), duration: quick ? 1 : duration, warmup: quick ? 0.3 : warmup)
         settings.loadThreads = loadThreads
-        settings.serverThreads = serverThreads
-        settings.serverCPUs = serverCPUs
-        settings.loadCPUs = loadCPUs.flatMap { CPUList.parse($0, cores: ProcessInfo.processInfo.activeProcessorCount) }
+        settings.serverThreads = threads
+        settings.serverCPUs = serverList
+        settings.loadCPUs = loadList.flatMap { CPUList.parse($0, cores: cores) }
+        let settingsFile = directory.url.appendingPathComponent("settings.json")
+        if resume != nil, let data = try? Data(contentsOf: settingsFile),
+           let saved = try? JSONDecoder().decode(TrialSettings.self, from: data) {
+            settings = saved  // a resumed run measures exactly as it started
+            settings.executable = selfExecutable()
+        } else {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            try encoder.encode(settings).write(to: settingsFile)
+        }
         if let cpus = settings.loadCPUs { CPUList.pinCurrentThread(cpus) }
         signal(SIGINT) { _ in sweepInterrupted.store(true, ordering: .relaxed) }
         signal(SIGTERM) { _ in sweepInterrupted.store(true, ordering: .relaxed) }
@@ -113,7 +136,7 @@ struct SweepCommand: ParsableCommand {
     }
 
     /// The run folder and plan: a new one from the options, or the one being resumed.
-    private func prepare(catalog: [Scenario]) throws -> (RunDirectory, SweepPlan) {
+    private func prepare(catalog: [Scenario], defaultWorkers: Int) throws -> (RunDirectory, SweepPlan) {
         if let resume {
             let dir = RunDirectory(url: URL(fileURLWithPath: resume))
             guard let data = try? Data(contentsOf: dir.url.appendingPathComponent("plan.json")),
@@ -130,7 +153,8 @@ struct SweepCommand: ParsableCommand {
         let ctx = contexts.isEmpty ? (quick ? [.eager, .lazy] : ContextKind.allCases) : contexts
         let disp = dispatchers.isEmpty ? (quick ? [.channel, .mutexPool] : DispatcherKind.allCases) : dispatchers
         let plan = SweepPlan(scenarios: names, contexts: ctx.map(\.rawValue), dispatchers: disp.map(\.rawValue),
-                             workers: workers, connections: connections, rate: rate, repeats: repeats)
+                             workers: workers.isEmpty ? [defaultWorkers] : workers, connections: connections,
+                             rate: rate, repeats: repeats)
         let dir = try RunDirectory.create(in: URL(fileURLWithPath: out))
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
