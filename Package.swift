@@ -79,11 +79,13 @@ let package = Package(
             ],
             swiftSettings: settings
         ),
+        // Test helpers shared by the test targets (a raw-socket HTTP client).
+        .target(name: "RoverTestSupport", path: "Tests/RoverTestSupport", swiftSettings: settings),
         .testTarget(name: "RoverLuaTests", dependencies: ["RoverLua", "CLua"], swiftSettings: settings),
         .testTarget(
             name: "RoverEngineTests",
             dependencies: [
-                "RoverEngine", "RoverLua", "RoverStrategies",
+                "RoverEngine", "RoverLua", "RoverStrategies", "RoverTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
@@ -92,7 +94,7 @@ let package = Package(
         .testTarget(
             name: "RoverStrategiesTests",
             dependencies: [
-                "RoverStrategies", "RoverEngine", "RoverLua",
+                "RoverStrategies", "RoverEngine", "RoverLua", "RoverTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],

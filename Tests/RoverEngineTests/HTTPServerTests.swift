@@ -1,3 +1,4 @@
+import RoverTestSupport
 import NIOCore
 import Synchronization
 import Testing

@@ -1,3 +1,4 @@
+import RoverTestSupport
 import NIOCore
 import NIOPosix
 import RoverEngine

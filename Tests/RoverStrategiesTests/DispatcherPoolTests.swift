@@ -1,3 +1,4 @@
+import RoverTestSupport
 import Dispatch
 import NIOCore
 import NIOPosix

@@ -1,3 +1,4 @@
+import RoverTestSupport
 import Foundation
 import RoverEngine
 import RoverStrategies

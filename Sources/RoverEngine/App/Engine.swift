@@ -96,22 +96,6 @@ public final class Engine: RequestHandling {
     }
 }
 
-extension HTTPMethod {
-    /// The token as a static C string, for staging `ctx.method` without allocating.
-    var staticToken: StaticString {
-        switch self {
-        case .get: "GET"
-        case .post: "POST"
-        case .put: "PUT"
-        case .patch: "PATCH"
-        case .delete: "DELETE"
-        case .head: "HEAD"
-        case .options: "OPTIONS"
-        case .other: "OTHER"
-        }
-    }
-}
-
 /// Per-VM limits. Defaults are generous for real handlers and small enough to stop runaway ones.
 public struct EngineLimits: Sendable, Equatable {
     /// Lua VM instructions one handler may run before it is stopped with a 500 (0: unlimited).

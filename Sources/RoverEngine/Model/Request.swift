@@ -70,7 +70,10 @@ public enum HTTPMethod: UInt8, Sendable, CaseIterable {
     case get, post, put, patch, delete, head, options, other
 
     /// The upper-case token (`ctx.method`).
-    public var token: String {
+    public var token: String { staticToken.description }
+
+    /// The token as a static C string, for staging `ctx.method` without allocating.
+    public var staticToken: StaticString {
         switch self {
         case .get: "GET"
         case .post: "POST"

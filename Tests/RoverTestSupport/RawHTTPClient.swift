@@ -7,26 +7,26 @@ import Darwin
 /// A blocking raw-socket HTTP/1.1 client for tests: sends exact bytes, reads responses one at a
 /// time by Content-Length. Every read has a 15 s timeout so a broken server fails a test instead
 /// of hanging it. One instance per thread.
-/// (A copy lives in RoverStrategiesTests/DispatcherTestClient.swift: test targets cannot share.)
-final class RawHTTPClient {
-    struct Failure: Error, CustomStringConvertible {
-        var description: String
+/// Shared by the test targets through the RoverTestSupport target.
+public final class RawHTTPClient {
+    public struct Failure: Error, CustomStringConvertible {
+        public var description: String
     }
 
-    struct Response {
-        var status: Int
-        var headers: [(name: String, value: String)]
-        var body: [UInt8]
-        func header(_ name: String) -> String? {
+    public struct Response {
+        public var status: Int
+        public var headers: [(name: String, value: String)]
+        public var body: [UInt8]
+        public func header(_ name: String) -> String? {
             headers.first { $0.name.lowercased() == name.lowercased() }?.value
         }
-        var text: String { String(decoding: body, as: UTF8.self) }
+        public var text: String { String(decoding: body, as: UTF8.self) }
     }
 
     private let fd: Int32
     private var pending: [UInt8] = []
 
-    init(port: Int) throws {
+    public init(port: Int) throws {
         fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw Failure(description: "socket() failed") }
         var timeout = timeval(tv_sec: 15, tv_usec: 0)
@@ -48,7 +48,7 @@ final class RawHTTPClient {
 
     deinit { Glibc.close(fd) }
 
-    func send(_ bytes: [UInt8]) throws {
+    public func send(_ bytes: [UInt8]) throws {
         var off = 0
         while off < bytes.count {
             let n = bytes[off...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
@@ -57,7 +57,7 @@ final class RawHTTPClient {
         }
     }
 
-    func send(_ text: String) throws { try send(Array(text.utf8)) }
+    public func send(_ text: String) throws { try send(Array(text.utf8)) }
 
     /// Reads more bytes; false on EOF or reset.
     private func fill() throws -> Bool {
@@ -73,7 +73,7 @@ final class RawHTTPClient {
 
     /// The next response, or nil if the server closed the connection first.
     /// `bodyless` is for HEAD requests: Content-Length is present but no body follows.
-    func readResponse(bodyless: Bool = false) throws -> Response? {
+    public func readResponse(bodyless: Bool = false) throws -> Response? {
         var headEnd: Int?
         while true {
             if let r = find([13, 10, 13, 10]) {
@@ -109,7 +109,7 @@ final class RawHTTPClient {
     }
 
     /// True when the server has closed the connection (after any buffered bytes).
-    func readsEOF() throws -> Bool {
+    public func readsEOF() throws -> Bool {
         while true {
             if !pending.isEmpty { return false }
             if try !fill() { return true }
