@@ -5,11 +5,12 @@
 /// Accepts HdrHistogram's percentile-distribution text: a header naming the columns
 /// `Value  Percentile  TotalCount  1/(1-Percentile)`, one row per percentile step (the last row,
 /// at percentile 1.0, has no fourth column or `Infinity`), then `#[Mean = …]` footer lines.
-/// Both the plain (space-separated) and the CSV variant are read. Values are taken as written;
-/// rover-bench writes them in microseconds.
+/// Both the plain (space-separated) and the CSV variant are read. Values are multiplied by
+/// `valueScale`: rover-bench's `.hgrm` files are in milliseconds, as HdrHistogram's plotter and
+/// wrk2 write them, and the run folder reads them with a scale of 1000 to get µs.
 public struct PercentileCurve: Codable, Sendable, Equatable {
     public struct Point: Codable, Sendable, Equatable {
-        /// Latency at this percentile, as written (µs for rover-bench files).
+        /// Latency at this percentile, in µs once read from a run folder.
         public var value: Double
         /// Percentile as a fraction in 0...1.
         public var percentile: Double
@@ -29,7 +30,7 @@ public struct PercentileCurve: Codable, Sendable, Equatable {
 
     /// Parses `.hgrm` text. Lines that are not data rows (header, blank, `#` footer) are
     /// skipped; an error only when no data row is found or a row's percentile leaves 0...1.
-    public static func parse(_ text: String) throws(HgrmError) -> PercentileCurve {
+    public static func parse(_ text: String, valueScale: Double = 1) throws(HgrmError) -> PercentileCurve {
         var points: [Point] = []
         for (number, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let line = raw.trimmingWhitespace
@@ -38,7 +39,7 @@ public struct PercentileCurve: Codable, Sendable, Equatable {
             guard tokens.count >= 3, let value = Double(tokens[0]), let percentile = Double(tokens[1]),
                   let count = Int(tokens[2]) else { continue }  // header line
             guard (0...1).contains(percentile) else { throw .badRow(line: number + 1) }
-            points.append(Point(value: value, percentile: percentile, totalCount: count))
+            points.append(Point(value: value * valueScale, percentile: percentile, totalCount: count))
         }
         guard !points.isEmpty else { throw .noData }
         return PercentileCurve(points: points)

@@ -11,7 +11,7 @@ public import Foundation
 ///   summary.json      the Summary as JSON (JSONExporter); what `gate` reads as a baseline
 ///   report.html       self-contained charts (HTMLExporter)
 ///   meta.json         environment: CPU, cores, kernel, Swift/Lua versions, build, commit, argv (RunMeta)
-///   hgrm/<cell>.hgrm  latency percentile distribution per cell id (HdrHistogram text, µs), optional
+///   hgrm/<cell>.hgrm  latency percentile distribution per cell id (HdrHistogram text, values in ms, all repeats merged), optional
 ///   report.png        screenshot of report.html, optional (Scripts/render-report.sh)
 /// ```
 /// `<timestamp>` is UTC in ISO 8601 basic form (`yyyyMMdd'T'HHmmss'Z'`), `<host>` the host name
@@ -77,7 +77,7 @@ public struct RunDirectory: Sendable, Equatable {
             let cell = String(name.dropLast(".hgrm".count))
             do {
                 let text = String(decoding: try Data(contentsOf: file), as: UTF8.self)
-                curves[cell] = try PercentileCurve.parse(text)
+                curves[cell] = try PercentileCurve.parse(text, valueScale: 1000)  // .hgrm is in ms
             } catch {
                 problems.append("\(file.path): \(error)")
             }

@@ -63,7 +63,7 @@ public struct RunMeta: Codable, Sendable, Equatable {
         let osRelease = (try? String(contentsOfFile: "/etc/os-release", encoding: .utf8)) ?? ""
         let repo = repository?.path ?? FileManager.default.currentDirectoryPath
         let commit = Subprocess.output(["git", "-C", repo, "rev-parse", "HEAD"]) ?? ""
-        let status = Subprocess.output(["git", "-C", repo, "status", "--porcelain"]) ?? ""
+        let status = Subprocess.output(["git", "-C", repo, "status", "--porcelain", "--untracked-files=no"]) ?? ""
         return RunMeta(
             timestamp: ISO8601DateFormatter().string(from: now),
             host: ProcessInfo.processInfo.hostName,
