@@ -29,6 +29,12 @@ struct MicroCommand: ParsableCommand {
     @Option(help: "Warm-up requests per cell before the first round.")
     var warmup = 2_000
 
+    @Option(help: "Requests per round of the plain-C floor.")
+    var floorRequests = 20_000
+
+    @Option(name: .customLong("floor-mode"), parsing: .upToNextOption, help: "C floor modes: eager, lazy, cached (default: all).")
+    var floorModes: [String] = ["eager", "lazy", "cached"]
+
     @Flag(help: "Skip the plain-C floor measurement.")
     var noFloor = false
 
@@ -36,6 +42,10 @@ struct MicroCommand: ParsableCommand {
         guard rounds >= 1 else { throw ValidationError("--rounds must be at least 1 (got \(rounds))") }
         guard roundMs > 0 else { throw ValidationError("--round-ms must be positive (got \(roundMs))") }
         if let requests, requests < 1 { throw ValidationError("--requests must be at least 1 (got \(requests))") }
+        for m in floorModes where !CFloor.Mode.allCases.map({ "\($0)" }).contains(m) {
+            throw ValidationError("--floor-mode \(m): expected eager, lazy or cached")
+        }
+        guard floorRequests >= 1 else { throw ValidationError("--floor-requests must be at least 1 (got \(floorRequests))") }
         guard warmup >= 0 else { throw ValidationError("--warmup must not be negative (got \(warmup))") }
     }
 
@@ -67,9 +77,9 @@ struct MicroCommand: ParsableCommand {
         print("\nPlain-C floor (Lua 5.4 + C, no Swift, no router, no JSON), GET /users/123 → { user_id = ctx:params().id }:\n")
         print("| C ctx | ns/req (median) | CPU ns/req | closures/req | Lua allocs/req | Lua bytes/req | engine CPU ÷ floor (params-only) |")
         print("|---|---:|---:|---:|---:|---:|---:|")
-        for mode in CFloor.Mode.allCases {
+        for mode in CFloor.Mode.allCases where floorModes.contains("\(mode)") {
             var results: [CFloor.Result] = []
-            for _ in 0..<rounds { results.append(CFloor.run(mode, requests: 20_000)) }
+            for _ in 0..<rounds { results.append(CFloor.run(mode, requests: floorRequests)) }
             guard results.allSatisfy(\.verified) else { throw ValidationError("the C floor did not read back the expected result") }
             let cpu = results.map(\.cpuNsPerRequest).sorted()[results.count / 2]
             let wall = results.map(\.nsPerRequest).sorted()[results.count / 2]

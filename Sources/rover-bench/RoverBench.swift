@@ -1,7 +1,7 @@
 import ArgumentParser
 
 @main
-struct RoverBench: AsyncParsableCommand {
+struct RoverBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rover-bench",
         abstract: "Measure how an embedded-Lua HTTP server should build ctx and dispatch to Lua VMs.",

@@ -10,7 +10,7 @@ extension DispatcherKind: ExpressibleByArgument {}
 /// Prints `listening on http://HOST:PORT` (flushed) once the socket is bound so a parent process
 /// can wait for it; exits 1 with the engine's message when the app fails to load; on a signal it
 /// finishes in-flight requests and exits 0.
-struct ServeCommand: AsyncParsableCommand {
+struct ServeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve", abstract: "Serve a Rover app over HTTP/1.1 (loopback by default).")
 
@@ -52,7 +52,7 @@ struct ServeCommand: AsyncParsableCommand {
         guard maxBody >= 0 else { throw ValidationError("--max-body must be >= 0, got \(maxBody)") }
     }
 
-    func run() async throws {
+    func run() throws {
         let fdLimit = FileDescriptorLimit.raiseToHardLimit()
         if let warning = FileDescriptorLimit.warning(limit: fdLimit) { Self.printError(warning) }
         guard FileManager.default.isReadableFile(atPath: appPath) else {
@@ -64,10 +64,12 @@ struct ServeCommand: AsyncParsableCommand {
         var limits = HTTPLimits()
         limits.maxBodyBytes = maxBody
         let server: RoverServer
+        let (kind, workers, host, port, httpLimits) = (dispatcher, workers, host, port, limits)
         do {
-            let kind = dispatcher, workers = workers
-            server = try await RoverServer.start(host: host, port: port, limits: limits, eventLoopThreads: loops) {
-                try kind.make(workers: workers, group: $0, factory: factory)
+            server = try blocking {
+                try await RoverServer.start(host: host, port: port, limits: httpLimits, eventLoopThreads: loops) {
+                    try kind.make(workers: workers, group: $0, factory: factory)
+                }
             }
         } catch {
             Self.printError("error: \(error)")
@@ -75,8 +77,10 @@ struct ServeCommand: AsyncParsableCommand {
         }
         // Written straight to fd 1 (no stdio buffer), so a parent reading a pipe sees it now.
         FileHandle.standardOutput.write(Data("listening on http://\(host):\(server.port)\n".utf8))
-        _ = await SignalWaiter.waitForTermination()
-        await server.stop()
+        try blocking {
+            _ = await SignalWaiter.waitForTermination()
+            await server.stop()
+        }
     }
 
     static func printError(_ message: String) {
