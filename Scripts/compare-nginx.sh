@@ -2,7 +2,8 @@
 # One interleaved comparison on loopback: `rover-bench serve` with each dispatcher against nginx +
 # ngx_lua answering the same route. For each target: fresh server, warm-up, then
 # `wrk -t1 -c$CONNS -d$DURATION --latency`; prints req/s, p99 and server CPU µs per request
-# (utime+stime from /proc/PID/stat before/after ÷ requests wrk completed).
+# (utime+stime from /proc/PID/stat before/after ÷ requests wrk completed). Target `bare` is
+# `serve --bare`: the same HTTP layer answering a fixed body without Lua (the HTTP floor).
 #
 # Usage: Scripts/compare-nginx.sh [ROUNDS]   (env: CONNS=64 DURATION=10s WARMUP=2s WORKERS=2
 #        CONTEXT=lazy APP=Scenarios/params-only/app.lua SKIP_BUILD=1 to reuse the release build)
@@ -16,7 +17,7 @@ WARMUP=${WARMUP:-2s}
 WORKERS=${WORKERS:-2}
 CONTEXT=${CONTEXT:-lazy}
 APP=${APP:-Scenarios/params-only/app.lua}
-DISPATCHERS=${DISPATCHERS:-"channel mutex-pool lockfree-pool affine"}
+DISPATCHERS=${DISPATCHERS:-"channel mutex-pool lockfree-pool affine bare"}
 TICK=$(getconf CLK_TCK)
 
 command -v wrk >/dev/null || { echo "wrk not found (apt-get install wrk)" >&2; exit 1; }
@@ -81,7 +82,9 @@ start_target() {  # $1 = target name; sets SERVER_PID and PORT
         SERVER_PID=$!
         wait_port "$PORT"
     else
-        "$BIN" serve "$APP" --context "$CONTEXT" --dispatcher "$1" --workers "$WORKERS" \
+        local how=(--dispatcher "$1")
+        [ "$1" = bare ] && how=(--bare)  # the HTTP layer alone: a fixed answer, no Lua
+        "$BIN" serve "$APP" --context "$CONTEXT" "${how[@]}" --workers "$WORKERS" \
             --port 0 > "$WORK/serve.out" 2> "$WORK/serve.err" &
         SERVER_PID=$!
         for _ in $(seq 100); do grep -q '^listening on' "$WORK/serve.out" && break; sleep 0.1; done

@@ -35,6 +35,9 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "Event-loop threads. Default: --workers for affine, else the core count.")
     var threads: Int?
 
+    @Flag(help: "Reference: answer every request with {\"user_id\":\"123\"} without Lua (the HTTP layer's floor).")
+    var bare = false
+
     @Option(name: .customLong("max-body"), help: "Largest request body in bytes (larger → 413).")
     var maxBody: Int = 1 << 20
 
@@ -64,11 +67,11 @@ struct ServeCommand: ParsableCommand {
         var limits = HTTPLimits()
         limits.maxBodyBytes = maxBody
         let server: RoverServer
-        let (kind, workers, host, port, httpLimits) = (dispatcher, workers, host, port, limits)
+        let (kind, workers, host, port, httpLimits, bare) = (dispatcher, workers, host, port, limits, bare)
         do {
             server = try blocking {
                 try await RoverServer.start(host: host, port: port, limits: httpLimits, eventLoopThreads: loops) {
-                    try kind.make(workers: workers, group: $0, factory: factory)
+                    bare ? BareResponder() : try kind.make(workers: workers, group: $0, factory: factory)
                 }
             }
         } catch {

@@ -27,6 +27,21 @@ import Testing
         }
     }
 
+    @Test func bareResponderAnswersTheFixedBodyWithoutLua() async throws {
+        let bare = BareResponder()
+        try await withServer(bare) { server in
+            let c = try RawHTTPClient(port: server.port)
+            try c.send("GET /users/9 HTTP/1.1\r\nHost: x\r\n\r\nGET /other HTTP/1.1\r\nHost: x\r\n\r\n")
+            for _ in 0..<2 {
+                let r = try #require(try c.readResponse())
+                #expect(r.status == 200 && r.text == #"{"user_id":"123"}"#)
+                #expect(r.header("Content-Type") == "application/json")
+            }
+        }
+        #expect(bare.counters().requests == 2)
+        #expect(bare.counters().vms == 0)
+    }
+
     @Test func pipelinedRepliesAreWrittenInRequestOrder() async throws {
         // The dispatcher answers each batch of 3 in reverse order.
         try await withServer(GatedDispatcher(batch: 3)) { server in
