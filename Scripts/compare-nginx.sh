@@ -6,7 +6,8 @@
 # `serve --bare`: the same HTTP layer answering a fixed body without Lua (the HTTP floor).
 #
 # Usage: Scripts/compare-nginx.sh [ROUNDS]   (env: CONNS=64 DURATION=10s WARMUP=2s WORKERS=2
-#        CONTEXT=lazy APP=Scenarios/params-only/app.lua SKIP_BUILD=1 to reuse the release build)
+#        CONTEXT=lazy APP=Scenarios/params-only/app.lua THREADS=N event loops (default: serve's)
+#        SKIP_BUILD=1 to reuse the release build)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -84,6 +85,7 @@ start_target() {  # $1 = target name; sets SERVER_PID and PORT
     else
         local how=(--dispatcher "$1")
         [ "$1" = bare ] && how=(--bare)  # the HTTP layer alone: a fixed answer, no Lua
+        [ -n "${THREADS:-}" ] && how+=(--threads "$THREADS")
         "$BIN" serve "$APP" --context "$CONTEXT" "${how[@]}" --workers "$WORKERS" \
             --port 0 > "$WORK/serve.out" 2> "$WORK/serve.err" &
         SERVER_PID=$!
