@@ -32,8 +32,8 @@ public enum HTMLExporter {
         \(metaBlock(meta))
         <p class="method">Medians over ok runs; bars show 95% bootstrap intervals \
         (\(s.bootstrap.resamples) resamples, seed \(Format.seed(s.bootstrap.seed))). \
-        Verdicts compare each cell with <code>eager + channel</code> under the same load \
-        (effect floor \(Format.change(1 + s.floor).dropFirst())).</p>
+        Verdicts compare each cell with <code>eager + channel</code> under the same load, \
+        paired by repeat (effect floor \(Format.change(1 + s.floor).dropFirst())).</p>
         <section id="claims-table"><h2>Seed claims vs measured throughput</h2>
         \(claims(s))
         </section>

@@ -9,7 +9,8 @@ public enum MarkdownExporter {
 
         Medians over ok runs with 95% bootstrap intervals in brackets \
         (\(s.bootstrap.resamples) resamples, seed \(Format.seed(s.bootstrap.seed))). \
-        Every cell is compared with the seed's current code (`eager` + `channel`) under the same load; \
+        Every cell is compared with the seed's current code (`eager` + `channel`) under the same load, \
+        paired by repeat (the ratio of the two runs of each interleaved round, then its median); \
         "faster"/"slower" need the interval of the ratio to exclude 1.0 and an effect of at least \
         \(Format.change(1 + s.floor).dropFirst()); "no difference" means within that floor; \
         "inconclusive" means the runs cannot tell.

@@ -29,16 +29,37 @@ public struct RunSet: Sendable {
         (runs[key] ?? []).map(metric.value(in:))
     }
 
-    /// `current` against `reference` on `metric`: ratio of medians (current / reference) with a
-    /// bootstrap interval, and a verdict from the current cell's point of view. `nil` when
-    /// either cell has no ok runs or the reference median is 0.
+    /// `current` against `reference` on `metric` (current / reference) with a bootstrap interval,
+    /// and a verdict from the current cell's point of view. `nil` when either cell has no ok runs
+    /// or the reference is 0.
+    ///
+    /// Paired when it can be: if both cells have ok runs in the same repeats (at least two), the
+    /// estimate is the median of the per-repeat ratios. A sweep runs every cell once per repeat,
+    /// interleaved, so a machine that drifts moves both runs of a repeat together and the ratio
+    /// cancels it. Otherwise it is the ratio of the two medians.
     public func compare(_ current: CellKey, against reference: CellKey, on metric: Metric,
                         bootstrap: Bootstrap = .default, floor: Double = Verdict.defaultFloor) -> Comparison? {
-        guard let ratio = bootstrap.ratioOfMedians(samples(current, metric), samples(reference, metric)) else {
-            return nil
+        let ratio: Estimate?
+        if let pairs = pairedRatios(current, reference, metric) {
+            ratio = bootstrap.median(pairs)
+        } else {
+            ratio = bootstrap.ratioOfMedians(samples(current, metric), samples(reference, metric))
         }
+        guard let ratio else { return nil }
         return Comparison(cell: current, reference: reference, metric: metric, ratio: ratio,
                           verdict: Verdict.judge(ratio, polarity: metric.polarity, floor: floor))
+    }
+}
+
+extension RunSet {
+    /// current / reference per repeat, when both cells have ok runs in exactly the same repeats
+    /// (at least two) and no reference value is 0; nil otherwise.
+    func pairedRatios(_ current: CellKey, _ reference: CellKey, _ metric: Metric) -> [Double]? {
+        let a = Dictionary((runs[current] ?? []).map { ($0.repeatIndex, metric.value(in: $0)) }) { x, _ in x }
+        let b = Dictionary((runs[reference] ?? []).map { ($0.repeatIndex, metric.value(in: $0)) }) { x, _ in x }
+        guard a.count >= 2, Set(a.keys) == Set(b.keys), a.count == (runs[current] ?? []).count,
+              b.count == (runs[reference] ?? []).count, b.values.allSatisfy({ $0 != 0 }) else { return nil }
+        return a.keys.sorted().map { a[$0]! / b[$0]! }
     }
 }
 
