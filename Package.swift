@@ -110,10 +110,10 @@ let package = Package(
             ],
             swiftSettings: settings
         ),
-        .testTarget(name: "RoverReportTests", dependencies: ["RoverReport"], swiftSettings: settings),
+        .testTarget(name: "RoverReportTests", dependencies: ["RoverReport", "RoverTestSupport"], swiftSettings: settings),
         .testTarget(
             name: "RoverRunnerTests",
-            dependencies: ["RoverRunner", "RoverReport", "RoverEngine", "RoverStrategies"],
+            dependencies: ["RoverRunner", "RoverReport", "RoverEngine", "RoverStrategies", "RoverTestSupport"],
             swiftSettings: settings
         ),
     ]

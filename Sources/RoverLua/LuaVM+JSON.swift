@@ -21,11 +21,13 @@ extension LuaVM {
     public func appendJSON(at index: Int32, to out: inout [UInt8]) throws(JSONEncodingError) {
         let base = top
         let scratch = json
-        defer {
-            setTop(base)
-            scratch.pointee.reset()
+        defer { setTop(base) }
+        do {
+            try encode(lua_absindex(L, index), &out, scratch)
+        } catch {
+            scratch.pointee.reset()  // a throw skips the lists' own clean-up on the way out
+            throw error
         }
-        try encode(lua_absindex(L, index), &out, scratch)
     }
 
     private func encode(_ idx: Int32, _ out: inout [UInt8], _ scratch: UnsafeMutablePointer<JSONScratch>) throws(JSONEncodingError) {
@@ -63,9 +65,9 @@ extension LuaVM {
         // after ours and give it back): string keys as (pointer, length) into the table's own
         // strings, which the table keeps alive.
         let s0 = scratch.pointee.strings.count, i0 = scratch.pointee.integers.count
-        defer {
-            scratch.pointee.strings.removeSubrange(s0...)
-            scratch.pointee.integers.removeSubrange(i0...)
+        defer {  // give back our keys (and nothing when there were none: the common leaf case)
+            if scratch.pointee.strings.count > s0 { scratch.pointee.strings.removeSubrange(s0...) }
+            if scratch.pointee.integers.count > i0 { scratch.pointee.integers.removeSubrange(i0...) }
         }
         var allArray = true
         lua_pushnil(L)

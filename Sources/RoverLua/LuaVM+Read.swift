@@ -16,7 +16,6 @@ extension LuaVM {
         bytes(at: index).map { String(decoding: $0, as: UTF8.self) }
     }
 
-    public func isInteger(at index: Int32) -> Bool { lua_isinteger(L, index) != 0 }
     public func integer(at index: Int32) -> Int64 { Int64(rover_tointeger(L, index)) }
     public func number(at index: Int32) -> Double { rover_tonumber(L, index) }
     public func boolean(at index: Int32) -> Bool { lua_toboolean(L, index) != 0 }

@@ -33,32 +33,32 @@ extension LuaVM {
     /// Stages `count` header fields; fill them with `setHeader`.
 
     public func reserveHeaders(_ count: Int) {
-        spans.pointee.reserveHeaders(count)
-        request.pointee.header_names = UnsafePointer(spans.pointee.headerNames)
-        request.pointee.header_values = UnsafePointer(spans.pointee.headerValues)
+        spans.pointee.headers.reserve(count)
+        request.pointee.header_names = UnsafePointer(spans.pointee.headers.first)
+        request.pointee.header_values = UnsafePointer(spans.pointee.headers.second)
         request.pointee.header_count = Int32(count)
     }
 
 
     public func setHeader(_ i: Int, name: Range<Int>, value: Range<Int>) {
-        spans.pointee.headerNames[i] = RoverSpan(off: name.lowerBound, len: name.count)
-        spans.pointee.headerValues[i] = RoverSpan(off: value.lowerBound, len: value.count)
+        spans.pointee.headers.first[i] = RoverSpan(off: name.lowerBound, len: name.count)
+        spans.pointee.headers.second[i] = RoverSpan(off: value.lowerBound, len: value.count)
     }
 
     /// Stages `count` route parameters; fill them with `setParam`.
 
     public func reserveParams(_ count: Int) {
-        spans.pointee.reserveParams(count)
-        request.pointee.param_names = UnsafePointer(spans.pointee.paramNames)
-        request.pointee.param_values = UnsafePointer(spans.pointee.paramValues)
+        spans.pointee.params.reserve(count)
+        request.pointee.param_names = UnsafePointer(spans.pointee.params.first)
+        request.pointee.param_values = UnsafePointer(spans.pointee.params.second)
         request.pointee.param_count = Int32(count)
     }
 
     /// `name` must outlive the VM (the router keeps its names for the app's life).
 
     public func setParam(_ i: Int, name: UnsafePointer<CChar>, value: Range<Int>) {
-        spans.pointee.paramNames[i] = name
-        spans.pointee.paramValues[i] = RoverSpan(off: value.lowerBound, len: value.count)
+        spans.pointee.params.first[i] = name
+        spans.pointee.params.second[i] = RoverSpan(off: value.lowerBound, len: value.count)
     }
 
     /// Ends the staged request: accessors that escaped it now refuse to run.

@@ -135,14 +135,9 @@ public final class LuaVM {
     /// Pushes a registry value. Stack: +1.
     public func push(_ ref: LuaRef) { _ = lua_rawgeti(L, rover_registryindex(), lua_Integer(ref.raw)) }
 
-    public func unref(_ ref: LuaRef) { luaL_unref(L, rover_registryindex(), ref.raw) }
-
     /// Pushes a global. Stack: +1.
     @discardableResult
     public func pushGlobal(_ name: String) -> LuaType { LuaType(rawValue: lua_getglobal(L, name)) ?? .none }
-
-    /// Runs a full garbage collection (between trials; never on the request path).
-    public func collectGarbage() { _ = rover_gc_collect(L) }
 }
 
 /// Allocation and closure counts of one VM. `allocations` counts blocks allocated or grown.

@@ -3,35 +3,40 @@ import CLua
 /// Reusable C arrays that describe a request's headers and route parameters to the accessors.
 /// Grown on demand and kept for the VM's life, so staging a request allocates nothing.
 struct SpanBuffers {
-    var headerNames = UnsafeMutablePointer<RoverSpan>.allocate(capacity: 32)
-    var headerValues = UnsafeMutablePointer<RoverSpan>.allocate(capacity: 32)
-    var headerCapacity = 32
-    var paramValues = UnsafeMutablePointer<RoverSpan>.allocate(capacity: 8)
-    var paramNames = UnsafeMutablePointer<UnsafePointer<CChar>?>.allocate(capacity: 8)
-    var paramCapacity = 8
+    /// Header names and values.
+    var headers = ParallelArrays<RoverSpan, RoverSpan>(capacity: 32)
+    /// Parameter names (C strings) and values.
+    var params = ParallelArrays<UnsafePointer<CChar>?, RoverSpan>(capacity: 8)
 
-    mutating func reserveHeaders(_ n: Int) {
-        guard n > headerCapacity else { return }
-        headerNames.deallocate()
-        headerValues.deallocate()
-        headerCapacity = max(n, headerCapacity * 2)
-        headerNames = .allocate(capacity: headerCapacity)
-        headerValues = .allocate(capacity: headerCapacity)
+    func deallocate() {
+        headers.deallocate()
+        params.deallocate()
+    }
+}
+
+/// Two C arrays of one length that grow together (contents are not kept on growth: they are
+/// refilled for each request).
+struct ParallelArrays<A, B> {
+    private(set) var first: UnsafeMutablePointer<A>
+    private(set) var second: UnsafeMutablePointer<B>
+    private var capacity: Int
+
+    init(capacity: Int) {
+        self.capacity = capacity
+        first = .allocate(capacity: capacity)
+        second = .allocate(capacity: capacity)
     }
 
-    mutating func reserveParams(_ n: Int) {
-        guard n > paramCapacity else { return }
-        paramValues.deallocate()
-        paramNames.deallocate()
-        paramCapacity = max(n, paramCapacity * 2)
-        paramValues = .allocate(capacity: paramCapacity)
-        paramNames = .allocate(capacity: paramCapacity)
+    mutating func reserve(_ n: Int) {
+        guard n > capacity else { return }
+        deallocate()
+        capacity = max(n, capacity * 2)
+        first = .allocate(capacity: capacity)
+        second = .allocate(capacity: capacity)
     }
 
     func deallocate() {
-        headerNames.deallocate()
-        headerValues.deallocate()
-        paramValues.deallocate()
-        paramNames.deallocate()
+        first.deallocate()
+        second.deallocate()
     }
 }

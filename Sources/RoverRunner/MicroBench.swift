@@ -1,6 +1,7 @@
 import Glibc
 public import RoverEngine
 import RoverLua
+import RoverReport
 public import RoverStrategies
 
 /// The in-process benchmark: `Engine.handle` with no sockets, for each scenario × context
@@ -87,8 +88,8 @@ public struct MicroBench {
             for cell in cells { try measure(cell) }
         }
         return cells.map { c in
-            Row(scenario: c.scenario.name, context: c.context.rawValue, nsPerRequest: median(c.wall),
-                cpuNsPerRequest: median(c.cpu), minNs: c.wall.min() ?? 0, maxNs: c.wall.max() ?? 0,
+            Row(scenario: c.scenario.name, context: c.context.rawValue, nsPerRequest: Stats.median(c.wall) ?? 0,
+                cpuNsPerRequest: Stats.median(c.cpu) ?? 0, minNs: c.wall.min() ?? 0, maxNs: c.wall.max() ?? 0,
                 closuresPerRequest: c.closures, allocsPerRequest: c.allocs, bytesPerRequest: c.bytes)
         }
     }
@@ -122,10 +123,4 @@ func now(_ clock: clockid_t) -> Int64 {
     var ts = timespec()
     clock_gettime(clock, &ts)
     return Int64(ts.tv_sec) * 1_000_000_000 + Int64(ts.tv_nsec)
-}
-
-func median(_ xs: [Double]) -> Double {
-    guard !xs.isEmpty else { return 0 }
-    let s = xs.sorted()
-    return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
 }

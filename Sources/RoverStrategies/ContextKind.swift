@@ -13,7 +13,4 @@ public enum ContextKind: String, CaseIterable, Sendable, Codable {
         case .shared: SharedContext()
         }
     }
-
-    /// The builders the seed describes (eager is its current code).
-    public static let seed: [ContextKind] = [.eager, .lazy, .cached]
 }

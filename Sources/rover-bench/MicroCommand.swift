@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import RoverEngine
 import RoverLua
+import RoverReport
 import RoverRunner
 import RoverStrategies
 
@@ -81,8 +82,8 @@ struct MicroCommand: ParsableCommand {
             var results: [CFloor.Result] = []
             for _ in 0..<rounds { results.append(CFloor.run(mode, requests: floorRequests)) }
             guard results.allSatisfy(\.verified) else { throw ValidationError("the C floor did not read back the expected result") }
-            let cpu = results.map(\.cpuNsPerRequest).sorted()[results.count / 2]
-            let wall = results.map(\.nsPerRequest).sorted()[results.count / 2]
+            let cpu = Stats.median(results.map(\.cpuNsPerRequest)) ?? 0
+            let wall = Stats.median(results.map(\.nsPerRequest)) ?? 0
             let engine = rows.first { $0.scenario == "params-only" && $0.context == "\(mode)" }
             let ratio = engine.map { String(format: "%.2f×", $0.cpuNsPerRequest / cpu) } ?? "–"
             let r = results[0]

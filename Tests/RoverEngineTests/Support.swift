@@ -1,6 +1,7 @@
 import Foundation
 import RoverEngine
 import RoverStrategies
+import RoverTestSupport
 
 /// Writes `source` to a temporary app.lua and loads it.
 func makeEngine(_ source: String, context: ContextKind = .lazy, limits: EngineLimits = EngineLimits(),
@@ -17,16 +18,8 @@ func writeApp(_ source: String, file: String = "app.lua") throws -> String {
     return path
 }
 
-/// The repository's Scenarios folder, found from this file's location.
-let scenariosRoot: String = {
-    var url = URL(fileURLWithPath: #filePath)
-    while url.path != "/" {
-        url.deleteLastPathComponent()
-        let candidate = url.appendingPathComponent("Scenarios").path
-        if FileManager.default.fileExists(atPath: candidate + "/params-only/app.lua") { return candidate }
-    }
-    return "Scenarios"
-}()
+/// The repository's Scenarios folder.
+let scenariosRoot = Repository.scenarios
 
 extension Response {
     var text: String { String(decoding: body, as: UTF8.self) }

@@ -1,12 +1,12 @@
 import Foundation
+import RoverTestSupport
 import Testing
 @testable import RoverReport
 
 /// Renders report.html with headless chromium through Scripts/render-report.sh and checks the
 /// charts were drawn by the page's script. Skipped, with the reason printed, without chromium.
 @Suite struct RenderTests {
-    static let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent()
+    static let repoRoot = Repository.root
 
     static var chromium: String? {
         for path in ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"]

@@ -2,23 +2,13 @@ import Foundation
 import RoverEngine
 import RoverReport
 import RoverRunner
+import RoverTestSupport
 import Testing
 
 /// Real sweeps with real `serve` children (the debug binary), kept tiny: 0.2 s trials.
 @Suite(.serialized) struct SweepTests {
-    static let repoRoot: URL = {
-        var url = URL(fileURLWithPath: #filePath)
-        while url.path != "/" {
-            url.deleteLastPathComponent()
-            if FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) { return url }
-        }
-        return URL(fileURLWithPath: ".")
-    }()
-
-    static var binary: String? {
-        let path = repoRoot.appendingPathComponent(".build/debug/rover-bench").path
-        return FileManager.default.isExecutableFile(atPath: path) ? path : nil
-    }
+    static let repoRoot = Repository.root
+    static var binary: String? { Repository.debugBinary }
 
     /// A scenarios folder with params-only plus two broken apps: one that does not load, one whose
     /// handler kills the server process.

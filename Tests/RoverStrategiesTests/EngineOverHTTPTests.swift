@@ -6,15 +6,7 @@ import Testing
 
 /// The real engine behind every context builder × dispatcher pair, over real sockets.
 @Suite(.serialized) struct EngineOverHTTPTests {
-    static let scenariosRoot: String = {
-        var url = URL(fileURLWithPath: #filePath)
-        while url.path != "/" {
-            url.deleteLastPathComponent()
-            let candidate = url.appendingPathComponent("Scenarios").path
-            if FileManager.default.fileExists(atPath: candidate + "/params-only/app.lua") { return candidate }
-        }
-        return "Scenarios"
-    }()
+    static let scenariosRoot = Repository.scenarios
 
     static let pairs: [(ContextKind, DispatcherKind)] = ContextKind.allCases.flatMap { c in
         DispatcherKind.allCases.map { (c, $0) }

@@ -38,9 +38,6 @@ public final class Engine: RequestHandling {
 
     deinit { params.deallocate() }
 
-    /// The number of routes the app declared.
-    public var routeCount: Int { router.routeCount }
-
     public func handle(_ request: Request) -> Response {
         let response = request.head.withUnsafeBufferPointer { head in
             route(request, head)
@@ -99,9 +96,9 @@ public final class Engine: RequestHandling {
 /// Per-VM limits. Defaults are generous for real handlers and small enough to stop runaway ones.
 public struct EngineLimits: Sendable, Equatable {
     /// Lua VM instructions one handler may run before it is stopped with a 500 (0: unlimited).
-    public var instructionBudget: Int = 10_000_000
+    public var instructionBudget: Int
     /// Bytes one VM may hold while a handler runs before allocation fails with a 500 (0: unlimited).
-    public var memoryLimit: Int = 64 << 20
+    public var memoryLimit: Int
     public init(instructionBudget: Int = 10_000_000, memoryLimit: Int = 64 << 20) {
         self.instructionBudget = instructionBudget
         self.memoryLimit = memoryLimit

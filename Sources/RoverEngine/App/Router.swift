@@ -28,7 +28,6 @@ final class Router {
     /// `/users/p_uid/posts` may name the same position differently).
     let paramNames: [[UnsafeMutablePointer<CChar>]]
     let maxParams: Int
-    var routeCount: Int { paramNames.count }
 
     init(_ table: RouteTable) {
         nodes = table.nodes
