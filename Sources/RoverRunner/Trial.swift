@@ -17,6 +17,9 @@ public struct TrialSettings: Sendable, Codable {
     /// CPUs for the load generator's threads; nil: unpinned.
     public var loadCPUs: [Int]?
     public var timeout = 2.0
+    /// Counters pass: each trial answers exactly this many requests (no warm-up, no timing
+    /// figure worth reading) and is kept for its deterministic counters. nil: timed trials.
+    public var fixedRequests: Int?
 
     public init(executable: String, duration: Double, warmup: Double) {
         self.executable = executable
@@ -84,14 +87,18 @@ struct Trial {
         config.timeout = settings.timeout
         config.rate = cell.rate > 0 ? Double(cell.rate) : nil
         let before: CountersEndpoint.Body, after: CountersEndpoint.Body, load: LoadResult
+        if let n = settings.fixedRequests {
+            config.requests = n
+            config.duration = 120  // a cap only: the count ends the trial
+        }
         do {
-            if settings.warmup > 0 {
+            if settings.warmup > 0 && settings.fixedRequests == nil {
                 var warm = config
                 warm.duration = settings.warmup
                 _ = try runLoad(warm)
             }
             before = try counters(server.port)
-            config.duration = settings.duration
+            if settings.fixedRequests == nil { config.duration = settings.duration }
             load = try runLoad(config)
             after = try counters(server.port)
         } catch {

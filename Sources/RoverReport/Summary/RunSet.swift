@@ -7,18 +7,24 @@ public struct RunSet: Sendable {
     public let runs: [CellKey: [RunRecord]]
     /// Failed runs per cell (cells whose runs all failed appear only here).
     public let failures: [CellKey: Int]
+    /// Each failed run's reason, per cell, in input order.
+    public let failureReasons: [CellKey: [String]]
 
     public init(_ records: [RunRecord]) {
         var runs: [CellKey: [RunRecord]] = [:]
         var failures: [CellKey: Int] = [:]
+        var reasons: [CellKey: [String]] = [:]
         for r in records {
             switch r.status {
             case .ok: runs[r.key, default: []].append(r)
-            case .failed: failures[r.key, default: 0] += 1
+            case .failed:
+                failures[r.key, default: 0] += 1
+                reasons[r.key, default: []].append(r.reason)
             }
         }
         self.runs = runs
         self.failures = failures
+        self.failureReasons = reasons
     }
 
     /// Every cell seen, ok or failed, in ``CellKey`` order (baseline first within a group).
