@@ -85,6 +85,7 @@ struct Trial {
         config.headers = scenario.headers.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
         config.body = scenario.body.map { Array($0.utf8) } ?? []
         config.timeout = settings.timeout
+        config.expectBody = scenario.method == "HEAD" ? nil : Array(scenario.expectBody.utf8)
         config.rate = cell.rate > 0 ? Double(cell.rate) : nil
         let before: CountersEndpoint.Body, after: CountersEndpoint.Body, load: LoadResult
         if let n = settings.fixedRequests {
@@ -114,6 +115,11 @@ struct Trial {
         if load.non2xx > 0 || Double(load.errors.total) > 0.001 * Double(max(load.requests, 1)) {
             record.status = .failed
             record.reason = "\(load.non2xx) non-2xx responses and \(load.errors.total) socket errors in \(load.requests) requests"
+        }
+        // Every 2xx body under load is compared with the scenario's answer, not only the first.
+        if load.bodyMismatches > 0 {
+            record.status = .failed
+            record.reason = "\(load.bodyMismatches) of \(load.requests) responses under load had a wrong body"
         }
         return Outcome(record: record, load: load)
     }

@@ -18,7 +18,10 @@ import Testing
         try fm.createDirectory(at: root, withIntermediateDirectories: true)
         try fm.copyItem(at: repoRoot.appendingPathComponent("Scenarios/params-only"), to: root.appendingPathComponent("params-only"))
         let json = try String(contentsOf: root.appendingPathComponent("params-only/scenario.json"), encoding: .utf8)
-        for (name, app) in [("broken", "local api = rover.server {\nreturn api\n"),
+        // "liar" answers right once (the start-up check), then a wrong body of the right length.
+        let liar = "local api = rover.server {}\nlocal n = 0\nfunction api.users.p_id.get(ctx)\n"
+            + "  n = n + 1\n  return { user_id = n == 1 and ctx:params().id or \"999\" }\nend\nreturn api\n"
+        for (name, app) in [("broken", "local api = rover.server {\nreturn api\n"), ("liar", liar),
                             ("crash", "local api = rover.server {}\nfunction api.users.p_id.get(ctx) os.exit(3) end\nreturn api\n")] {
             try fm.createDirectory(at: root.appendingPathComponent(name), withIntermediateDirectories: true)
             try app.write(to: root.appendingPathComponent("\(name)/app.lua"), atomically: true, encoding: .utf8)
@@ -67,6 +70,18 @@ import Testing
         #expect(rows[2].closuresPerReq == 1)
         #expect(rows[2].handoffsPerReq == 0)
         #expect(FileManager.default.fileExists(atPath: sweep.directory.hgrm(for: try #require(plan.cells.last)).path))
+    }
+
+    /// Answers are checked under load, not only before it: a cell that answers wrong bodies
+    /// once the start-up check has passed becomes a failed row.
+    @Test func wrongBodiesUnderLoadFailTheCell() throws {
+        let plan = SweepPlan(scenarios: ["liar"], contexts: ["lazy"], dispatchers: ["affine"],
+                             workers: [1], connections: [2], repeats: 1)
+        let sweep = try Self.sweep(plan)
+        _ = try sweep.run(interrupted: { false }) { _ in }
+        let row = try #require(try RunLog.read(sweep.directory.runsCSV).records.first)
+        #expect(row.status == .failed)
+        #expect(row.reason.contains("had a wrong body"), "\(row.reason)")
     }
 
     @Test func interruptedSweepKeepsFinishedRowsAndResumeCompletesIt() throws {
