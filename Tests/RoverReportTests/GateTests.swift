@@ -15,7 +15,7 @@ import Testing
         #expect(report.checks.filter { $0.kind == .throughput }.allSatisfy { $0.status == .advisory })
         // A timing rule is advisory unless it opts in: reported with its verdict, never failing.
         let cmp = report.checks.first { $0.kind == .comparison }
-        #expect(cmp?.status == .advisory && cmp?.detail.hasSuffix("faster") == true)
+        #expect(cmp?.status == .advisory && cmp?.detail.hasSuffix("too few runs") == true)
         #expect(report.markdown.hasPrefix("### rover-bench gate: pass (exit 0)\n"))
     }
 
@@ -139,8 +139,11 @@ import Testing
     @Test func comparisonTheWrongWayIsARegression() {
         let timing = ComparisonRule(scenario: "params-only", dispatcher: "mutex-pool", better: "eager", worse: "lazy",
                                     metric: .serverCPU, enforce: true)
-        #expect(Gate.evaluate(baseline: Self.baseline, current: RunSet(Fixtures.runs()),
+        #expect(Gate.evaluate(baseline: Self.baseline, current: RunSet(Fixtures.constantRuns()),
                               rules: GateRules(comparisons: [timing])).outcome == .regression)
+        // Five rounds are too few for a timing verdict: an enforced rule then cannot tell (4).
+        #expect(Gate.evaluate(baseline: Self.baseline, current: RunSet(Fixtures.runs()),
+                              rules: GateRules(comparisons: [timing])).outcome == .inconclusive)
         let counter = ComparisonRule(scenario: "params-only", dispatcher: "mutex-pool", better: "eager", worse: "lazy",
                                      metric: .closures)
         #expect(Gate.evaluate(baseline: Self.baseline, current: RunSet(Fixtures.runs()),

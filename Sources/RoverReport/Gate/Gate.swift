@@ -86,7 +86,7 @@ public enum Gate {
                 case (true, .slower): .regression
                 // A counter that ties breaks the rule; a timing that cannot tell is just unknown.
                 case (true, .noDifference): rule.metric.isDeterministic ? .regression : .inconclusive
-                case (true, .inconclusive): .inconclusive
+                case (true, .inconclusive), (true, .tooFew): .inconclusive
                 }
                 checks.append(GateCheck(
                     kind: .comparison, subject: subject, metric: rule.metric,
