@@ -44,6 +44,7 @@ public final class LuaVM {
         state.pointee.budget = instructionBudget
         state.pointee.limit = memoryLimit
         luaL_openlibs(L)
+        rover_install_ctx(L)  // ctx:set/get/request_id and the headers metatable, once per VM
     }
 
     deinit {
