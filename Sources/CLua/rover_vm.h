@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <lua.h>
 #include <lauxlib.h>
+#include "rover_reject.h"
 
 // MARK: - Per-VM state (the allocator's `ud`)
 
@@ -82,6 +83,7 @@ static inline void rover_set_budget(lua_State *L, int count) {
 // MARK: - Message handler: error message + traceback
 
 static int rover_msgh(lua_State *L) {
+    if (rover_is_rejection(L, 1)) return 1;  // an HTTP answer, not a failure: no traceback
     const char *msg = lua_tostring(L, 1);
     if (msg == NULL) {
         if (luaL_callmeta(L, 1, "__tostring") && lua_type(L, -1) == LUA_TSTRING) return 1;
@@ -229,8 +231,15 @@ static int rover_push_params(lua_State *L, const RoverRequest *r) {
     return 1;
 }
 
+/// Calls the app's `rover.guard.__body_value` (rover_body.h) and returns 1, or returns 0 when
+/// the app defines none.
+static inline int rover_push_guard_body(lua_State *L, const RoverRequest *r);
+
+/// ctx:body(): the app's guard body value when it defines one (as the seed's code does), else
+/// the body string, whose methods (:json() …) the string metatable supplies (rover_body.h).
 static int rover_push_body(lua_State *L, const RoverRequest *r) {
     if (r->body == NULL) return luaL_error(L, "Request has no body");
+    if (rover_push_guard_body(L, r)) return 1;
     lua_pushlstring(L, (const char *)r->body, r->body_len);
     return 1;
 }

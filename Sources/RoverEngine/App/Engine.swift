@@ -92,6 +92,7 @@ public final class Engine: RequestHandling {
             try vm.pcall(arguments: 1, results: 1, messageHandler: base + 1)
         } catch {
             vm.setTop(base)
+            if case .rejected(let status) = error.kind { return Response.error(status, error.message) }
             counters.recordError(error.kind)
             return Response.error(500, error.message)
         }
