@@ -21,6 +21,9 @@ enum AppLoader {
         } catch {
             fatalError("the Rover prelude failed to load: \(error)")  // a bug here, not in the app
         }
+        if let refusal = AppScanner.firstRefusal(in: Array(data)) {
+            throw EngineError(.unsupported, "\(path):\(refusal.line): \(refusal.message)")
+        }
         let base = vm.top
         defer { vm.setTop(base) }
         do {
