@@ -1,11 +1,13 @@
 import RoverEngine
+import RoverLua
 import RoverStrategies
 import Testing
 
 /// Rover's middleware (`api.before.*`, `api.after.*`, global and scoped), `api:error`, and the
 /// ctx methods hooks use (`ctx:set/get/request_id`), under every builder.
 @Suite struct MiddlewareTests {
-    static let app = """
+    static let app = routes + "\nreturn api"
+    static let routes = """
     local api = rover.server {}
     local log = {}
     function api.before.a(ctx) log[#log + 1] = "global-before-a" ctx:set("seen", "a") end
@@ -21,7 +23,6 @@ import Testing
     function api.admin.users.p_id.get(ctx) return { id = ctx:params().id, role = ctx:get("role") } end
     function api.public.get(ctx) return { role = ctx:get("role") or "none", seen = ctx:get("seen") } end
     function api.log.get(ctx) local s = table.concat(log, ",") log = {} return s end
-    return api
     """
 
     @Test(arguments: ContextKind.allCases)
@@ -94,6 +95,26 @@ import Testing
         return api
         """, context: context)
         #expect(get(e, "/h", headers: [("aUtHoRiZaTiOn", "t")]).text == #"{"a":"t","b":"t","c":"t","d":true}"#)
+    }
+
+    /// Hooks, early returns, hook errors and rejections all leave the Lua stack as they found it.
+    @Test(arguments: ContextKind.allCases)
+    func stackStaysBalanced(context: ContextKind) throws {
+        let e = try makeEngine(Self.routes + """
+
+        function api.before.boom(ctx) if ctx:query().boom then error("hook failed") end end
+        function api.body.post(ctx) return ctx:body():json() end
+        return api
+        """, context: context)
+        let depth = e.vm.top
+        #expect(get(e, "/admin").status == 401)
+        #expect(get(e, "/admin", headers: [("Authorization", "x")]).status == 200)
+        let failed = get(e, "/public?boom=1")
+        #expect(failed.status == 500)
+        #expect(failed.text.contains("hook failed"))
+        #expect(e.handle(Request(method: .post, target: "/body", body: Array("{bad".utf8))).status == 400)
+        #expect(e.handle(Request(method: .post, target: "/body", body: Array("[1]".utf8))).text == "[1]")
+        #expect(e.vm.top == depth)
     }
 
     @Test func hooksMustBeFunctions() throws {
