@@ -68,6 +68,12 @@ import Testing
         let big = e.handle(Request(method: .post, target: "/b", body: Array("12345".utf8)))
         #expect(big.status == 413)
         #expect(big.text == #"{"error":"Request body too large: 5 bytes exceeds limit of 4 bytes"}"#)
+        let unlimited = try makeEngine("""
+        local api = rover.server { body_size_limit = 0, strict_mode = false, allow_unbounded_body = true }
+        function api.b.post(ctx) return #ctx:body() end
+        return api
+        """)
+        #expect(unlimited.handle(Request(method: .post, target: "/b", body: Array(repeating: 1, count: 5000))).text == "5000")
     }
 
     @Test func commentsAndStringsAreNotUses() throws {

@@ -83,7 +83,8 @@ end
 -- rover.server{...} keys: honoured, harmless (they do not change the work per request), or refused.
 local CONFIG_HONOURED = { body_size_limit = true }
 local CONFIG_HARMLESS = { host = true, port = true, log_level = true, docs = true,
-                          allow_public_bind = true, drain_timeout_secs = true }
+                          allow_public_bind = true, drain_timeout_secs = true,
+                          strict_mode = true, allow_unbounded_body = true }  -- start-up checks only
 rover.__config = {}
 
 local last_server
@@ -99,9 +100,12 @@ function rover.server(config)
       error("rover.server{ " .. key .. " = ... } is not supported by rover-bench (it would change the work per request)", 2)
     end
   end
-  local limit = rover.__config.body_size_limit
-  if limit ~= nil and (math.type(limit) ~= "integer" or limit < 0) then
-    error("rover.server{ body_size_limit = ... } must be a non-negative integer (bytes)", 2)
+  local limit = rover.__config.body_size_limit  -- as Rover: a positive number of bytes, 0 to disable
+  if limit ~= nil then
+    if type(limit) ~= "number" then
+      error("rover.server{ body_size_limit = ... } should be a positive number, or 0 to disable", 2)
+    end
+    rover.__config.body_size_limit = limit > 0 and math.floor(limit) or nil
   end
   local api = setmetatable({}, NODE)
   for name, value in next, BUILDERS do rawset(api, name, value) end
