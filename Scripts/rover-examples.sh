@@ -4,9 +4,9 @@
 #   Scripts/rover-examples.sh DIR [--details]
 #
 # DIR holds Rover's examples (e.g. `git -C rover archive HEAD examples | tar -x -C /tmp/rx`, then
-# /tmp/rx/examples); nothing of Rover's is copied into this repository. An HTTP example is a .lua
-# file that calls `rover.server`. Each is served (eager + channel); a refusal at load is reported
-# with its message. Routes come from `function api.a.p_id.get(` lines (p_<name> → "1"); each is
+# /tmp/rx/examples); nothing of Rover's is copied into this repository. An example is a .lua file
+# that calls `rover.server` (or `rover.app`, Rover's UI apps, which rover-bench refuses by name).
+# Each is served (eager + channel); a refusal at load is reported with its message. Routes come from `function api.a.p_id.get(` lines (p_<name> → "1"); each is
 # requested once, with `Authorization: Bearer test` and, for POST/PUT/PATCH, a small JSON body.
 # Prints a Markdown table: example, outcome (served / refused / broken), and per-route statuses
 # (a 500 or a lost connection makes the example "broken"). --details also prints each body.
@@ -23,7 +23,7 @@ trap 'rm -rf "$tmp"' EXIT
 echo "| example | outcome | routes (method path → status) |"
 echo "|---|---|---|"
 cd "$dir" || exit 64
-for f in $(grep -rl --include='*.lua' 'rover\.server' . | sed 's|^\./||' | sort); do
+for f in $(grep -rlE --include='*.lua' 'rover\.(server|app)\b' . | sed 's|^\./||' | sort); do
   log="$tmp/serve.log"
   "$bin" serve "$f" --port 0 --workers 1 >"$log" 2>&1 &
   pid=$!
