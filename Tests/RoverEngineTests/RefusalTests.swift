@@ -1,4 +1,4 @@
-import RoverEngine
+@testable import RoverEngine
 import RoverStrategies
 import Testing
 
@@ -74,6 +74,12 @@ import Testing
         return api
         """)
         #expect(unlimited.handle(Request(method: .post, target: "/b", body: Array(repeating: 1, count: 5000))).text == "5000")
+    }
+
+    /// Lines are counted through multi-line comments and strings.
+    @Test func lineIsRightAfterLongCommentsAndStrings() throws {
+        let source = "local api = rover.server {}\n--[[ one\ntwo ]] local s = [==[\nthree\n]==] .. 'a\\\nb'\nfunction api.e.get(ctx) return api.sse(function() end) end\nreturn api\n"
+        #expect(AppScanner.firstRefusal(in: Array(source.utf8))?.line == 7)  // as Lua counts: the escaped newline too
     }
 
     @Test func commentsAndStringsAreNotUses() throws {
