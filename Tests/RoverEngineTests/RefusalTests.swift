@@ -25,6 +25,7 @@ import Testing
         ("function api.d.get(ctx) return { ip = ctx.client_ip } end", "ctx.client_ip"),
         ("function api.on_error(err, ctx) end", "api.on_error is a function, but `on_error` is not an HTTP method"),
         ("function api.json.post(ctx) end", "`json` is a response builder, not a path segment"),
+        ("function api.config.get(ctx) end", "`config` is the server's config table in Rover, not a path segment"),
         ("function api.stream.chunks.get(ctx) end", "api.stream.chunks: `stream` is Rover's streaming responses (api.stream), not a path segment"),
     ] as [(String, String)])
     func refusedAtLoadNamingFeatureAndLine(code: String, feature: String) throws {
@@ -62,8 +63,10 @@ import Testing
         let e = try makeEngine("""
         local api = rover.server { host = "0.0.0.0", port = 3000, log_level = "debug", docs = true, body_size_limit = 4 }
         function api.b.post(ctx) return ctx:body() end
+        function api.c.get(ctx) return { port = api.config.port, limit = api.config.body_size_limit } end
         return api
         """)
+        #expect(get(e, "/c").text == #"{"limit":4,"port":3000}"#)  // as Rover: api.config is the config
         #expect(e.handle(Request(method: .post, target: "/b", body: Array("1234".utf8))).text == "1234")
         let big = e.handle(Request(method: .post, target: "/b", body: Array("12345".utf8)))
         #expect(big.status == 413)

@@ -79,7 +79,14 @@ function rover.__routes(api)
     if not a then return err2 end
     before, after = concat(before, b), concat(a, after)
     for key, value in next, node do
-      if type(key) == "string" and key ~= "before" and key ~= "after" and not (root and BUILDERS[key] == value) then
+      if root and key == "config" and type(value) == "table" then
+        for k, v in next, value do  -- Rover skips routes under api.config: refuse, never ignore
+          if type(v) == "function" or (type(v) == "table" and getmetatable(v) == NODE) then
+            local at = type(v) == "function" and (where(v) .. ": ") or ""
+            return at .. "api.config." .. tostring(k) .. ": `config` is the server's config table in Rover, not a path segment"
+          end
+        end
+      elseif type(key) == "string" and key ~= "before" and key ~= "after" and not (root and BUILDERS[key] == value) then
         if type(value) == "function" and METHODS[key] then
           local fn = value
           if #before + #after > 0 then fn = chain(before, value, after) end

@@ -112,6 +112,7 @@ function rover.server(config)
   end
   local api = setmetatable({}, NODE)
   for name, value in next, BUILDERS do rawset(api, name, value) end
+  rawset(api, "config", config or {})  -- as Rover: api.config is the server's config table
   last_server = api
   return api
 end
