@@ -24,7 +24,8 @@ echo "| example | outcome | routes (method path → status) |"
 echo "|---|---|---|"
 cd "$dir" || exit 64
 for f in $(grep -rlE --include='*.lua' 'rover\.(server|app)\b' . | sed 's|^\./||' | sort); do
-  log="$tmp/serve.log"
+  log="$tmp/serve-$RANDOM$RANDOM.log"  # a new file each time: never read the last app's port
+  : >"$log"
   "$bin" serve "$f" --port 0 --workers 1 >"$log" 2>&1 &
   pid=$!
   port=""
