@@ -163,6 +163,13 @@ struct SweepCommand: ParsableCommand {
         for name in names where !catalog.contains(where: { $0.name == name }) {
             throw ValidationError("--scenario \(name): no such scenario in \(scenarioOptions.scenariosDir) (have: \(catalog.map(\.name).joined(separator: ", ")))")
         }
+        for name in names {  // an app that cannot load (or uses what rover-bench refuses) stops the sweep now
+            guard let s = catalog.first(where: { $0.name == name }) else { continue }
+            do { _ = try Engine(appPath: s.appPath, builder: EagerContext()) } catch {
+                printErr("error: scenario \(name): \(error)")
+                throw ExitCode(1)
+            }
+        }
         let ctx = contexts.isEmpty ? (quick ? [.eager, .lazy] : ContextKind.allCases) : contexts
         let disp = dispatchers.isEmpty ? (quick ? [.channel, .mutexPool] : DispatcherKind.allCases) : dispatchers
         let plan = SweepPlan(scenarios: names, contexts: ctx.map(\.rawValue), dispatchers: disp.map(\.rawValue),
