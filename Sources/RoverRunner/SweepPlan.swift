@@ -15,6 +15,10 @@ public struct SweepPlan: Sendable, Equatable, Codable {
     /// 0: closed loop; otherwise open loop at this many requests per second.
     public var rate: Int
     public var repeats: Int
+    /// When set, each round runs its cells in a new random order drawn from this seed
+    /// (randomized multiple interleaved trials): a cell is not always next to the same
+    /// neighbours, so a periodic disturbance cannot land on one cell every round. nil: axis order.
+    public var shuffleSeed: UInt64?
 
     public init(scenarios: [String], contexts: [String], dispatchers: [String], workers: [Int],
                 connections: [Int], rate: Int = 0, repeats: Int) {
@@ -54,9 +58,16 @@ public struct SweepPlan: Sendable, Equatable, Codable {
         public var repeatIndex: Int
     }
 
-    /// The run order: repeat-major, cell-minor.
+    /// The run order: repeat-major, cell-minor (each round shuffled when `shuffleSeed` is set).
     public var trials: [Trial] {
         let cells = self.cells
-        return (0..<repeats).flatMap { r in cells.map { Trial(cell: $0, repeatIndex: r) } }
+        return (0..<repeats).flatMap { r -> [Trial] in
+            var order = cells
+            if let seed = shuffleSeed, order.count > 1 {
+                var rng = SplitMix64(seed: seed ^ (UInt64(r) &* 0xD1B5_4A32_D192_ED03))
+                for i in stride(from: order.count - 1, to: 0, by: -1) { order.swapAt(i, Int(rng.next() % UInt64(i + 1))) }
+            }
+            return order.map { Trial(cell: $0, repeatIndex: r) }
+        }
     }
 }

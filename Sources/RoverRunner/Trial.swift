@@ -64,29 +64,19 @@ struct Trial {
         defer { server.stop() }
         // The answer must be right before it is worth measuring: a fast wrong answer is a bug.
         do {
-            let reply = try ProbeClient.request(port: server.port, method: scenario.method, target: scenario.path,
-                                                headers: scenario.headers, body: scenario.body.map { Array($0.utf8) })
-            let body = String(decoding: reply.body, as: UTF8.self)
-            guard reply.status == scenario.expectStatus, body == scenario.expectBody else {
-                return failed("wrong response: \(reply.status) \(body.prefix(200))")
-            }
+            try ScenarioProbe.checkAnswer(scenario, port: server.port)
+        } catch let wrong as ScenarioProbe.Failure {
+            return failed(wrong.description)
         } catch {
             return failed(died(server) ?? "probe: \(error) \(server.stderrTail())")
         }
         var config: LoadConfig
         do {
-            config = LoadConfig(url: try TargetURL("http://127.0.0.1:\(server.port)\(scenario.path)"))
+            config = try ScenarioProbe.loadConfig(scenario, port: server.port, connections: cell.connections,
+                                                  threads: settings.loadThreads, timeout: settings.timeout, rate: cell.rate)
         } catch {
             return failed("url: \(error)")
         }
-        config.connections = cell.connections
-        config.threads = settings.loadThreads
-        config.method = scenario.method
-        config.headers = scenario.headers.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
-        config.body = scenario.body.map { Array($0.utf8) } ?? []
-        config.timeout = settings.timeout
-        config.expectBody = scenario.method == "HEAD" ? nil : Array(scenario.expectBody.utf8)
-        config.rate = cell.rate > 0 ? Double(cell.rate) : nil
         let before: CountersEndpoint.Body, after: CountersEndpoint.Body, load: LoadResult
         if let n = settings.fixedRequests {
             config.requests = n
@@ -110,16 +100,11 @@ struct Trial {
             return failed("server exited badly after the load (\(ServerProcess.describe(status))): \(server.stderrTail())")
         }
         fill(&record, load: load, before: before, after: after)
-        // A cell that answers errors fast must not win: any non-2xx, or socket errors on more
-        // than 0.1% of requests, fail the row (its figures stay in the row for inspection).
-        if load.non2xx > 0 || Double(load.errors.total) > 0.001 * Double(max(load.requests, 1)) {
+        // A cell that answers errors or wrong bodies fast must not win: the row fails (its
+        // figures stay in the row for inspection).
+        if let problem = ScenarioProbe.problems(load) {
             record.status = .failed
-            record.reason = "\(load.non2xx) non-2xx responses and \(load.errors.total) socket errors in \(load.requests) requests"
-        }
-        // Every 2xx body under load is compared with the scenario's answer, not only the first.
-        if load.bodyMismatches > 0 {
-            record.status = .failed
-            record.reason = "\(load.bodyMismatches) of \(load.requests) responses under load had a wrong body"
+            record.reason = problem
         }
         return Outcome(record: record, load: load)
     }
@@ -136,10 +121,7 @@ struct Trial {
         return nil
     }
 
-    private func counters(_ port: Int) throws -> CountersEndpoint.Body {
-        let reply = try ProbeClient.request(port: port, method: "GET", target: "/__rover/counters")
-        return try CountersEndpoint.decode(reply.body)
-    }
+    private func counters(_ port: Int) throws -> CountersEndpoint.Body { try ScenarioProbe.counters(port: port) }
 
     private func fill(_ r: inout RunRecord, load: LoadResult, before: CountersEndpoint.Body, after: CountersEndpoint.Body) {
         r.durationSeconds = load.duration

@@ -21,7 +21,34 @@ final class ProgressLine {
         }
     }
 
+    func show(_ e: Duet.Event, start: Double) {
+        let elapsed = monotonicNow() - start
+        let eta = Int(elapsed / Double(max(e.index, 1)) * Double(e.total - e.index))
+        let first = e.rows.first
+        let what: String
+        if let f = e.rows.first(where: { $0.status == .failed }) {
+            what = "FAILED: \(f.reason.prefix(120))"
+        } else {
+            let cpu = e.rows.compactMap(\.cpuRatio)
+            let dropped = e.rows.filter { $0.status == .dropped }.count
+            what = String(format: "CPU/req ratio %.3f", cpu.isEmpty ? .nan : cpu.reduce(0, +) / Double(cpu.count))
+                + (dropped > 0 ? ", \(dropped) windows dropped" : "")
+        }
+        let line = "duet [\(e.index)/\(e.total)] \(first?.comparisonID ?? "?") pair \(first?.start ?? 0): \(what) · ETA \(eta / 60)m\(eta % 60)s"
+        if tty {
+            printErr("\u{1B}[2K\r" + line, terminator: "")
+        } else {
+            printErr(line)
+        }
+    }
+
     func finish() {
         if tty { printErr("") }
     }
+}
+
+func monotonicNow() -> Double {
+    var ts = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &ts)
+    return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
 }

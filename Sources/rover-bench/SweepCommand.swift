@@ -71,6 +71,27 @@ struct SweepCommand: ParsableCommand {
     @Flag(help: "A short sweep for CI: params-only, eager/lazy × channel/mutex-pool, 3 × 1 s.")
     var quick = false
 
+    @Option(name: .customLong("duet-starts"), help: "Duet: fresh process pairs per comparison (slots swapped on every other).")
+    var duetStarts = 5
+
+    @Option(name: .customLong("duet-windows"), help: "Duet: measured windows per process pair.")
+    var duetWindows = 4
+
+    @Option(name: .customLong("duet-window"), help: "Duet: seconds per window.")
+    var duetWindow = 0.2
+
+    @Option(name: .customLong("duet-warmup"), help: "Duet: seconds of load before a pair's first window.")
+    var duetWarmup = 0.3
+
+    @Option(name: .customLong("paired-floor"), help: "Duet: smallest effect reported as faster/slower (the A/A control can raise it).")
+    var pairedFloor = Verdict.defaultPairedFloor
+
+    @Flag(name: .customLong("no-duet"), help: "Skip the paired, simultaneous cost comparisons (sequential trials only).")
+    var noDuet = false
+
+    @Flag(name: .customLong("duet-only"), help: "Only the paired, simultaneous cost comparisons (no sequential trials).")
+    var duetOnly = false
+
     @Flag(help: ArgumentHelp("Untimed counters pass for the gate: every cell once, exactly --counters-requests requests, no warm-up.",
                              discussion: "Deterministic counters (closures, Lua allocations and bytes, hand-offs) for every builder × dispatcher pair in a few seconds per scenario."))
     var counters = false
@@ -87,6 +108,12 @@ struct SweepCommand: ParsableCommand {
         guard duration > 0, duration <= 600 else { throw ValidationError("--duration must be in (0, 600] seconds (got \(duration))") }
         guard warmup >= 0, warmup <= 600 else { throw ValidationError("--warmup must be in [0, 600] seconds (got \(warmup))") }
         if counters && quick { throw ValidationError("--counters and --quick cannot be combined") }
+        if noDuet && duetOnly { throw ValidationError("--no-duet and --duet-only cannot be combined") }
+        guard (2...100).contains(duetStarts) else { throw ValidationError("--duet-starts must be in 2...100 (got \(duetStarts))") }
+        guard (1...1000).contains(duetWindows) else { throw ValidationError("--duet-windows must be in 1...1000 (got \(duetWindows))") }
+        guard duetWindow >= 0.05, duetWindow <= 60 else { throw ValidationError("--duet-window must be in [0.05, 60] seconds (got \(duetWindow))") }
+        guard duetWarmup >= 0, duetWarmup <= 60 else { throw ValidationError("--duet-warmup must be in [0, 60] seconds (got \(duetWarmup))") }
+        guard pairedFloor >= 0, pairedFloor < 1 else { throw ValidationError("--paired-floor must be in [0, 1) (got \(pairedFloor))") }
         if counters && rate > 0 { throw ValidationError("--counters runs closed loop; drop --rate") }
         guard (1...1_000_000).contains(countersRequests) else {
             throw ValidationError("--counters-requests must be in 1...1000000 (got \(countersRequests))")
@@ -136,13 +163,63 @@ struct SweepCommand: ParsableCommand {
         signal(SIGTERM) { _ in sweepInterrupted.store(true, ordering: .relaxed) }
         let progress = ProgressLine()
         printErr("run folder: \(directory.url.path)  (\(plan.cells.count) cells × \(plan.repeats) repeats)")
-        let sweep = Sweep(plan: plan, settings: settings, scenarios: catalog, directory: directory)
-        let outcome = try sweep.run(interrupted: { sweepInterrupted.load(ordering: .relaxed) }) { progress.show($0) }
-        progress.finish()
-        let report = try ReportWriter.regenerate(directory)
+        let stop = { sweepInterrupted.load(ordering: .relaxed) }
+        if let duetPlan = try duetPlan(directory, plan) {
+            var duetSettings = DuetSettings(executable: selfExecutable())
+            duetSettings.serverThreads = settings.serverThreads
+            duetSettings.serverCPUs = settings.serverCPUs
+            duetSettings.loadCPUs = settings.loadCPUs
+            duetSettings.timeout = settings.timeout
+            printErr("duet: \(duetPlan.comparisons.count) comparisons × \(duetPlan.starts) process pairs × "
+                     + "\(duetPlan.windows) windows of \(duetPlan.window) s (about \(Int(duetPlan.measuredSeconds * 1.6)) s)")
+            let duet = Duet(plan: duetPlan, settings: duetSettings, scenarios: catalog, directory: directory)
+            let started = monotonicNow()
+            let result = try duet.run(interrupted: stop) { progress.show($0, start: started) }
+            progress.finish()
+            if result.failed > 0 { printErr("duet: \(result.failed) comparisons failed (see pairs.csv and summary.md)") }
+            if result.interrupted { return try finish(directory, progress: progress, interrupted: true) }
+        }
+        if !duetOnly {
+            let sweep = Sweep(plan: plan, settings: settings, scenarios: catalog, directory: directory)
+            let outcome = try sweep.run(interrupted: stop) { progress.show($0) }
+            progress.finish()
+            printErr("\(outcome.ran) trials run, \(outcome.skipped) already done, \(outcome.failed) failed")
+            try finish(directory, progress: progress, interrupted: outcome.interrupted)
+        } else {
+            try finish(directory, progress: progress, interrupted: false)
+        }
+    }
+
+    /// The duet plan of this run (new, or the one being resumed); nil when it has no duet phase.
+    private func duetPlan(_ directory: RunDirectory, _ plan: SweepPlan) throws -> DuetPlan? {
+        let file = directory.url.appendingPathComponent("duet.json")
+        if resume != nil {
+            guard let data = try? Data(contentsOf: file) else { return nil }
+            return try JSONDecoder().decode(DuetPlan.self, from: data)
+        }
+        guard !noDuet, !counters, plan.rate == 0 else { return nil }
+        let comparisons = DuetPlan.comparisons(for: plan.cells)
+        guard !comparisons.isEmpty else {
+            printErr("duet: skipped (no load group includes the eager + channel baseline)")
+            return nil
+        }
+        let duet = DuetPlan(comparisons: comparisons, starts: quick ? 3 : duetStarts, windows: duetWindows,
+                            window: duetWindow, warmup: duetWarmup)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try encoder.encode(duet).write(to: file)
+        return duet
+    }
+
+    private func finish(_ directory: RunDirectory, progress: ProgressLine, interrupted: Bool) throws {
+        let report = try ReportWriter.regenerate(directory, pairedFloor: pairedFloor)
+        if let duet = report.summary.duet, duet.machineTooNoisy {
+            printErr("warning: the A/A control was not \"no difference\": the machine was too noisy for settled verdicts "
+                     + "(other processes, steal or thermal effects). Re-run on a quieter machine.")
+        }
         print(try String(contentsOf: directory.summaryMarkdown, encoding: .utf8))
-        printErr("\(outcome.ran) trials run, \(outcome.skipped) already done, \(outcome.failed) failed; \(report.summary.cells.count) cells in \(directory.url.path)")
-        if outcome.interrupted {
+        printErr("\(report.summary.cells.count) cells in \(directory.url.path)")
+        if interrupted {
             printErr("interrupted: every finished trial is in runs.csv; continue with --resume \(directory.url.path)")
             throw ExitCode(130)
         }
@@ -172,9 +249,10 @@ struct SweepCommand: ParsableCommand {
         }
         let ctx = contexts.isEmpty ? (quick ? [.eager, .lazy] : ContextKind.allCases) : contexts
         let disp = dispatchers.isEmpty ? (quick ? [.channel, .mutexPool] : DispatcherKind.allCases) : dispatchers
-        let plan = SweepPlan(scenarios: names, contexts: ctx.map(\.rawValue), dispatchers: disp.map(\.rawValue),
+        var plan = SweepPlan(scenarios: names, contexts: ctx.map(\.rawValue), dispatchers: disp.map(\.rawValue),
                              workers: workers.isEmpty ? [defaultWorkers] : workers, connections: connections,
                              rate: rate, repeats: counters ? 1 : repeats)
+        if !counters { plan.shuffleSeed = Bootstrap.defaultSeed }
         let dir = try RunDirectory.create(in: URL(fileURLWithPath: out))
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]

@@ -12,7 +12,7 @@ import Testing
 
     /// A scenarios folder with params-only plus two broken apps: one that does not load, one whose
     /// handler kills the server process.
-    static func scenarios() throws -> [Scenario] {
+    public static func scenarios() throws -> [Scenario] {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("sweep-scn-\(UUID().uuidString)")
         let fm = FileManager.default
         try fm.createDirectory(at: root, withIntermediateDirectories: true)

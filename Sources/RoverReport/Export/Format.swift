@@ -40,6 +40,11 @@ enum Format {
         return change(new / old)
     }
 
+    /// `faster (duet, n=20/5 pairs)`: every verdict names its method and its n.
+    static func verdict(_ c: Comparison) -> String {
+        c.method.map { "\(c.verdict.rawValue) (\($0))" } ?? c.verdict.rawValue
+    }
+
     static func cv(_ x: Double?) -> String {
         x.map { String(format: "%.1f%%", $0 * 100) } ?? "—"
     }

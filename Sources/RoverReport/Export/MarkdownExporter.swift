@@ -7,16 +7,17 @@ public enum MarkdownExporter {
         var out = """
         ## rover-bench results
 
-        Medians over ok runs with 95% bootstrap intervals in brackets \
-        (\(s.bootstrap.resamples) resamples, seed \(Format.seed(s.bootstrap.seed))). \
-        Every cell is compared with the seed's current code (`eager` + `channel`) under the same load, \
-        paired by repeat (the ratio of the two runs of each interleaved round, then its median); \
-        "faster"/"slower" need the interval of the ratio to exclude 1.0 and an effect of at least \
-        \(Format.change(1 + s.floor).dropFirst()); "no difference" means within that floor; \
-        "inconclusive" means the runs cannot tell.
+        Every cell is compared with the seed's current code (`eager` + `channel`) under the same load. \
+        CPU per request and req/s come from the paired, simultaneous duet when the run had one; \
+        latency and absolute throughput from sequential trials (per-cell medians with 95% bootstrap \
+        intervals, \(s.bootstrap.resamples) resamples, seed \(Format.seed(s.bootstrap.seed)); comparisons \
+        paired by round, Student-t over rounds, floor \(Format.change(1 + s.floor).dropFirst())). \
+        Every verdict names its method and n; fewer than \(Verdict.minimumPairs) pairs is "too few runs"; \
+        p-values are adjusted across the run (Benjamini–Hochberg).
 
 
         """
+        if let duet = s.duet { out += DuetMarkdown.render(duet) }
         out += claimsTable(s)
         for group in s.groups {
             out += SeedTables.lazyTable(s, group)
@@ -37,7 +38,7 @@ public enum MarkdownExporter {
         for check in s.claimChecks() {
             let cell = check.cell.map(Format.strategies) ?? "not run"
             let measured = check.comparison.map { Format.change($0.ratio) } ?? "—"
-            let verdict = check.comparison?.verdict.rawValue ?? "—"
+            let verdict = check.comparison.map(Format.verdict) ?? "—"
             out += "| \(check.claim.title) | \(check.group) | \(cell) | \(Format.change(check.claim.claimedRatio)) "
                 + "| \(measured) | \(verdict) | \(claimPosition(check)) |\n"
         }

@@ -40,8 +40,8 @@ enum SeedTables {
         for (label, metric, claimed) in rows {
             let (old, new) = (s.cell(base), s.cell(cell))
             let change: String, verdict: String
-            if let c = s.comparison(cell, metric) {
-                (change, verdict) = (Format.change(c.ratio), c.verdict.rawValue)
+            if let c = s.bestComparison(cell, metric) {
+                (change, verdict) = (Format.change(c.ratio), Format.verdict(c))
             } else {
                 (change, verdict) = (Format.plainChange(from: old?.median(metric), to: new?.median(metric)), "—")
             }

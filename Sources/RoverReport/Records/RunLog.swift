@@ -49,10 +49,15 @@ public final class RunLogWriter: @unchecked Sendable {
     private let lock = NSLock()
     private var handle: FileHandle?
     public let url: URL
+    private let columns: [String]
 
     /// Opens (creating with a header if absent or empty) the runs.csv at `url`.
-    public init(url: URL) throws {
+    public convenience init(url: URL) throws { try self.init(url: url, columns: RunRecord.columns) }
+
+    /// The same for any CSV file whose header is `columns` (pairs.csv uses it).
+    public init(url: URL, columns: [String]) throws {
         self.url = url
+        self.columns = columns
         let fm = FileManager.default
         if !fm.fileExists(atPath: url.path) {
             try fm.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
@@ -66,11 +71,11 @@ public final class RunLogWriter: @unchecked Sendable {
         let handle = try FileHandle(forUpdating: url)
         let existing = try handle.readToEnd() ?? Data()
         if existing.isEmpty {
-            try handle.write(contentsOf: Data(RunRecord.csvHeader.utf8))
+            try handle.write(contentsOf: Data(CSV.row(columns).utf8))
         } else {
             let text = String(decoding: existing, as: UTF8.self)
             let parsed = CSV.parse(text)
-            guard parsed.rows.first == RunRecord.columns else {
+            guard parsed.rows.first == columns else {
                 try? handle.close()
                 throw RunLogError.headerMismatch(url.path)
             }
@@ -85,10 +90,13 @@ public final class RunLogWriter: @unchecked Sendable {
     }
 
     /// Appends one row and fsyncs it.
-    public func append(_ record: RunRecord) throws {
+    public func append(_ record: RunRecord) throws { try append(lines: record.csvRow) }
+
+    /// Appends already formatted CSV rows (each ending in a newline) and fsyncs them.
+    public func append(lines: String) throws {
         try lock.withLock {
             guard let handle else { throw RunLogError.closed(url.path) }
-            try handle.write(contentsOf: Data(record.csvRow.utf8))
+            try handle.write(contentsOf: Data(lines.utf8))
             try handle.synchronize()
         }
     }

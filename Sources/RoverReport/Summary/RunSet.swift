@@ -59,6 +59,7 @@ public struct RunSet: Sendable {
         var c = Comparison(cell: current, reference: reference, metric: metric, ratio: ratio,
                            verdict: Verdict.judge(ratio, polarity: metric.polarity, floor: floor))
         c.p = p
+        c.method = "sequential, n=\(ratio.count) \(p == nil ? "runs, unpaired" : "rounds")"
         return c
     }
 }
@@ -87,6 +88,8 @@ public struct Comparison: Codable, Sendable, Equatable {
     /// multiplicity adjustment (``Summary/multiplicity``).
     public var p: Double?
     public var adjustedP: Double?
+    /// How it was measured, with its n: "duet, n=20/5 pairs" or "sequential, n=3 rounds".
+    public var method: String?
 
     public init(cell: CellKey, reference: CellKey, metric: Metric, ratio: Estimate, verdict: Verdict) {
         self.cell = cell

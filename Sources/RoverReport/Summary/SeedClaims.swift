@@ -52,7 +52,7 @@ extension Summary {
             SeedClaim.allCases.map { claim in
                 let cell = claimCell(claim, in: group)
                 return ClaimCheck(claim: claim, group: group, cell: cell,
-                                  comparison: cell.flatMap { comparison($0, .rps) })
+                                  comparison: cell.flatMap { bestComparison($0, .rps) })
             }
         }
     }

@@ -14,10 +14,14 @@ public struct Summary: Codable, Sendable, Equatable {
     public var floor: Double
     /// How the comparisons' p-values were adjusted before directional verdicts.
     public var multiplicity: Multiplicity? = .benjaminiHochberg
+    /// The paired, simultaneous cost comparisons (pairs.csv), when the run had a duet phase.
+    public var duet: DuetSummary?
 
-    public init(records: [RunRecord], bootstrap: Bootstrap = .default, floor: Double = Verdict.defaultFloor) {
+    public init(records: [RunRecord], bootstrap: Bootstrap = .default, floor: Double = Verdict.defaultFloor,
+                pairs: [PairRecord] = [], pairedFloor: Double = Verdict.defaultPairedFloor) {
         let set = RunSet(records)
         self.init(set: set, bootstrap: bootstrap, floor: floor)
+        if !pairs.isEmpty { duet = DuetSummary(records: pairs, floor: pairedFloor) }
     }
 
     public init(set: RunSet, bootstrap: Bootstrap = .default, floor: Double = Verdict.defaultFloor) {
@@ -46,6 +50,12 @@ public struct Summary: Codable, Sendable, Equatable {
     }
 
     public func cell(_ key: CellKey) -> CellSummary? { cells.first { $0.key == key } }
+
+    /// The comparison a reader should see for `key` on `metric`: the duet's paired one for CPU
+    /// per request and req/s when the run measured it, else the sequential one.
+    public func bestComparison(_ key: CellKey, _ metric: Metric) -> Comparison? {
+        duet?.comparison(key, metric) ?? comparison(key, metric)
+    }
 
     /// `key` against its baseline on `metric`, if computed.
     public func comparison(_ key: CellKey, _ metric: Metric) -> Comparison? {

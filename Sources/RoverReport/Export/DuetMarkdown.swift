@@ -1,0 +1,59 @@
+import Foundation
+
+/// The duet section of summary.md: the A/A control first (and a warning when the machine was too
+/// noisy to settle anything), then every cost comparison with its method and n, then the
+/// dropped windows by reason.
+///
+/// Belongs to RoverReport (export). Formats a ``DuetSummary``; computes nothing. Thread-safe.
+enum DuetMarkdown {
+    static func render(_ d: DuetSummary) -> String {
+        var out = """
+        ### Cost per request, measured in pairs (duet)
+
+        Each comparison runs the cell and `eager` + `channel` **at the same time** on the same server \
+        CPUs, each in its own equal-share cgroup, loaded together over open connections; fresh process \
+        pairs are started several times with the slots swapped. Per window: CPU ns per request from \
+        each cgroup's cpuacct, and requests answered. Ratio = geometric mean of window ratios; 95% \
+        Student-t interval over process pairs; a verdict needs ≥ \(Verdict.minimumPairs) windows from \
+        ≥ 3 pairs, an interval that excludes 1, an effect beyond the floor (the larger of \
+        \(pct(d.floor)) and the group's A/A bound), and a \(d.multiplicity.label)-adjusted p < 0.05. \
+        "no difference" means the whole interval lies within the floor.
+
+
+        """
+        if d.machineTooNoisy {
+            out += "> **The machine was too noisy to settle anything:** an A/A control below is not "
+                + "\"no difference\". Read every verdict in this section as unsettled.\n\n"
+        }
+        out += "| Load | Cell vs eager + channel | CPU/request [95% CI] | Verdict | req/s [95% CI] | Verdict "
+            + "| n windows/pairs | CPU µs/req (cell · ref, half a core each) | Floor |\n"
+            + "|---|---|---:|---|---:|---|---:|---:|---:|\n"
+        for row in d.rows {
+            let name = row.isControl ? "**A/A control** (eager + channel twice)" : Format.strategies(row.cell)
+            if let failure = row.failure, row.cpu == nil {
+                out += "| \(row.reference.group) | \(name) | failed | — | — | — | \(row.okWindows)/\(row.starts) | — | — |\n"
+                out += "|  | ↳ \(failure.replacingAll("|", with: "/").prefix(160)) |  |  |  |  |  |  |  |\n"
+                continue
+            }
+            let cpu = row.cpu.map { Format.change(Estimate(value: $0.test.ratio, interval: $0.test.interval, count: 0)) } ?? "—"
+            let rps = row.rps.map { Format.change(Estimate(value: $0.test.ratio, interval: $0.test.interval, count: 0)) } ?? "—"
+            let micros = "\(Format.value(row.cellCPUMicros, .serverCPU)) · \(Format.value(row.refCPUMicros, .serverCPU))"
+            out += "| \(row.reference.group) | \(name) | \(cpu) | \(row.cpu?.verdict.rawValue ?? "—") | \(rps) "
+                + "| \(row.rps?.verdict.rawValue ?? "—") | \(row.cpu.map { "\($0.test.pairs)/\($0.test.clusters)" } ?? "0") "
+                + "| \(micros) | \(row.cpu.map { pct($0.floor) } ?? "—") |\n"
+            if let failure = row.failure {
+                out += "|  | ↳ stopped: \(failure.replacingAll("|", with: "/").prefix(160)) |  |  |  |  |  |  |  |\n"
+            }
+        }
+        let total = d.rows.reduce(0) { $0 + $1.droppedWindows }
+        if total > 0 {
+            let reasons = d.dropped.sorted { $0.value > $1.value }.map { "\($0.key): \($0.value)" }.joined(separator: "; ")
+            out += "\n\(total) contaminated windows were dropped (\(reasons)).\n"
+        } else {
+            out += "\nNo window was dropped as contaminated.\n"
+        }
+        return out + "\n"
+    }
+
+    private static func pct(_ x: Double) -> String { String(format: "%.1f%%", x * 100) }
+}

@@ -1,0 +1,97 @@
+public import Foundation
+public import RoverEngine
+import RoverLoad
+public import RoverReport
+
+/// Settings of the duet phase shared by every process pair.
+public struct DuetSettings: Sendable, Codable {
+    public var executable: String
+    public var serverThreads: Int?
+    /// `taskset -c` list both servers share; nil: unpinned.
+    public var serverCPUs: String?
+    /// CPUs of the two load threads (one per server); nil: unpinned.
+    public var loadCPUs: [Int]?
+    public var timeout = 2.0
+    /// A window is dropped when other processes used more than this share of the server CPUs,
+    /// the hypervisor stole more than this share, or the load CPUs were busier than this.
+    public var maxForeignShare = 0.10
+    public var maxStealShare = 0.05
+    public var maxLoadBusy = 0.97
+
+    public init(executable: String) { self.executable = executable }
+
+    /// The CPU indexes of `serverCPUs` (every CPU when unpinned).
+    var serverCPUList: [Int] {
+        serverCPUs.flatMap { CPUList.parse($0, cores: CPUList.all().count) } ?? CPUList.all()
+    }
+}
+
+/// The duet phase of a sweep: for each comparison, two long-lived `serve` children on the same
+/// CPUs, each in its own equal-share cgroup, loaded at the same time from the load CPUs over
+/// connections kept open, and measured window by window (CPU ns per request from cpuacct,
+/// requests from each server's counters). Both see the same machine at the same moment, so the
+/// machine's fast noise cancels in each window's ratio (duet benchmarking, Bulej et al., ICPE 2020).
+///
+/// Rows go to pairs.csv as each process pair ends (fsynced; `resume` skips pairs already there).
+/// A pair whose server fails to start, answers wrong (before, during or after the load) or exits
+/// badly becomes one failed row, and its comparison runs no further pairs. Runs on the calling
+/// thread (plus one thread per load).
+public struct Duet {
+    public var plan: DuetPlan
+    public var settings: DuetSettings
+    public var scenarios: [Scenario]
+    public var directory: RunDirectory
+
+    public init(plan: DuetPlan, settings: DuetSettings, scenarios: [Scenario], directory: RunDirectory) {
+        self.plan = plan
+        self.settings = settings
+        self.scenarios = scenarios
+        self.directory = directory
+    }
+
+    public var pairsCSV: URL { directory.url.appendingPathComponent(PairLog.fileName) }
+
+    public struct Event: Sendable {
+        public var index: Int
+        public var total: Int
+        public var rows: [PairRecord]
+    }
+
+    public struct Outcome: Sendable {
+        public var ran = 0
+        public var skipped = 0
+        public var failed = 0
+        public var interrupted = false
+    }
+
+    public func run(interrupted: @escaping () -> Bool, onPair: (Event) -> Void) throws -> Outcome {
+        let existing = try PairLog.read(pairsCSV)
+        let done = Set(existing.map { "\($0.comparisonID)#\($0.start)" })
+        var failedComparisons = Set(existing.filter { $0.status == .failed }.map(\.comparisonID))
+        let writer = try PairLog.writer(pairsCSV)
+        defer { writer.close() }
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("rover-bench-duet-\(getpid())").path
+        defer { try? FileManager.default.removeItem(atPath: scratch) }
+        var outcome = Outcome()
+        let steps = plan.order
+        for (i, step) in steps.enumerated() {
+            if done.contains("\(step.comparison.id)#\(step.start)") { outcome.skipped += 1; continue }
+            if failedComparisons.contains(step.comparison.id) { continue }
+            if interrupted() { outcome.interrupted = true; break }
+            guard let scenario = scenarios.first(where: { $0.name == step.comparison.cell.scenario }) else {
+                throw ScenarioError(message: "no scenario named \(step.comparison.cell.scenario)")
+            }
+            let pair = DuetPair(step: step, plan: plan, settings: settings, scenario: scenario, scratch: scratch)
+            let rows = pair.run()
+            if interrupted() { outcome.interrupted = true; break }  // a pair cut short is not recorded
+            try writer.append(lines: rows.map(\.csvRow).joined())
+            outcome.ran += 1
+            if rows.contains(where: { $0.status == .failed }) {
+                outcome.failed += 1
+                failedComparisons.insert(step.comparison.id)
+            }
+            onPair(Event(index: i + 1, total: steps.count, rows: rows))
+        }
+        return outcome
+    }
+}

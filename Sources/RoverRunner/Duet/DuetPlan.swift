@@ -1,0 +1,82 @@
+public import RoverReport
+
+/// One cost comparison a duet runs: `cell` and `reference` served side by side. The control
+/// (A/A) serves the reference against a second instance of itself.
+public struct DuetComparison: Sendable, Hashable, Codable {
+    public var kind: PairRecord.Kind.RawValue
+    public var cell: CellKey
+    public var reference: CellKey
+
+    public init(kind: PairRecord.Kind, cell: CellKey, reference: CellKey) {
+        self.kind = kind.rawValue
+        self.cell = cell
+        self.reference = reference
+    }
+
+    public var isControl: Bool { kind == PairRecord.Kind.control.rawValue }
+
+    /// The id its rows carry (``PairRecord/comparisonID``).
+    public var id: String { isControl ? "a/a.\(reference.id)" : cell.id }
+}
+
+/// How the duet phase of a sweep runs: `starts` fresh process pairs per comparison, each
+/// measured over `windows` windows of `window` seconds after `warmup`, with the slots swapped on
+/// every other start and the comparisons in a new random order (from `seed`) for every start.
+///
+/// Belongs to RoverRunner (duet). A pure value; ``order`` is pinned by a test.
+public struct DuetPlan: Sendable, Equatable, Codable {
+    public var comparisons: [DuetComparison]
+    public var starts: Int
+    public var windows: Int
+    public var window: Double
+    public var warmup: Double
+    public var seed: UInt64
+
+    public init(comparisons: [DuetComparison], starts: Int = 5, windows: Int = 4, window: Double = 0.2,
+                warmup: Double = 0.3, seed: UInt64 = Bootstrap.defaultSeed) {
+        self.comparisons = comparisons
+        self.starts = starts
+        self.windows = windows
+        self.window = window
+        self.warmup = warmup
+        self.seed = seed
+    }
+
+    /// For every load group of `cells` that has its baseline: the A/A control first, then every
+    /// other cell against the baseline.
+    public static func comparisons(for cells: [CellKey]) -> [DuetComparison] {
+        var out: [DuetComparison] = []
+        for base in cells where base.isBaseline {
+            out.append(DuetComparison(kind: .control, cell: base, reference: base))
+            for cell in cells where cell.group == base.group && !cell.isBaseline {
+                out.append(DuetComparison(kind: .comparison, cell: cell, reference: base))
+            }
+        }
+        return out
+    }
+
+    public struct Step: Sendable, Equatable {
+        public var comparison: DuetComparison
+        public var start: Int
+        /// 0: the cell's server starts (and is loaded) first; 1: the reference's.
+        public var slot: Int
+    }
+
+    /// Start-major: every comparison gets its start s before any gets s + 1, shuffled anew for
+    /// each s, so drift of the machine spreads over every comparison's process pairs.
+    public var order: [Step] {
+        (0..<starts).flatMap { s -> [Step] in
+            var rng = SplitMix64(seed: seed ^ (UInt64(s) &* 0x9E37_79B9_7F4A_7C15))
+            var shuffled = comparisons
+            if shuffled.count > 1 {
+                for i in stride(from: shuffled.count - 1, to: 0, by: -1) {
+                    shuffled.swapAt(i, Int(rng.next() % UInt64(i + 1)))
+                }
+            }
+            return shuffled.map { Step(comparison: $0, start: s, slot: s % 2) }
+        }
+    }
+
+    /// Seconds the phase should take, from its own settings (start-up not included).
+    public var measuredSeconds: Double { Double(comparisons.count * starts) * (warmup + Double(windows) * window) }
+}

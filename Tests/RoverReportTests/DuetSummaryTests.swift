@@ -1,0 +1,98 @@
+import Glibc
+import Testing
+@testable import RoverReport
+
+/// The duet's statistics on windows with known truth: the A/A control and the floor it sets,
+/// the "too noisy" warning, dropped windows, failed comparisons, and pairs.csv round trips.
+@Suite struct DuetSummaryTests {
+    static let base = CellKey(scenario: "params-only", context: "eager", dispatcher: "channel", workers: 1, connections: 64)
+    static let lazy = base.with(context: "lazy", dispatcher: "affine")
+
+    /// `starts` × `windows` windows of `cell` against the baseline whose CPU per request is
+    /// `truth` times the reference's, times a per-pair bias and per-window noise.
+    static func windows(_ cell: CellKey, control: Bool = false, truth: Double, starts: Int = 5, windows: Int = 4,
+                        bias: Double = 0.002, noise: Double = 0.003, seed: UInt64 = 7) -> [PairRecord] {
+        var rng = SplitMix64(seed: seed)
+        func normal() -> Double {
+            let u1 = max(Double(rng.next() >> 11) / 9_007_199_254_740_992, 1e-300)
+            let u2 = Double(rng.next() >> 11) / 9_007_199_254_740_992
+            return (-2 * log(u1)).squareRoot() * cos(2 * Double.pi * u2)
+        }
+        var out: [PairRecord] = []
+        for s in 0..<starts {
+            let b = bias * normal()
+            for w in 0..<windows {
+                var r = PairRecord(kind: control ? .control : .comparison, cell: cell, reference: base)
+                r.start = s; r.window = w; r.slot = s % 2; r.seconds = 0.2
+                r.refRequests = 10_000; r.refCPUNanos = 100_000_000
+                r.cellRequests = Int((10_000 / truth).rounded())
+                r.cellCPUNanos = 100_000_000 * exp(b + noise * normal())
+                out.append(r)
+            }
+        }
+        return out
+    }
+
+    @Test func quietControlSetsTheFloorAndAThreePercentCostIsFound() throws {
+        let slower = Self.windows(Self.lazy, truth: 1.03, seed: 1)
+        let d = DuetSummary(records: Self.windows(Self.base, control: true, truth: 1, seed: 2) + slower)
+        #expect(!d.machineTooNoisy)
+        let control = try #require(d.control(Self.base.group))
+        #expect(control.cpu?.verdict == .noDifference)
+        let row = try #require(d.row(Self.lazy))
+        let cpu = try #require(row.cpu)
+        #expect(abs(cpu.test.ratio - 1.03) < 0.01 && cpu.verdict == .slower)
+        #expect(cpu.floor == max(0.01, control.cpu!.test.bound))
+        #expect(cpu.test.pairs == 20 && cpu.test.clusters == 5 && cpu.adjustedP != nil)
+        #expect(row.rps?.verdict == .slower)  // fewer requests in the same CPU share
+        #expect(d.comparison(Self.lazy, .serverCPU)?.method == "duet, n=20/5 pairs")
+        #expect(DuetMarkdown.render(d).contains("| params-only, 1 workers, 64 conn | lazy + affine | +3.0% ["))
+    }
+
+    @Test func noisyControlMarksEverythingUnsettled() {
+        let d = DuetSummary(records: Self.windows(Self.base, control: true, truth: 1, bias: 0.03, noise: 0.05)
+                            + Self.windows(Self.lazy, truth: 1.2))
+        #expect(d.machineTooNoisy)
+        #expect(DuetMarkdown.render(d).contains("too noisy to settle anything"))
+        // The control's bound raises the floor of its group.
+        #expect((d.row(Self.lazy)?.cpu?.floor ?? 0) > 0.01)
+    }
+
+    @Test func droppedWindowsAreLeftOutAndCounted() throws {
+        var rows = Self.windows(Self.lazy, truth: 0.9)
+        for i in [0, 5, 9] {
+            rows[i].status = .dropped
+            rows[i].reason = "other processes used 31% of the server CPUs"
+            rows[i].cellCPUNanos *= 5  // a contaminated window: would wreck the estimate if kept
+        }
+        let d = DuetSummary(records: rows)
+        let row = try #require(d.row(Self.lazy))
+        #expect(row.okWindows == 17 && row.droppedWindows == 3)
+        #expect(abs(row.cpu!.test.ratio - 0.9) < 0.01)
+        #expect(d.dropped == ["other processes used N% of the server CPUs": 3])
+        #expect(DuetMarkdown.render(d).contains("3 contaminated windows were dropped"))
+    }
+
+    @Test func tooFewPairsAndFailedComparisons() throws {
+        let few = DuetSummary(records: Self.windows(Self.lazy, truth: 1.5, starts: 2, windows: 8))
+        #expect(few.row(Self.lazy)?.cpu?.verdict == .tooFew)  // 16 windows, but only 2 process pairs
+        var failed = PairRecord(cell: Self.lazy, reference: Self.base)
+        failed.status = .failed
+        failed.reason = "params-only.lazy.affine.w1.c64: server died (exit code 3)"
+        let d = DuetSummary(records: [failed])
+        let row = try #require(d.row(Self.lazy))
+        #expect(row.cpu == nil && row.failure?.contains("server died") == true)
+        #expect(DuetMarkdown.render(d).contains("failed"))
+    }
+
+    @Test func pairsCSVRoundTrips() throws {
+        var rows = Self.windows(Self.lazy, truth: 1.1, starts: 2, windows: 2)
+        rows[1].status = .dropped
+        rows[1].reason = "12% steal; load generator saturated (99% busy)"
+        rows.append(contentsOf: Self.windows(Self.base, control: true, truth: 1, starts: 1, windows: 1))
+        let text = PairLog.encode(rows)
+        #expect(text.hasPrefix(PairRecord.columns.joined(separator: ",") + "\n"))
+        #expect(try PairLog.decode(text) == rows)
+        #expect(throws: RecordError.self) { try PairLog.decode("kind,scenario\ncomparison,x\n") }
+    }
+}

@@ -1,0 +1,50 @@
+import Foundation
+import RoverEngine
+import RoverReport
+import RoverRunner
+import RoverTestSupport
+import Testing
+
+/// A real, tiny duet with `serve` children (the debug binary): rows per window with both sides'
+/// requests and CPU, slots swapped between process pairs, a crashing scenario as one failed row
+/// that stops its comparison, and a resumed run that skips what is done.
+@Suite(.serialized) struct DuetTests {
+    static func duet(_ cells: [CellKey], starts: Int = 2) throws -> Duet {
+        let exe = try #require(Repository.debugBinary, "build the executable first: swift build --build-tests")
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("duet-out-\(UUID().uuidString)")
+        let plan = DuetPlan(comparisons: DuetPlan.comparisons(for: cells), starts: starts, windows: 2, window: 0.1, warmup: 0.1)
+        return Duet(plan: plan, settings: DuetSettings(executable: exe), scenarios: try SweepTests.scenarios(),
+                    directory: try RunDirectory.create(in: out))
+    }
+
+    static func key(_ scenario: String, _ context: String, _ dispatcher: String) -> CellKey {
+        CellKey(scenario: scenario, context: context, dispatcher: dispatcher, workers: 1, connections: 4)
+    }
+
+    @Test func windowsAreRecordedAndACrashStopsItsComparison() throws {
+        let cells = [Self.key("params-only", "eager", "channel"), Self.key("params-only", "lazy", "affine"),
+                     Self.key("crash", "eager", "channel")]
+        let duet = try Self.duet(cells)
+        let outcome = try duet.run(interrupted: { false }) { _ in }
+        #expect(outcome.ran == 5 && outcome.failed == 1)  // 2 comparisons × 2 pairs, and one failed pair
+        let rows = try PairLog.read(duet.pairsCSV)
+        let lazy = rows.filter { $0.cell.context == "lazy" }
+        #expect(lazy.count == 4)
+        #expect(Set(lazy.map(\.slot)) == [0, 1])
+        #expect(lazy.allSatisfy { $0.cellRequests > 0 && $0.refRequests > 0 && $0.cellCPUNanos > 0 && $0.refCPUNanos > 0 })
+        #expect(rows.filter { $0.kind == .control && $0.cell.scenario == "params-only" }.count == 4)
+        let crash = rows.filter { $0.cell.scenario == "crash" }
+        #expect(crash.count == 1 && crash[0].status == .failed, "\(crash.map(\.reason))")
+        // Nothing left to do: a resumed run skips every finished pair and every failed comparison.
+        let again = try duet.run(interrupted: { false }) { _ in }
+        #expect(again.ran == 0 && again.skipped == 5)
+    }
+
+    @Test func wrongBodiesUnderLoadFailThePair() throws {
+        let duet = try Self.duet([Self.key("liar", "eager", "channel")], starts: 2)
+        _ = try duet.run(interrupted: { false }) { _ in }
+        let rows = try PairLog.read(duet.pairsCSV)
+        #expect(rows.count == 1 && rows[0].status == .failed)
+        #expect(rows[0].reason.contains("wrong body"), "\(rows[0].reason)")
+    }
+}
