@@ -19,6 +19,37 @@ public struct SweepPlan: Sendable, Equatable, Codable {
     /// (randomized multiple interleaved trials): a cell is not always next to the same
     /// neighbours, so a periodic disturbance cannot land on one cell every round. nil: axis order.
     public var shuffleSeed: UInt64?
+    /// When set, only these (context, dispatcher) pairs of the axes are run (each in every
+    /// scenario × workers × connections group): the default sweep's star design. nil: every
+    /// combination of the axes.
+    public var strategyPairs: [StrategyPair]?
+
+    /// A (context, dispatcher) combination.
+    public struct StrategyPair: Sendable, Equatable, Hashable, Codable {
+        public var context: String
+        public var dispatcher: String
+        public init(_ context: String, _ dispatcher: String) {
+            self.context = context
+            self.dispatcher = dispatcher
+        }
+    }
+
+    /// One axis at a time around the baseline (`eager` + `channel`): every context under the
+    /// channel, every dispatcher under eager; plus `extra` pairs (the seed's combined proposal,
+    /// what Rover shipped). The seed's questions, in a fraction of the full product's cells.
+    public static func star(contexts: [String], dispatchers: [String], extra: [StrategyPair]) -> [StrategyPair] {
+        var out: [StrategyPair] = []
+        for c in contexts where !out.contains(StrategyPair(c, CellKey.baselineDispatcher)) {
+            out.append(StrategyPair(c, CellKey.baselineDispatcher))
+        }
+        for d in dispatchers where !out.contains(StrategyPair(CellKey.baselineContext, d)) {
+            out.append(StrategyPair(CellKey.baselineContext, d))
+        }
+        for p in extra where !out.contains(p) && contexts.contains(p.context) && dispatchers.contains(p.dispatcher) {
+            out.append(p)
+        }
+        return out
+    }
 
     public init(scenarios: [String], contexts: [String], dispatchers: [String], workers: [Int],
                 connections: [Int], rate: Int = 0, repeats: Int) {
@@ -39,7 +70,7 @@ public struct SweepPlan: Sendable, Equatable, Codable {
         var seen = Set<CellKey>()
         for s in scenarios {
             for c in contexts {
-                for d in dispatchers {
+                for d in dispatchers where strategyPairs?.contains(StrategyPair(c, d)) ?? true {
                     for w in workers {
                         for n in connections {
                             let key = CellKey(scenario: s, context: c, dispatcher: d,

@@ -92,6 +92,15 @@ struct SweepCommand: ParsableCommand {
     @Flag(name: .customLong("duet-only"), help: "Only the paired, simultaneous cost comparisons (no sequential trials).")
     var duetOnly = false
 
+    @Flag(help: "Every context × dispatcher combination (default without --context/--dispatcher: the star design, one axis at a time around eager + channel plus the seed's and Rover's combinations).")
+    var full = false
+
+    /// Combinations the star design adds to its two axes: the seed's combined proposal (lazy with
+    /// each pool) and the context/dispatcher pairs Rover itself shipped.
+    static let starExtras: [SweepPlan.StrategyPair] = [
+        .init("lazy", "mutex-pool"), .init("lazy", "affine"), .init("userdata", "coroutine"),
+    ]
+
     @Flag(help: ArgumentHelp("Untimed counters pass for the gate: every cell once, exactly --counters-requests requests, no warm-up.",
                              discussion: "Deterministic counters (closures, Lua allocations and bytes, hand-offs) for every builder × dispatcher pair in a few seconds per scenario."))
     var counters = false
@@ -253,6 +262,11 @@ struct SweepCommand: ParsableCommand {
                              workers: workers.isEmpty ? [defaultWorkers] : workers, connections: connections,
                              rate: rate, repeats: counters ? 1 : repeats)
         if !counters { plan.shuffleSeed = Bootstrap.defaultSeed }
+        // Without --context/--dispatcher (and without --full or --counters): the star design.
+        if contexts.isEmpty && dispatchers.isEmpty && !quick && !full && !counters {
+            plan.strategyPairs = SweepPlan.star(contexts: plan.contexts, dispatchers: plan.dispatchers,
+                                                extra: Self.starExtras)
+        }
         let dir = try RunDirectory.create(in: URL(fileURLWithPath: out))
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]

@@ -38,6 +38,15 @@ import Testing
         }
     }
 
+    @Test func starDesignIsOneAxisAtATimePlusExtras() {
+        var plan = SweepPlan(scenarios: ["a"], contexts: ["eager", "lazy", "shared"], dispatchers: ["channel", "affine", "mutex-pool"],
+                             workers: [1], connections: [64], repeats: 1)
+        plan.strategyPairs = SweepPlan.star(contexts: plan.contexts, dispatchers: plan.dispatchers,
+                                            extra: [.init("lazy", "mutex-pool"), .init("userdata", "coroutine")])
+        #expect(plan.cells.map { "\($0.context)+\($0.dispatcher)" }
+                == ["eager+channel", "eager+affine", "eager+mutex-pool", "lazy+channel", "lazy+mutex-pool", "shared+channel"])
+    }
+
     @Test func sequentialRoundsAreShuffledWhenSeeded() {
         var plan = SweepPlan(scenarios: ["a"], contexts: ["eager", "lazy", "cached"], dispatchers: ["channel", "affine"],
                              workers: [1], connections: [64], repeats: 3)
