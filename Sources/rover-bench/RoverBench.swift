@@ -7,6 +7,7 @@ struct RoverBench: ParsableCommand {
         abstract: "Measure how an embedded-Lua HTTP server should build ctx and dispatch to Lua VMs.",
         subcommands: [
             SweepCommand.self,
+            DuetCommand.self,
             ServeCommand.self,
             LoadCommand.self,
             MergeCommand.self,

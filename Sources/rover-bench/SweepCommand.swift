@@ -47,14 +47,7 @@ struct SweepCommand: ParsableCommand {
     @Option(help: "Open loop at this many requests/s (0: closed loop).")
     var rate: Int = 0
 
-    @Option(name: .customLong("server-cpus"), help: "Pin the server to these CPUs (taskset list). Default on 2+ CPUs: 0.")
-    var serverCPUs: String?
-
-    @Option(name: .customLong("load-cpus"), help: "Pin the load generator to these CPUs. Default on 2+ CPUs: 1.")
-    var loadCPUs: String?
-
-    @Flag(help: "Do not pin: server and load generator share every CPU (noisier; see the README).")
-    var noPin = false
+    @OptionGroup var pinning: PinOptions
 
     @Option(help: "Load-generator threads.")
     var loadThreads: Int = 1
@@ -71,20 +64,7 @@ struct SweepCommand: ParsableCommand {
     @Flag(help: "A short sweep for CI: params-only, eager/lazy × channel/mutex-pool, 3 × 1 s.")
     var quick = false
 
-    @Option(name: .customLong("duet-starts"), help: "Duet: fresh process pairs per comparison (slots swapped on every other).")
-    var duetStarts = 5
-
-    @Option(name: .customLong("duet-windows"), help: "Duet: measured windows per process pair.")
-    var duetWindows = 4
-
-    @Option(name: .customLong("duet-window"), help: "Duet: seconds per window.")
-    var duetWindow = 0.2
-
-    @Option(name: .customLong("duet-warmup"), help: "Duet: seconds of load before a pair's first window.")
-    var duetWarmup = 0.3
-
-    @Option(name: .customLong("paired-floor"), help: "Duet: smallest effect reported as faster/slower (the A/A control can raise it).")
-    var pairedFloor = Verdict.defaultPairedFloor
+    @OptionGroup var duetOptions: DuetOptions
 
     @Flag(name: .customLong("no-duet"), help: "Skip the paired, simultaneous cost comparisons (sequential trials only).")
     var noDuet = false
@@ -109,20 +89,13 @@ struct SweepCommand: ParsableCommand {
     var countersRequests = 2000
 
     func validate() throws {
-        if noPin && (serverCPUs != nil || loadCPUs != nil) {
-            throw ValidationError("--no-pin cannot be combined with --server-cpus or --load-cpus")
-        }
         guard workers.allSatisfy({ (1...64).contains($0) }) else { throw ValidationError("--workers must be in 1...64 (got \(workers))") }
         guard connections.allSatisfy({ (1...10_000).contains($0) }) else { throw ValidationError("--connections must be in 1...10000 (got \(connections))") }
         guard duration > 0, duration <= 600 else { throw ValidationError("--duration must be in (0, 600] seconds (got \(duration))") }
         guard warmup >= 0, warmup <= 600 else { throw ValidationError("--warmup must be in [0, 600] seconds (got \(warmup))") }
         if counters && quick { throw ValidationError("--counters and --quick cannot be combined") }
         if noDuet && duetOnly { throw ValidationError("--no-duet and --duet-only cannot be combined") }
-        guard (2...100).contains(duetStarts) else { throw ValidationError("--duet-starts must be in 2...100 (got \(duetStarts))") }
-        guard (1...1000).contains(duetWindows) else { throw ValidationError("--duet-windows must be in 1...1000 (got \(duetWindows))") }
-        guard duetWindow >= 0.05, duetWindow <= 60 else { throw ValidationError("--duet-window must be in [0.05, 60] seconds (got \(duetWindow))") }
-        guard duetWarmup >= 0, duetWarmup <= 60 else { throw ValidationError("--duet-warmup must be in [0, 60] seconds (got \(duetWarmup))") }
-        guard pairedFloor >= 0, pairedFloor < 1 else { throw ValidationError("--paired-floor must be in [0, 1) (got \(pairedFloor))") }
+
         if counters && rate > 0 { throw ValidationError("--counters runs closed loop; drop --rate") }
         guard (1...1_000_000).contains(countersRequests) else {
             throw ValidationError("--counters-requests must be in 1...1000000 (got \(countersRequests))")
@@ -131,32 +104,20 @@ struct SweepCommand: ParsableCommand {
         guard rate >= 0 else { throw ValidationError("--rate must not be negative (got \(rate))") }
         guard (1...64).contains(loadThreads) else { throw ValidationError("--load-threads must be in 1...64 (got \(loadThreads))") }
         if let t = serverThreads, !(1...64).contains(t) { throw ValidationError("--server-threads must be in 1...64 (got \(t))") }
-        let cores = ProcessInfo.processInfo.activeProcessorCount
-        if let s = serverCPUs, CPUList.parse(s, cores: cores) == nil {
-            throw ValidationError("--server-cpus \(s): not a CPU list of this \(cores)-CPU machine (e.g. 0 or 0-1)")
-        }
-        if let s = loadCPUs, CPUList.parse(s, cores: cores) == nil {
-            throw ValidationError("--load-cpus \(s): not a CPU list of this \(cores)-CPU machine (e.g. 1)")
-        }
     }
 
     func run() throws {
         warnIfDebug()
         let catalog = try Scenario.catalog(root: scenarioOptions.scenariosDir)
-        let cores = ProcessInfo.processInfo.activeProcessorCount
-        // Pinned by default (server on CPU 0, generator on CPU 1): on a small machine, letting the
-        // two fight over every core made req/s vary 5–17% between repeats; pinned, 3–6%.
-        let pin = !noPin && cores >= 2
-        let serverList = serverCPUs ?? (pin ? "0" : nil)
-        let loadList = loadCPUs ?? (pin ? "1" : nil)
-        let threads = serverThreads ?? serverList.flatMap { CPUList.parse($0, cores: cores)?.count }
+        let (serverList, loadCPUList) = pinning.resolve()
+        let threads = serverThreads ?? pinning.serverCPUCount
         let (directory, plan) = try prepare(catalog: catalog, defaultWorkers: threads ?? 2)
         var settings = TrialSettings(executable: selfExecutable(), duration: quick ? 1 : duration, warmup: quick ? 0.3 : warmup)
         if counters { settings.fixedRequests = countersRequests }
         settings.loadThreads = loadThreads
         settings.serverThreads = threads
         settings.serverCPUs = serverList
-        settings.loadCPUs = loadList.flatMap { CPUList.parse($0, cores: cores) }
+        settings.loadCPUs = loadCPUList
         let settingsFile = directory.url.appendingPathComponent("settings.json")
         if resume != nil, let data = try? Data(contentsOf: settingsFile),
            let saved = try? JSONDecoder().decode(TrialSettings.self, from: data) {
@@ -212,8 +173,8 @@ struct SweepCommand: ParsableCommand {
             printErr("duet: skipped (no load group includes the eager + channel baseline)")
             return nil
         }
-        let duet = DuetPlan(comparisons: comparisons, starts: quick ? 3 : duetStarts, windows: duetWindows,
-                            window: duetWindow, warmup: duetWarmup)
+        var duet = duetOptions.plan(comparisons)
+        if quick { duet.starts = 3 }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         try encoder.encode(duet).write(to: file)
@@ -221,7 +182,7 @@ struct SweepCommand: ParsableCommand {
     }
 
     private func finish(_ directory: RunDirectory, progress: ProgressLine, interrupted: Bool) throws {
-        let report = try ReportWriter.regenerate(directory, pairedFloor: pairedFloor)
+        let report = try ReportWriter.regenerate(directory, pairedFloor: duetOptions.pairedFloor)
         if let duet = report.summary.duet, duet.machineTooNoisy {
             printErr("warning: the A/A control was not \"no difference\": the machine was too noisy for settled verdicts "
                      + "(other processes, steal or thermal effects). Re-run on a quieter machine.")

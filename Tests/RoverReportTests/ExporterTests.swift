@@ -13,9 +13,9 @@ import Testing
 
         | Claim | Load | Cell vs eager + channel | Claimed | Measured [95% CI] | Verdict | Claim vs interval |
         |---|---|---|---:|---:|---|---|
-        | Lazy context | params-only, 2 workers, 64 conn | lazy + channel | +26.0% | +25.0% [+25.0%, +25.0%] | faster | smaller than claimed |
-        | VM pool instead of channels | params-only, 2 workers, 64 conn | eager + mutex-pool | +24.0% | +20.0% [+20.0%, +20.0%] | faster | smaller than claimed |
-        | Both | params-only, 2 workers, 64 conn | lazy + mutex-pool | +56.0% | +50.0% [+50.0%, +50.0%] | faster | smaller than claimed |
+        | Lazy context | params-only, 2 workers, 64 conn | lazy + channel | +26.0% | +25.0% [+25.0%, +25.0%] | faster (sequential, n=10 rounds) | smaller than claimed |
+        | VM pool instead of channels | params-only, 2 workers, 64 conn | eager + mutex-pool | +24.0% | +20.0% [+20.0%, +20.0%] | faster (sequential, n=10 rounds) | smaller than claimed |
+        | Both | params-only, 2 workers, 64 conn | lazy + mutex-pool | +56.0% | +50.0% [+50.0%, +50.0%] | faster (sequential, n=10 rounds) | smaller than claimed |
 
 
         """
@@ -29,8 +29,8 @@ import Testing
         | Metric | Eager (current) | Lazy (proposed) | Measured change [95% CI] | Verdict | Seed claimed |
         |---|---:|---:|---:|---|---|
         | Closures created per request | 4 | 1 | -75.0% | — | 4 → 1 (75% reduction) |
-        | Time per request (server CPU) | 50.0 [50.0, 50.0] µs | 40.0 [40.0, 40.0] µs | -20.0% [-20.0%, -20.0%] | faster | 42μs → 28μs (33% faster) |
-        | Throughput | 20000 [20000, 20000] req/s | 25000 [25000, 25000] req/s | +25.0% [+25.0%, +25.0%] | faster | 155k → 195k req/s (+26%) |
+        | Time per request (server CPU) | 50.0 [50.0, 50.0] µs | 40.0 [40.0, 40.0] µs | -20.0% [-20.0%, -20.0%] | faster (sequential, n=10 rounds) | 42μs → 28μs (33% faster) |
+        | Throughput | 20000 [20000, 20000] req/s | 25000 [25000, 25000] req/s | +25.0% [+25.0%, +25.0%] | faster (sequential, n=10 rounds) | 155k → 195k req/s (+26%) |
 
 
         """
@@ -43,11 +43,11 @@ import Testing
 
         | Metric | Channels (current) | Direct (mutex-pool) | Measured change [95% CI] | Verdict | Seed claimed |
         |---|---:|---:|---:|---|---|
-        | Context switches per request | 2 [2, 2] | 0 [0, 0] | -100.0% [-100.0%, -100.0%] | faster | 2-4 → 0 |
+        | Context switches per request | 2 [2, 2] | 0 [0, 0] | -100.0% [-100.0%, -100.0%] | faster (sequential, n=10 runs, unpaired) | 2-4 → 0 |
         | Channel hand-offs per request | 2 | 0 | -100.0% | — | 2 (oneshot) → 0 |
-        | Avg latency | 3200 [3200, 3200] µs | 2667 [2667, 2667] µs | -16.7% [-16.7%, -16.7%] | faster | 6.33ms → 4.8ms (24% faster) |
-        | P99 latency | 6400 [6400, 6400] µs | 5333 [5333, 5333] µs | -16.7% [-16.7%, -16.7%] | faster | 7.17ms → 5.4ms (25% faster) |
-        | Throughput @ 64 conn | 20000 [20000, 20000] req/s | 24000 [24000, 24000] req/s | +20.0% [+20.0%, +20.0%] | faster | 157k → 195k req/s @ 1000 conn (+24%) |
+        | Avg latency | 3200 [3200, 3200] µs | 2667 [2667, 2667] µs | -16.7% [-16.7%, -16.7%] | faster (sequential, n=10 rounds) | 6.33ms → 4.8ms (24% faster) |
+        | P99 latency | 6400 [6400, 6400] µs | 5333 [5333, 5333] µs | -16.7% [-16.7%, -16.7%] | faster (sequential, n=10 rounds) | 7.17ms → 5.4ms (25% faster) |
+        | Throughput @ 64 conn | 20000 [20000, 20000] req/s | 24000 [24000, 24000] req/s | +20.0% [+20.0%, +20.0%] | faster (sequential, n=10 rounds) | 157k → 195k req/s @ 1000 conn (+24%) |
 
 
         """

@@ -10,7 +10,7 @@ enum DuetMarkdown {
         var out = """
         ### Cost per request, measured in pairs (duet)
 
-        Each comparison runs the cell and `eager` + `channel` **at the same time** on the same server \
+        Each comparison runs the cell and its reference **at the same time** on the same server \
         CPUs, each in its own equal-share cgroup, loaded together over open connections; fresh process \
         pairs are started several times with the slots swapped. Per window: CPU ns per request from \
         each cgroup's cpuacct, and requests answered. Ratio = geometric mean of window ratios; 95% \
@@ -25,11 +25,14 @@ enum DuetMarkdown {
             out += "> **The machine was too noisy to settle anything:** an A/A control below is not "
                 + "\"no difference\". Read every verdict in this section as unsettled.\n\n"
         }
-        out += "| Load | Cell vs eager + channel | CPU/request [95% CI] | Verdict | req/s [95% CI] | Verdict "
+        out += "| Load | Cell vs reference | CPU/request [95% CI] | Verdict | req/s [95% CI] | Verdict "
             + "| n windows/pairs | CPU µs/req (cell · ref, half a core each) | Floor |\n"
             + "|---|---|---:|---|---:|---|---:|---:|---:|\n"
         for row in d.rows {
-            let name = row.isControl ? "**A/A control** (eager + channel twice)" : Format.strategies(row.cell)
+            let name = row.isControl ? "**A/A control** (\(Format.strategies(row.reference)) twice)"
+                : row.cell.scenario != row.reference.scenario ? "`\(row.cell.scenario)` app vs `\(row.reference.scenario)`"
+                : row.reference.isBaseline ? Format.strategies(row.cell)
+                : "\(Format.strategies(row.cell)) vs \(Format.strategies(row.reference))"
             if let failure = row.failure, row.cpu == nil {
                 out += "| \(row.reference.group) | \(name) | failed | — | — | — | \(row.okWindows)/\(row.starts) | — | — |\n"
                 out += "|  | ↳ \(failure.replacingAll("|", with: "/").prefix(160)) |  |  |  |  |  |  |  |\n"

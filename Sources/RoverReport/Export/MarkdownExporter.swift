@@ -18,6 +18,7 @@ public enum MarkdownExporter {
 
         """
         if let duet = s.duet { out += DuetMarkdown.render(duet) }
+        guard !s.cells.isEmpty else { return out }  // a duet-only run
         out += claimsTable(s)
         for group in s.groups {
             out += SeedTables.lazyTable(s, group)

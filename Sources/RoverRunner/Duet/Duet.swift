@@ -78,8 +78,9 @@ public struct Duet {
             if done.contains("\(step.comparison.id)#\(step.start)") { outcome.skipped += 1; continue }
             if failedComparisons.contains(step.comparison.id) { continue }
             if interrupted() { outcome.interrupted = true; break }
-            guard let scenario = scenarios.first(where: { $0.name == step.comparison.cell.scenario }) else {
-                throw ScenarioError(message: "no scenario named \(step.comparison.cell.scenario)")
+            // The reference's scenario says what to send and what must come back, for both sides.
+            guard let scenario = scenarios.first(where: { $0.name == step.comparison.reference.scenario }) else {
+                throw ScenarioError(message: "no scenario named \(step.comparison.reference.scenario)")
             }
             let pair = DuetPair(step: step, plan: plan, settings: settings, scenario: scenario, scratch: scratch)
             let rows = pair.run()

@@ -56,7 +56,8 @@ struct DuetPair {
         for (name, key) in keys {
             let dir = scratch + "/\(name)"
             try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-            var args = ["serve", scenario.appPath, "--context", key.context, "--dispatcher", key.dispatcher,
+            let app = name == "cell" ? step.comparison.cellApp ?? scenario.appPath : scenario.appPath
+            var args = ["serve", app, "--context", key.context, "--dispatcher", key.dispatcher,
                         "--workers", String(key.workers), "--port", "0"]
             if let t = settings.serverThreads { args += ["--threads", String(t)] }
             do {

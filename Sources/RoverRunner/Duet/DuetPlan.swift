@@ -6,11 +6,15 @@ public struct DuetComparison: Sendable, Hashable, Codable {
     public var kind: PairRecord.Kind.RawValue
     public var cell: CellKey
     public var reference: CellKey
+    /// The cell's app when it is not the reference scenario's (comparing two apps that answer
+    /// the same request the same way, e.g. one with an extra cost); nil: the same app.
+    public var cellApp: String?
 
-    public init(kind: PairRecord.Kind, cell: CellKey, reference: CellKey) {
+    public init(kind: PairRecord.Kind, cell: CellKey, reference: CellKey, cellApp: String? = nil) {
         self.kind = kind.rawValue
         self.cell = cell
         self.reference = reference
+        self.cellApp = cellApp
     }
 
     public var isControl: Bool { kind == PairRecord.Kind.control.rawValue }

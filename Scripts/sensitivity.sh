@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# Does the duet find a small, known cost, and only when it is there? Builds two apps that differ
+# from params-only only by a fixed Lua loop in the handler, sized to cost about 3% and about 1%
+# of a request's server CPU, then runs N duets (default 10): A/A control, params-only vs +3%,
+# params-only vs +1%, all under CONTEXT + DISPATCHER (default lazy + affine). Prints each run's
+# verdicts and how often each was found "slower".
+# Calibration (printed): Lua ns per loop iteration from `rover-bench micro` (in process), and the
+# server CPU per request over HTTP from a short A/A duet.
+# Usage: Scripts/sensitivity.sh [N]   (SKIP_BUILD=1 to reuse the release build; extra duet options
+#        go in DUET_ARGS, e.g. DUET_ARGS="--duet-starts 6")
+set -euo pipefail
+cd "$(dirname "$0")/.."
+n=${1:-10}
+ctx=${CONTEXT:-lazy}; disp=${DISPATCHER:-affine}
+[ "${SKIP_BUILD:-0}" = 1 ] || swift build -c release --product rover-bench >&2
+bin=$PWD/.build/release/rover-bench
+work=$(mktemp -d /tmp/rover-sensitivity.XXXXXX)
+scen=$work/Scenarios; mkdir -p "$scen"
+cp -r Scenarios/params-only "$scen/params-only"
+spin_app() {  # name iterations
+  mkdir -p "$scen/$1"
+  cp Scenarios/params-only/scenario.json "$scen/$1/"
+  cat > "$scen/$1/app.lua" <<LUA
+-- params-only plus a fixed loop of $2 iterations: the same answer, a known extra cost.
+local api = rover.server {}
+
+function api.users.p_id.get(ctx)
+  local x = 0
+  for i = 1, $2 do x = x + i end
+  return { user_id = ctx:params().id }
+end
+
+return api
+LUA
+}
+json_get() {  # file python-expression-on-d
+  python3 -c "import json,sys; d=json.load(open('$1')); print($2)"
+}
+
+# 1. Lua ns per iteration, in process: (probe - base) / iterations.
+probe=20000
+spin_app probe $probe
+"$bin" micro --scenarios-dir "$scen" --scenario params-only probe --context "$ctx" --rounds 5 --no-floor \
+  > "$work/micro.md" 2>/dev/null
+per_iter=$(python3 - "$work/micro.md" $probe <<'PY'
+import sys
+rows = {}
+for line in open(sys.argv[1]):
+    f = [c.strip() for c in line.split("|")]
+    if len(f) > 5 and f[1] in ("params-only", "probe"):
+        rows[f[1]] = float(f[4])   # CPU ns/req
+print((rows["probe"] - rows["params-only"]) / int(sys.argv[2]))
+PY
+)
+# 2. Server CPU per request over HTTP, from a short duet of params-only against itself.
+spin_app same 0
+"$bin" duet --scenarios-dir "$scen" --scenario params-only --vs same --context "$ctx" --dispatcher "$disp" \
+  --duet-starts 2 --out "$work/calibrate" > /dev/null 2>&1
+cal=$(ls -d "$work"/calibrate/*/)
+cpu_us=$(json_get "$cal/summary.json" "[r for r in d['summary']['duet']['rows'] if r['isControl']][0]['refCPUMicros']")
+k3=$(python3 -c "print(max(1, round(0.03 * $cpu_us * 1000 / $per_iter)))")
+k1=$(python3 -c "print(max(1, round(0.01 * $cpu_us * 1000 / $per_iter)))")
+echo "calibration: $per_iter ns per Lua iteration (micro), $cpu_us µs server CPU per request (duet);" \
+     "+3% = $k3 iterations, +1% = $k1 iterations"
+spin_app plus3 "$k3"
+spin_app plus1 "$k1"
+
+found3=0; found1=0; aa_ok=0
+for i in $(seq 1 "$n"); do
+  "$bin" duet --scenarios-dir "$scen" --scenario params-only --vs plus3 plus1 --context "$ctx" --dispatcher "$disp" \
+    --out "$work/runs" ${DUET_ARGS:-} > "$work/run$i.md" 2>&1 || { echo "run $i failed: $(tail -3 "$work/run$i.md")"; continue; }
+  run=$(ls -dt "$work"/runs/*/ | head -1)
+  line=$(python3 - "$run/summary.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))["summary"]["duet"]
+out = []
+for r in d["rows"]:
+    name = "A/A" if r["isControl"] else r["cell"]["scenario"]
+    c = r.get("cpu")
+    if c:
+        t = c["test"]
+        out.append(f"{name} {100*(t['ratio']-1):+.2f}% [{100*(t['interval']['lower']-1):+.2f}, {100*(t['interval']['upper']-1):+.2f}] {c['verdict']}")
+    else:
+        out.append(f"{name} failed")
+print(" | ".join(out))
+PY
+)
+  echo "run $i: $line"
+  echo "$line" | grep -q "plus3 [^|]*] slower" && found3=$((found3 + 1))
+  echo "$line" | grep -q "plus1 [^|]*] slower" && found1=$((found1 + 1))
+  echo "$line" | grep -q "A/A [^|]*] no difference" && aa_ok=$((aa_ok + 1))
+done
+echo "+3% found slower in $found3 of $n; +1% found slower in $found1 of $n; A/A no difference in $aa_ok of $n"
+echo "(runs kept in $work)"
