@@ -130,7 +130,9 @@ enum RoverAccessor { ROVER_HEADERS = 0, ROVER_QUERY = 1, ROVER_PARAMS = 2, ROVER
 
 static inline const RoverRequest *rover_request_checked(lua_State *L, int idx) {
     const RoverRequestRef *ref = (const RoverRequestRef *)lua_touserdata(L, idx);
-    if (ref == NULL || ref->req == NULL || ref->generation != rover_vmstate(L)->generation) {
+    // Each request slot carries the generation of the request it holds now (bumped when that
+    // request ends), so several requests can be live in one VM (coroutines) and each ctx checks its own.
+    if (ref == NULL || ref->req == NULL || ref->generation != ref->req->generation) {
         luaL_error(L, "ctx used after its request ended");
         return NULL;
     }

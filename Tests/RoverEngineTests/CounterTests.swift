@@ -20,6 +20,7 @@ import Testing
         ("hello", .eager, 4), ("hello", .lazy, 0), ("hello", .cached, 0), ("hello", .shared, 0),
         ("headers-heavy", .eager, 4), ("headers-heavy", .lazy, 4), ("headers-heavy", .cached, 1), ("headers-heavy", .shared, 0),
         ("all-fields", .eager, 4), ("all-fields", .lazy, 4), ("all-fields", .cached, 4), ("all-fields", .shared, 0),
+        ("params-only", .userdata, 0), ("hello", .userdata, 0), ("headers-heavy", .userdata, 0), ("all-fields", .userdata, 0),
     ] as [(String, ContextKind, Double)])
     func closuresPerRequest(scenario: String, context: ContextKind, expected: Double) throws {
         #expect(try Self.perRequest(scenario, context).closures == expected)
@@ -31,5 +32,7 @@ import Testing
         let shared = try Self.perRequest("params-only", .shared).allocs
         #expect(lazy < eager)
         #expect(shared < lazy)
+        let userdata = try Self.perRequest("params-only", .userdata).allocs
+        #expect(userdata < shared)  // no ctx table and no request ref: only what params() builds
     }
 }

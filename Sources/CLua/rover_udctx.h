@@ -1,0 +1,158 @@
+// The `userdata` context (what Rover ships, rover-server/src/http_task.rs): ctx is a full
+// userdata taken from a per-VM pool of preallocated ones, not a table. Its metatable reads the
+// current request: `ctx.method` and `ctx.path` are getters, `ctx:headers()`, `query()`, `params()`
+// and `body()` are shared methods that build their table on each call. No closure and no table per
+// request; a handler that writes a field (`ctx.user = "u"`) gets a per-request table in the
+// userdata's user value, cleared when the userdata is handed out again.
+//
+// Pooling and "ctx used after its request ended": a pooled ctx is a RoverRequestRef (request slot
+// + the generation it was bound to). It is free again once its request ended (the slot's generation
+// moved on), so no release call is needed. The pool hands slots out round-robin, so a ctx kept in a
+// global is refused until the pool wraps (`size` requests later); after that the same userdata
+// serves a newer request and the kept reference reads that one (Rover's pool, which hands the last
+// released ctx out first, aliases on the very next request).
+#ifndef ROVER_UDCTX_H
+#define ROVER_UDCTX_H
+
+#include "rover_vm.h"
+
+#define ROVER_UDCTX_META "rover.ctx"
+
+/// The pool's bookkeeping, a full userdata whose user value 1 is the array of ctx userdata.
+typedef struct RoverUDPool {
+    int size;
+    int next;                       // round-robin cursor
+    unsigned long long overflows;   // requests that found every pooled ctx busy (got a fresh one)
+} RoverUDPool;
+
+static inline RoverRequestRef *rover_udctx_self(lua_State *L) {
+    return (RoverRequestRef *)luaL_testudata(L, 1, ROVER_UDCTX_META);
+}
+
+/// ctx:headers() / query() / params() / body(). Upvalue 1: accessor kind.
+static int rover_udctx_method(lua_State *L) {
+    int kind = (int)lua_tointeger(L, lua_upvalueindex(1));
+    if (rover_udctx_self(L) == NULL) return luaL_error(L, "call ctx accessors with a colon: ctx:%s()",
+        kind == ROVER_HEADERS ? "headers" : kind == ROVER_QUERY ? "query" : kind == ROVER_PARAMS ? "params" : "body");
+    return rover_push_accessor_value(L, rover_request_checked(L, 1), kind);
+}
+
+/// __index(ctx, key): a field the handler wrote, else method/path, else a method, else nil.
+/// Upvalues 1-4: the four methods, by accessor kind.
+static int rover_udctx_index(lua_State *L) {
+    if (lua_getiuservalue(L, 1, 1) == LUA_TTABLE) {
+        lua_pushvalue(L, 2);
+        if (lua_rawget(L, -2) != LUA_TNIL) return 1;
+        lua_pop(L, 2);
+    } else {
+        lua_pop(L, 1);
+    }
+    size_t n = 0;
+    const char *k = lua_type(L, 2) == LUA_TSTRING ? lua_tolstring(L, 2, &n) : NULL;
+    if (k == NULL) return 0;
+    if (n == 6 && memcmp(k, "method", 6) == 0) {
+        const RoverRequest *r = rover_request_checked(L, 1);
+        lua_pushlstring(L, r->method, r->method_len);
+        return 1;
+    }
+    if (n == 4 && memcmp(k, "path", 4) == 0) {
+        const RoverRequest *r = rover_request_checked(L, 1);
+        lua_pushlstring(L, (const char *)r->base + r->path.off, r->path.len);
+        return 1;
+    }
+    int kind = rover_accessor_kind(k, n);
+    if (kind < 0) return 0;
+    lua_pushvalue(L, lua_upvalueindex(kind + 1));
+    return 1;
+}
+
+/// __newindex(ctx, key, value): stored in the request's own table (the user value), made on
+/// first write. Writing to a ctx whose request ended is refused like reading.
+static int rover_udctx_newindex(lua_State *L) {
+    (void)rover_request_checked(L, 1);
+    if (lua_getiuservalue(L, 1, 1) != LUA_TTABLE) {
+        lua_pop(L, 1);
+        lua_createtable(L, 0, 2);
+        lua_pushvalue(L, -1);
+        lua_setiuservalue(L, 1, 1);
+    }
+    lua_pushvalue(L, 2);
+    lua_pushvalue(L, 3);
+    lua_rawset(L, -3);
+    return 0;
+}
+
+/// Pushes one unbound ctx userdata with the ctx metatable. Stack: +1.
+static inline void rover_udctx_pushnew(lua_State *L) {
+    RoverRequestRef *c = (RoverRequestRef *)lua_newuserdatauv(L, sizeof(RoverRequestRef), 1);
+    c->req = NULL;
+    c->generation = 0;
+    luaL_setmetatable(L, ROVER_UDCTX_META);
+}
+
+/// Creates the ctx metatable and a pool of `size` preallocated ctx userdata. Call once per VM,
+/// outside any handler. Leaves the pool on the stack (the caller keeps it in the registry). Stack: +1.
+static inline void rover_udctx_newpool(lua_State *L, int size) {
+    if (luaL_newmetatable(L, ROVER_UDCTX_META)) {
+        for (int kind = ROVER_HEADERS; kind <= ROVER_BODY; kind++) {
+            lua_pushinteger(L, kind);
+            lua_pushcclosure(L, rover_udctx_method, 1);
+        }
+        lua_pushcclosure(L, rover_udctx_index, 4);
+        lua_setfield(L, -2, "__index");
+        lua_pushcfunction(L, rover_udctx_newindex);
+        lua_setfield(L, -2, "__newindex");
+    }
+    lua_pop(L, 1);
+    RoverUDPool *p = (RoverUDPool *)lua_newuserdatauv(L, sizeof(RoverUDPool), 1);
+    p->size = size;
+    p->next = 0;
+    p->overflows = 0;
+    lua_createtable(L, size, 0);
+    for (int i = 1; i <= size; i++) {
+        rover_udctx_pushnew(L);
+        lua_rawseti(L, -2, i);
+    }
+    lua_setiuservalue(L, -2, 1);
+}
+
+/// Binds a free pooled ctx to `r` and pushes it (a fresh, unpooled one when all are busy, as can
+/// happen only with more than `size` suspended requests). Allocates nothing in the common case,
+/// so it cannot raise. Stack: +1.
+static inline void rover_udctx_push(lua_State *L, int poolref, const RoverRequest *r) {
+    lua_rawgeti(L, LUA_REGISTRYINDEX, poolref);
+    RoverUDPool *p = (RoverUDPool *)lua_touserdata(L, -1);
+    lua_getiuservalue(L, -1, 1);
+    for (int tries = 0; tries < p->size; tries++) {
+        int i = p->next;
+        p->next = i + 1 == p->size ? 0 : i + 1;
+        lua_rawgeti(L, -1, i + 1);
+        RoverRequestRef *c = (RoverRequestRef *)lua_touserdata(L, -1);
+        if (c->req == NULL || c->req->generation != c->generation) {  // its request ended: free
+            c->req = r;
+            c->generation = r->generation;
+            lua_pushnil(L);
+            lua_setiuservalue(L, -2, 1);  // forget the last request's fields
+            lua_replace(L, -3);
+            lua_pop(L, 1);
+            return;
+        }
+        lua_pop(L, 1);
+    }
+    lua_pop(L, 2);
+    p->overflows += 1;
+    rover_udctx_pushnew(L);
+    RoverRequestRef *c = (RoverRequestRef *)lua_touserdata(L, -1);
+    c->req = r;
+    c->generation = r->generation;
+}
+
+/// The pool's overflow count (ctx userdata made because every pooled one was busy).
+static inline unsigned long long rover_udctx_overflows(lua_State *L, int poolref) {
+    lua_rawgeti(L, LUA_REGISTRYINDEX, poolref);
+    unsigned long long n = ((RoverUDPool *)lua_touserdata(L, -1))->overflows;
+    lua_pop(L, 1);
+    return n;
+}
+
+#endif
