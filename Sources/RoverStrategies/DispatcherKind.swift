@@ -12,6 +12,9 @@ public enum DispatcherKind: String, CaseIterable, Sendable {
     case affine
     case coroutine
 
+    /// One VM per event loop (`affine`, `coroutine`): `--workers` is then the loop count.
+    public var hasOneVMPerLoop: Bool { self == .affine || self == .coroutine }
+
     /// Builds the dispatcher. `workers` is the VM count for the pools; `channel` always has one
     /// VM (one Lua thread), `affine` and `coroutine` one per loop of `group`, so they ignore it.
     public func make(workers: Int, group: MultiThreadedEventLoopGroup,
