@@ -22,7 +22,6 @@
 typedef struct RoverUDPool {
     int size;
     int next;                       // round-robin cursor
-    unsigned long long overflows;   // requests that found every pooled ctx busy (got a fresh one)
 } RoverUDPool;
 
 static inline RoverRequestRef *rover_udctx_self(lua_State *L) {
@@ -107,7 +106,6 @@ static inline void rover_udctx_newpool(lua_State *L, int size) {
     RoverUDPool *p = (RoverUDPool *)lua_newuserdatauv(L, sizeof(RoverUDPool), 1);
     p->size = size;
     p->next = 0;
-    p->overflows = 0;
     lua_createtable(L, size, 0);
     for (int i = 1; i <= size; i++) {
         rover_udctx_pushnew(L);
@@ -140,19 +138,10 @@ static inline void rover_udctx_push(lua_State *L, int poolref, const RoverReques
         lua_pop(L, 1);
     }
     lua_pop(L, 2);
-    p->overflows += 1;
     rover_udctx_pushnew(L);
     RoverRequestRef *c = (RoverRequestRef *)lua_touserdata(L, -1);
     c->req = r;
     c->generation = r->generation;
-}
-
-/// The pool's overflow count (ctx userdata made because every pooled one was busy).
-static inline unsigned long long rover_udctx_overflows(lua_State *L, int poolref) {
-    lua_rawgeti(L, LUA_REGISTRYINDEX, poolref);
-    unsigned long long n = ((RoverUDPool *)lua_touserdata(L, -1))->overflows;
-    lua_pop(L, 1);
-    return n;
 }
 
 #endif

@@ -21,9 +21,4 @@ extension LuaVM {
     public func pushUserdataContext(pool: LuaRef) {
         rover_udctx_push(L, pool.raw, request)
     }
-
-    /// Requests that found every pooled ctx busy and were given a fresh, unpooled one.
-    public func userdataContextOverflows(pool: LuaRef) -> UInt64 {
-        UInt64(rover_udctx_overflows(L, pool.raw))
-    }
 }

@@ -64,3 +64,35 @@ import Testing
         }
     }
 }
+
+/// More live requests than the pool has ctx userdata (only coroutines can do that): the extra
+/// ones get fresh userdata, and every request keeps reading its own.
+@Suite struct UserdataContextOverflowTests {
+    @Test func moreSuspendedRequestsThanPooledCtx() throws {
+        let e = try makeEngine("""
+        local api = rover.server {}
+        local released = false
+        function api.slow.p_id.get(ctx)
+          while not released do coroutine.yield() end
+          return ctx.path .. " " .. ctx:params().id
+        end
+        function api.release.get(ctx) released = true return "released" end
+        return api
+        """, context: .userdata)
+        let n = Int(LuaVM.userdataContextPoolSize) + 20
+        var parked: [SuspendedRequest] = []
+        for i in 0..<n {
+            guard case .suspended(let s) = e.start(Request(method: .get, target: "/slow/\(i)")) else {
+                Issue.record("request \(i) did not suspend"); return
+            }
+            parked.append(s)
+        }
+        guard case .done(let r) = e.start(Request(method: .get, target: "/release")) else { Issue.record("release"); return }
+        #expect(r.text == "released")
+        for (i, s) in parked.enumerated() {
+            guard case .done(let r) = e.resume(s) else { Issue.record("request \(i) did not finish"); continue }
+            #expect(r.text == "/slow/\(i) \(i)")
+        }
+        #expect(e.counters.snapshot().coroutineCreations == UInt64(n + 1))
+    }
+}
