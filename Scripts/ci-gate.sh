@@ -1,21 +1,29 @@
 #!/usr/bin/env bash
-# CI's performance gate: a quick sweep (release build), gated against Results/baseline.
-# Fails (exit 2) only on a regression: deterministic counters off the baseline, or a same-run
-# comparison whose interval says the wrong side won. "Only improvements" (3) and "inconclusive"
-# (4, noise) are reported and pass. Usage: Scripts/ci-gate.sh [extra sweep options]
+# CI's performance gate, on what does not move with machine noise:
+#   1. an untimed counters pass over every builder × dispatcher cell of the default scenarios
+#      (closures, Lua allocations and bytes, hand-offs per request; any failed trial fails);
+#   2. exact instructions per request under callgrind (Scripts/instructions.sh);
+#   3. `rover-bench gate` against Results/baseline (counters, instructions.csv, gate.json rules).
+# Exit: 0 pass or only improvements (3: refresh the baseline, printed), 2 regression, failed or
+# missing cell; anything else is an error. Timing verdicts come from sweeps, not from CI.
+# Usage: Scripts/ci-gate.sh [--update-baseline]
 set -uo pipefail
 cd "$(dirname "$0")/.."
 Scripts/setup.sh
 swift build -c release --product rover-bench >&2 || exit 1
 out=Results/_scratch
 rm -rf "$out"; mkdir -p "$out"
-.build/release/rover-bench sweep --quick --out "$out" "$@" >/dev/null || exit 1
-run="$out/$(ls "$out" | head -1)"
-.build/release/rover-bench gate --baseline Results/baseline --current "$run"
-code=$?
+.build/release/rover-bench sweep --counters --out "$out" >/dev/null || exit 1
+run="$out/$(ls "$out" | grep -v '\.csv$' | head -1)"
+SKIP_BUILD=1 Scripts/instructions.sh --out "$out/instructions.csv" || exit 1
+if [ "${1:-}" = --update-baseline ]; then
+  exec .build/release/rover-bench gate --update-baseline --current "$run" --instructions "$out/instructions.csv" \
+    --baseline Results/baseline
+fi
+code=0
+.build/release/rover-bench gate --baseline Results/baseline --current "$run" --instructions "$out/instructions.csv" || code=$?
 case $code in
   0) echo "gate: pass" ;;
-  3) echo "gate: only improvements (refresh with: rover-bench gate --update-baseline --current $run --baseline Results/baseline)" ;;
-  4) echo "gate: inconclusive (noise); not a failure" ;;
+  3) echo "gate: only improvements (refresh with: Scripts/ci-gate.sh --update-baseline)" ;;
   *) echo "gate: FAILED (exit $code)"; exit "$code" ;;
 esac

@@ -61,13 +61,16 @@ static int rover_co_describe(lua_State *L) {
     return 1;
 }
 
-/// Replaces the error object on top of the dead coroutine's stack by its message and the
-/// coroutine's traceback on L, as rover_msgh does for lua_pcall, in a protected call (a
-/// __tostring metamethod may raise). Returns LUA_OK, or the status of that call (its error
-/// object is then on L). Stack of L: +1.
-static inline int rover_co_error(lua_State *L, lua_State *co) {
+/// Moves the error object from the top of the dead coroutine's stack onto L. Stack of L: +1.
+static inline void rover_co_take_error(lua_State *L, lua_State *co) { lua_xmove(co, L, 1); }
+
+/// Replaces the error object on top of L (taken from the dead coroutine) by its message and the
+/// coroutine's traceback, as rover_msgh does for lua_pcall, in a protected call (a __tostring
+/// metamethod may raise). Returns LUA_OK, or the status of that call (its error object is then on
+/// top instead). Stack of L: unchanged in size.
+static inline int rover_co_describe_error(lua_State *L, lua_State *co) {
     lua_pushcfunction(L, rover_co_describe);
-    lua_xmove(co, L, 1);
+    lua_insert(L, -2);
     lua_pushlightuserdata(L, co);
     return lua_pcall(L, 2, 1, 0);
 }

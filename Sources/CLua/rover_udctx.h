@@ -1,9 +1,10 @@
 // The `userdata` context (what Rover ships, rover-server/src/http_task.rs): ctx is a full
 // userdata taken from a per-VM pool of preallocated ones, not a table. Its metatable reads the
 // current request: `ctx.method` and `ctx.path` are getters, `ctx:headers()`, `query()`, `params()`
-// and `body()` are shared methods that build their table on each call. No closure and no table per
-// request; a handler that writes a field (`ctx.user = "u"`) gets a per-request table in the
-// userdata's user value, cleared when the userdata is handed out again.
+// and `body()` are shared methods that build their table on each call, beside ctx:set/get/request_id.
+// No closure and no table per request; a handler that writes a field (`ctx.user = "u"`) or calls
+// ctx:set gets a per-request table in the userdata's user value, cleared when the userdata is
+// handed out again.
 //
 // Pooling and "ctx used after its request ended": a pooled ctx is a RoverRequestRef (request slot
 // + the generation it was bound to). It is free again once its request ended (the slot's generation
@@ -15,6 +16,7 @@
 #define ROVER_UDCTX_H
 
 #include "rover_vm.h"
+#include "rover_ctx.h"
 
 #define ROVER_UDCTX_META "rover.ctx"
 
@@ -36,8 +38,86 @@ static int rover_udctx_method(lua_State *L) {
     return rover_push_accessor_value(L, rover_request_checked(L, 1), kind);
 }
 
+/// Pushes the request's own table (user value 1), making it first when `create`; returns whether
+/// it is a table (when not, a nil was pushed).
+static inline int rover_udctx_fields(lua_State *L, int idx, int create) {
+    if (lua_getiuservalue(L, idx, 1) == LUA_TTABLE) return 1;
+    if (!create) return 0;
+    lua_pop(L, 1);
+    lua_createtable(L, 0, 2);
+    lua_pushvalue(L, -1);
+    lua_setiuservalue(L, idx, 1);
+    return 1;
+}
+
+/// Pushes ctx:set's table (in the request's own table under a key Lua code cannot name), making
+/// it first when `create`; returns whether it is a table.
+static inline int rover_udctx_data(lua_State *L, int create) {
+    if (!rover_udctx_fields(L, 1, create)) return 0;
+    rover_push_data_key(L);
+    if (lua_rawget(L, -2) == LUA_TTABLE) { lua_remove(L, -2); return 1; }
+    lua_pop(L, 1);
+    if (!create) { lua_pop(L, 1); lua_pushnil(L); return 0; }
+    lua_createtable(L, 0, 2);
+    rover_push_data_key(L);
+    lua_pushvalue(L, -2);
+    lua_rawset(L, -4);
+    lua_remove(L, -2);
+    return 1;
+}
+
+/// ctx:set(k, v) and ctx:get(k) (rover_ctx.h has them for table contexts): request-scoped values,
+/// forgotten when the pooled userdata serves another request.
+static int rover_udctx_set(lua_State *L) {
+    luaL_checkudata(L, 1, ROVER_UDCTX_META);
+    (void)rover_request_checked(L, 1);
+    luaL_checkany(L, 2);
+    if (lua_isnil(L, 2)) return luaL_error(L, "ctx:set: the key must not be nil");
+    lua_settop(L, 3);
+    rover_udctx_data(L, 1);
+    lua_pushvalue(L, 2);
+    lua_pushvalue(L, 3);
+    lua_rawset(L, -3);
+    return 0;
+}
+
+static int rover_udctx_get(lua_State *L) {
+    luaL_checkudata(L, 1, ROVER_UDCTX_META);
+    (void)rover_request_checked(L, 1);
+    luaL_checkany(L, 2);
+    lua_settop(L, 2);
+    if (!rover_udctx_data(L, 0) || lua_isnil(L, 2)) { lua_pushnil(L); return 1; }
+    lua_pushvalue(L, 2);
+    lua_rawget(L, -2);
+    return 1;
+}
+
+/// ctx:request_id(), as rover_ctx_request_id: the X-Request-Id header (1-256 bytes), else an id
+/// generated once per request.
+static int rover_udctx_request_id(lua_State *L) {
+    luaL_checkudata(L, 1, ROVER_UDCTX_META);
+    const RoverRequest *r = rover_request_checked(L, 1);
+    for (int i = 0; i < r->header_count; i++) {
+        RoverSpan n = r->header_names[i], v = r->header_values[i];
+        if (rover_name_is(r->base + n.off, n.len, "x-request-id")) {
+            if (v.len == 0 || v.len > 256) break;
+            lua_pushlstring(L, (const char *)r->base + v.off, v.len);
+            return 1;
+        }
+    }
+    void *idkey = (void *)(uintptr_t)0x524f5649u;  // the key rover_ctx_request_id uses
+    lua_settop(L, 1);
+    rover_udctx_data(L, 1);
+    if (lua_rawgetp(L, -1, idkey) == LUA_TSTRING) return 1;
+    lua_pop(L, 1);
+    rover_push_generated_id(L, rover_vmstate(L));
+    lua_pushvalue(L, -1);
+    lua_rawsetp(L, -3, idkey);
+    return 1;
+}
+
 /// __index(ctx, key): a field the handler wrote, else method/path, else a method, else nil.
-/// Upvalues 1-4: the four methods, by accessor kind.
+/// Upvalues 1-4: the four accessors, by accessor kind; 5-7: set, get, request_id.
 static int rover_udctx_index(lua_State *L) {
     if (lua_getiuservalue(L, 1, 1) == LUA_TTABLE) {
         lua_pushvalue(L, 2);
@@ -60,7 +140,12 @@ static int rover_udctx_index(lua_State *L) {
         return 1;
     }
     int kind = rover_accessor_kind(k, n);
-    if (kind < 0) return 0;
+    if (kind < 0) {
+        if (n == 3 && memcmp(k, "set", 3) == 0) kind = 4;
+        else if (n == 3 && memcmp(k, "get", 3) == 0) kind = 5;
+        else if (n == 10 && memcmp(k, "request_id", 10) == 0) kind = 6;
+        else return 0;
+    }
     lua_pushvalue(L, lua_upvalueindex(kind + 1));
     return 1;
 }
@@ -97,7 +182,10 @@ static inline void rover_udctx_newpool(lua_State *L, int size) {
             lua_pushinteger(L, kind);
             lua_pushcclosure(L, rover_udctx_method, 1);
         }
-        lua_pushcclosure(L, rover_udctx_index, 4);
+        lua_pushcfunction(L, rover_udctx_set);
+        lua_pushcfunction(L, rover_udctx_get);
+        lua_pushcfunction(L, rover_udctx_request_id);
+        lua_pushcclosure(L, rover_udctx_index, 7);
         lua_setfield(L, -2, "__index");
         lua_pushcfunction(L, rover_udctx_newindex);
         lua_setfield(L, -2, "__newindex");

@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <lua.h>
 #include <lauxlib.h>
+#include "rover_reject.h"
 
 // MARK: - Per-VM state (the allocator's `ud`)
 
@@ -115,6 +116,7 @@ static inline void rover_set_budget(lua_State *L, int count) {
 // MARK: - Message handler: error message + traceback
 
 static int rover_msgh(lua_State *L) {
+    if (rover_is_rejection(L, 1)) return 1;  // an HTTP answer, not a failure: no traceback
     const char *msg = lua_tostring(L, 1);
     if (msg == NULL) {
         if (luaL_callmeta(L, 1, "__tostring") && lua_type(L, -1) == LUA_TSTRING) return 1;
@@ -201,6 +203,12 @@ static inline void rover_push_decoded(lua_State *L, const unsigned char *s, size
     luaL_pushresult(&b);
 }
 
+/// Registry key of the headers table's metatable (made by rover_install_ctx in rover_ctx.h).
+static inline void *rover_key_headers_mt(void) { return (void *)(uintptr_t)0x524f5602u; }
+
+/// Pushes ctx method `k` (set, get, request_id) and returns 1, or returns 0 (rover_ctx.h).
+static inline int rover_push_ctx_method(lua_State *L, const char *k, size_t n);
+
 static int rover_push_headers(lua_State *L, const RoverRequest *r) {
     lua_createtable(L, 0, r->header_count);
     for (int i = 0; i < r->header_count; i++) {
@@ -223,6 +231,8 @@ static int rover_push_headers(lua_State *L, const RoverRequest *r) {
         lua_pushlstring(L, (const char *)r->base + v.off, v.len);
         lua_rawset(L, -3);  // a repeated header: the last one wins, as in Rover
     }
+    lua_rawgetp(L, LUA_REGISTRYINDEX, rover_key_headers_mt());  // any spelling finds a name
+    lua_setmetatable(L, -2);
     return 1;
 }
 
@@ -256,8 +266,15 @@ static int rover_push_params(lua_State *L, const RoverRequest *r) {
     return 1;
 }
 
+/// Calls the app's `rover.guard.__body_value` (rover_body.h) and returns 1, or returns 0 when
+/// the app defines none.
+static inline int rover_push_guard_body(lua_State *L, const RoverRequest *r);
+
+/// ctx:body(): the app's guard body value when it defines one (as the seed's code does), else
+/// the body string, whose methods (:json() …) the string metatable supplies (rover_body.h).
 static int rover_push_body(lua_State *L, const RoverRequest *r) {
     if (r->body == NULL) return luaL_error(L, "Request has no body");
+    if (rover_push_guard_body(L, r)) return 1;
     lua_pushlstring(L, (const char *)r->body, r->body_len);
     return 1;
 }
@@ -305,7 +322,7 @@ static int rover_lazy_index(lua_State *L) {
     size_t n = 0;
     const char *k = lua_type(L, 2) == LUA_TSTRING ? lua_tolstring(L, 2, &n) : NULL;
     int kind = k ? rover_accessor_kind(k, n) : -1;
-    if (kind < 0) return 0;  // nil, as a plain table would give
+    if (kind < 0) return k ? rover_push_ctx_method(L, k, n) : 0;  // else nil, as a plain table gives
     rover_push_hidden_key(L);
     lua_rawget(L, 1);  // the request ref
     rover_push_accessor_closure(L, lua_gettop(L), kind);

@@ -23,6 +23,9 @@ public struct LoadConfig: Sendable {
     public var rate: Double?
     /// Stop after exactly this many requests have been resolved (answered or failed). `nil` = by time.
     public var requests: Int?
+    /// Check every 2xx response's body against these bytes, under load (a benchmark that wins
+    /// by answering wrong must not win): mismatches are counted in `LoadResult.bodyMismatches`.
+    public var expectBody: [UInt8]?
     /// Permit a target that does not resolve to loopback.
     public var allowRemote = false
 

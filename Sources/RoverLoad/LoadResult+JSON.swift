@@ -33,6 +33,7 @@ extension LoadResult: Codable {
 
     private enum Keys: String, CodingKey {
         case schema, version, run, processes, durationSeconds, requests, requestsPerSecond, non2xx, reconnects
+        case bodyMismatches
         case errors, openLoop, generator, latency
     }
     private struct OpenLoop: Codable { var targetRate: Double; var achievedRate: Double; var missedSends: Int; var behindSchedule: Bool }
@@ -60,6 +61,7 @@ extension LoadResult: Codable {
         try c.encode(requestsPerSecond, forKey: .requestsPerSecond)
         try c.encode(non2xx, forKey: .non2xx)
         try c.encode(reconnects, forKey: .reconnects)
+        try c.encode(bodyMismatches, forKey: .bodyMismatches)
         try c.encode(errors, forKey: .errors)
         let open = run.targetRate.map {
             OpenLoop(targetRate: $0, achievedRate: requestsPerSecond, missedSends: missedSends, behindSchedule: behindSchedule)
@@ -92,6 +94,7 @@ extension LoadResult: Codable {
         requestsPerSecond = try c.decode(Double.self, forKey: .requestsPerSecond)
         non2xx = try c.decode(Int.self, forKey: .non2xx)
         reconnects = try c.decode(Int.self, forKey: .reconnects)
+        bodyMismatches = try c.decodeIfPresent(Int.self, forKey: .bodyMismatches) ?? 0  // absent before it was checked
         errors = try c.decode(ErrorCounts.self, forKey: .errors)
         missedSends = try c.decodeIfPresent(OpenLoop.self, forKey: .openLoop)?.missedSends ?? 0
         let g = try c.decode(Generator.self, forKey: .generator)

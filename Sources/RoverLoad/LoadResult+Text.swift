@@ -25,7 +25,8 @@ extension LoadResult {
         out += "  \(requests) responses in \(fmt(duration, 2))s\n"
         out += "Requests/sec: \(fmt(requestsPerSecond, 2))\n"
         out += "  Errors: connect \(errors.connect), read \(errors.read), write \(errors.write), timeout \(errors.timeout)"
-        out += "; non-2xx \(non2xx); server-closed reconnects \(reconnects)\n"
+        out += "; non-2xx \(non2xx); server-closed reconnects \(reconnects)"
+        out += bodyMismatches > 0 ? "; WRONG BODIES \(bodyMismatches)\n" : "\n"
         if let target = run.targetRate {
             out += "  Open loop: target \(fmt(target, 1)) req/s, achieved \(fmt(requestsPerSecond, 1)) req/s"
             out += " (\(fmt(target > 0 ? 100 * requestsPerSecond / target : 0, 1))%), missed sends \(missedSends)"

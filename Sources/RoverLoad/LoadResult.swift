@@ -19,6 +19,8 @@ public struct LoadResult: Sendable {
     /// Sum over processes of requests / duration.
     public var requestsPerSecond: Double
     public var non2xx: Int
+    /// 2xx responses whose body differed from `LoadConfig.expectBody` (0 when not checked).
+    public var bodyMismatches = 0
     public var errors: ErrorCounts
     /// Connections the server closed after a complete response (re-opened, not errors).
     public var reconnects: Int
@@ -91,6 +93,7 @@ public struct LoadResult: Sendable {
             total.requests += p.requests
             total.requestsPerSecond += p.requestsPerSecond
             total.non2xx += p.non2xx
+            total.bodyMismatches += p.bodyMismatches
             total.errors.add(p.errors)
             total.reconnects += p.reconnects
             total.latency.add(p.latency)
@@ -133,6 +136,7 @@ extension LoadResult {
         requests = stats.reduce(0) { $0 + $1.requests }
         requestsPerSecond = duration > 0 ? Double(requests) / duration : 0
         non2xx = stats.reduce(0) { $0 + $1.non2xx }
+        bodyMismatches = stats.reduce(0) { $0 + $1.bodyMismatches }
         self.errors = errors
         reconnects = stats.reduce(0) { $0 + $1.reconnects }
         latency = success

@@ -38,6 +38,13 @@ struct ResponseParser {
     private var match = 0, match2 = 0
     var sawLength = false, isChunked = false, sawClose = false, sawKeepAlive = false
     var remaining = 0
+    /// When set, every 2xx body with a Content-Length is compared byte for byte with these
+    /// bytes (owned by the worker, which outlives the parser); `bodyMismatch` says how the last
+    /// response's body compared. Chunked bodies are not compared.
+    var expectedBody: UnsafeBufferPointer<UInt8>?
+    private(set) var bodyMismatch = false
+    private var bodyOffset = 0
+    private var checkingBody = false
 
     /// True between responses (nothing of a next response seen yet).
     var isBetweenResponses: Bool { state == .statusLine && index == 0 }
@@ -95,6 +102,10 @@ struct ResponseParser {
                 valueByte(c >= 65 && c <= 90 ? c | 0x20 : c)
             case .body:
                 let n = min(remaining, count - i)
+                if checkingBody, !bodyMismatch, let e = expectedBody {
+                    bodyMismatch = bodyOffset + n > e.count || memcmp(p + i, e.baseAddress! + bodyOffset, n) != 0
+                    bodyOffset += n
+                }
                 i += n; remaining -= n
                 if remaining == 0 { return finish() }
             case .chunkSize:
@@ -192,6 +203,13 @@ struct ResponseParser {
         if status < 200 {             // 1xx interim: the real response follows
             state = .statusLine; index = 0
             return nil
+        }
+        bodyOffset = 0
+        bodyMismatch = false
+        checkingBody = false
+        if let e = expectedBody, status >= 200, status < 300, !expectsHeadResponse, !isChunked {
+            checkingBody = true
+            bodyMismatch = !sawLength || remaining != e.count  // a wrong length is wrong already
         }
         if expectsHeadResponse || status == 204 || status == 304 { return finish() }
         if isChunked { state = .chunkSize; remaining = 0; return nil }

@@ -26,7 +26,8 @@ public func runLoad(_ config: LoadConfig) throws -> LoadResult {
             isHead: config.method.uppercased() == "HEAD",
             firstConnection: first, connections: count, budget: budget,
             start: start, measureStart: measureStart, end: end,
-            interval: interval, totalConnections: config.connections, timeout: nanos(config.timeout)))
+            interval: interval, totalConnections: config.connections, timeout: nanos(config.timeout),
+            expectBody: config.expectBody))
         first += count
     }
     let workers = plans.map { WorkerThread(plan: $0) }

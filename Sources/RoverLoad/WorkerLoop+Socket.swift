@@ -133,6 +133,7 @@ extension WorkerLoop {
             if measuring {
                 stats.requests += 1
                 if status >= 200 && status < 300 {
+                    if slots[i].parser.bodyMismatch { stats.bodyMismatches += 1 }
                     stats.success.recordNanos(r.latency)
                     if plan.interval != nil { stats.corrected.recordNanos(r.correctedLatency) }
                 } else {

@@ -44,6 +44,8 @@ struct WorkerLoop {
     var pendingCount = 0
     var cpuAtStart = 0.0
     var windowStart: UInt64 = 0
+    /// The expected body's bytes, shared read-only by every slot's parser.
+    let expectedBody: UnsafeMutableBufferPointer<UInt8>?
 
     init(plan: WorkerPlan) {
         self.plan = plan
@@ -56,12 +58,18 @@ struct WorkerLoop {
         budget = plan.budget
         slots = .allocate(capacity: plan.connections)
         pendingSends = .allocate(capacity: plan.connections)
+        expectedBody = plan.expectBody.map { bytes in
+            let b = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: max(1, bytes.count))
+            _ = b.initialize(from: bytes)
+            return UnsafeMutableBufferPointer(rebasing: b[0..<bytes.count])
+        }
         for i in 0..<plan.connections {
             let global = UInt64(plan.firstConnection + i)
             let phase = plan.interval.map { $0 * global / UInt64(plan.totalConnections) } ?? 0
             var slot = ConnectionSlot(machine: ConnectionMachine(
                 depth: plan.depth, interval: plan.interval, firstIntended: plan.start + phase))
             slot.parser.expectsHeadResponse = plan.isHead
+            slot.parser.expectedBody = expectedBody.map { UnsafeBufferPointer($0) }
             (slots + i).initialize(to: slot)
         }
     }
@@ -204,6 +212,7 @@ struct WorkerLoop {
         slots.deinitialize(count: plan.connections)
         slots.deallocate()
         pendingSends.deallocate()
+        expectedBody.map { UnsafeMutableRawPointer($0.baseAddress!).deallocate() }
         batch.deallocate()
         readBuffer.deallocate()
         Glibc.close(epfd)

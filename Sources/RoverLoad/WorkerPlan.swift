@@ -36,6 +36,8 @@ struct WorkerPlan: Sendable {
     var interval: UInt64?
     var totalConnections: Int
     var timeout: UInt64
+    /// Every 2xx body must equal these bytes (nil: bodies are not checked).
+    var expectBody: [UInt8]? = nil
 }
 
 /// Error counts by class, in the manner of wrk. Counted, never thrown.
@@ -59,6 +61,8 @@ struct WorkerStats {
     var corrected = LatencyHistogram.latency()
     var requests = 0
     var non2xx = 0
+    /// 2xx responses whose body differed from the expected bytes.
+    var bodyMismatches = 0
     var errors = ErrorCounts()
     var reconnects = 0
     var cpuMicros = 0.0

@@ -10,6 +10,8 @@ public struct LuaError: Error, Sendable, Equatable, CustomStringConvertible {
         case memory
         /// The handler ran out of its instruction budget.
         case budget
+        /// Not a failure: the request is answered with this status (a malformed JSON body: 400).
+        case rejected(status: Int)
     }
 
     public var kind: Kind

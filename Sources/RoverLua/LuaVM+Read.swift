@@ -62,6 +62,24 @@ extension LuaVM {
         return same
     }
 
+    /// The string → string pairs of the table at `index`, sorted by key (raw traversal: no
+    /// metamethod runs); `nil` when a key or value is not a string. Stack: unchanged.
+    public func stringPairs(of index: Int32) -> [(String, String)]? {
+        let t = lua_absindex(L, index)
+        var out: [(String, String)] = []
+        lua_pushnil(L)
+        while lua_next(L, t) != 0 {
+            guard lua_type(L, -2) == LUA_TSTRING, lua_type(L, -1) == LUA_TSTRING,
+                  let k = string(at: -2), let v = string(at: -1) else {
+                pop(2)
+                return nil
+            }
+            out.append((k, v))
+            pop()
+        }
+        return out.sorted { $0.0 < $1.0 }
+    }
+
     /// Converts a relative index into an absolute one.
     public func absolute(_ index: Int32) -> Int32 { lua_absindex(L, index) }
 }

@@ -131,15 +131,38 @@ extension LuaVM {
     }
 
     /// A metatable whose `__index` is a table of four shared C accessors that read the request
-    /// from the ctx's hidden slot: no closure per request. Made once per VM. Stack: unchanged.
+    /// from the ctx's hidden slot, plus the ctx methods: no closure per request. Made once per VM.
+    /// Stack: unchanged.
     public func makeSharedAccessorMetatable() -> LuaRef {
         lua_createtable(L, 0, 1)
-        lua_createtable(L, 0, 4)
+        lua_createtable(L, 0, 7)
         for a in LuaAccessor.allCases {
             rover_push_shared_accessor(L, a.rawValue)
             setField(a.name, of: -2)
         }
+        copyContextMethods(into: -1)
         lua_setfield(L, -2, "__index")
         return ref()
+    }
+
+    /// A metatable whose `__index` is the per-VM table of ctx methods (`ctx:set`, `ctx:get`,
+    /// `ctx:request_id`), for a ctx that carries its accessors itself (eager). Made once per VM.
+    /// Stack: unchanged.
+    public func makeContextMethodsMetatable() -> LuaRef {
+        lua_createtable(L, 0, 1)
+        rover_push_ctx_methods(L)
+        lua_setfield(L, -2, "__index")
+        return ref()
+    }
+
+    /// Copies set, get and request_id into the table at `table`. Stack: unchanged.
+    private func copyContextMethods(into table: Int32) {
+        let t = lua_absindex(L, table)
+        rover_push_ctx_methods(L)
+        for name in ["set", "get", "request_id"] {
+            lua_getfield(L, -1, name)
+            lua_setfield(L, t, name)
+        }
+        pop()
     }
 }

@@ -46,6 +46,8 @@ public final class LuaVM {
         state.pointee.budget = instructionBudget
         state.pointee.limit = memoryLimit
         luaL_openlibs(L)
+        rover_install_ctx(L)  // ctx:set/get/request_id and the headers metatable, once per VM
+        rover_install_body(L)  // body value methods on strings, and the rejection metatable
     }
 
     deinit {
@@ -117,6 +119,14 @@ public final class LuaVM {
         state.pointee.limit_armed = 0
         if budget > 0 { rover_set_budget(L, 0) }
         guard status != LUA_OK else { return }
+        if rover_is_rejection(L, -1) != 0 {  // an HTTP answer raised by C (a malformed JSON body)
+            _ = rawField("status", of: -1)
+            let status = Int(integer(at: -1))
+            _ = rawField("message", of: -2)
+            let message = string(at: -1) ?? ""
+            setTop(base)
+            throw LuaError(kind: .rejected(status: status), message: message)
+        }
         let kind: LuaError.Kind
         if state.pointee.budget_hit != 0 { kind = .budget }
         else if status == LUA_ERRMEM || state.pointee.limit_hit != 0 { kind = .memory }

@@ -21,6 +21,10 @@ public struct MicroBench {
         /// A fixed batch per round instead of one sized by `roundMillis` (for instruction counts:
         /// run twice with different batches under callgrind and divide the difference).
         public var fixedBatch: Int?
+        /// Call ``CallgrindMark/hit()`` right before and right after each measured batch, so
+        /// `valgrind --tool=callgrind --dump-before='*callgrindMarkHit*'` dumps each batch's exact
+        /// instructions as its own part (see `Scripts/instructions.sh`).
+        public var callgrindMarks = false
         public var limits = EngineLimits()
         public init(scenarios: [Scenario], contexts: [ContextKind]) {
             self.scenarios = scenarios
@@ -96,9 +100,11 @@ public struct MicroBench {
 
     private func measure(_ cell: Cell) throws {
         let before = cell.engine.counters.snapshot()
+        if config.callgrindMarks { CallgrindMark.hit() }
         let w0 = now(CLOCK_MONOTONIC), c0 = now(CLOCK_THREAD_CPUTIME_ID)
         for _ in 0..<cell.batch { _ = cell.engine.handle(cell.request) }
         let w1 = now(CLOCK_MONOTONIC), c1 = now(CLOCK_THREAD_CPUTIME_ID)
+        if config.callgrindMarks { CallgrindMark.hit() }
         let after = cell.engine.counters.snapshot()
         let n = Double(cell.batch)
         cell.wall.append(Double(w1 - w0) / n)

@@ -17,6 +17,9 @@ public struct TrialSettings: Sendable, Codable {
     /// CPUs for the load generator's threads; nil: unpinned.
     public var loadCPUs: [Int]?
     public var timeout = 2.0
+    /// Counters pass: each trial answers exactly this many requests (no warm-up, no timing
+    /// figure worth reading) and is kept for its deterministic counters. nil: timed trials.
+    public var fixedRequests: Int?
 
     public init(executable: String, duration: Double, warmup: Double) {
         self.executable = executable
@@ -82,16 +85,21 @@ struct Trial {
         config.headers = scenario.headers.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
         config.body = scenario.body.map { Array($0.utf8) } ?? []
         config.timeout = settings.timeout
+        config.expectBody = scenario.method == "HEAD" ? nil : Array(scenario.expectBody.utf8)
         config.rate = cell.rate > 0 ? Double(cell.rate) : nil
         let before: CountersEndpoint.Body, after: CountersEndpoint.Body, load: LoadResult
+        if let n = settings.fixedRequests {
+            config.requests = n
+            config.duration = 120  // a cap only: the count ends the trial
+        }
         do {
-            if settings.warmup > 0 {
+            if settings.warmup > 0 && settings.fixedRequests == nil {
                 var warm = config
                 warm.duration = settings.warmup
                 _ = try runLoad(warm)
             }
             before = try counters(server.port)
-            config.duration = settings.duration
+            if settings.fixedRequests == nil { config.duration = settings.duration }
             load = try runLoad(config)
             after = try counters(server.port)
         } catch {
@@ -107,6 +115,11 @@ struct Trial {
         if load.non2xx > 0 || Double(load.errors.total) > 0.001 * Double(max(load.requests, 1)) {
             record.status = .failed
             record.reason = "\(load.non2xx) non-2xx responses and \(load.errors.total) socket errors in \(load.requests) requests"
+        }
+        // Every 2xx body under load is compared with the scenario's answer, not only the first.
+        if load.bodyMismatches > 0 {
+            record.status = .failed
+            record.reason = "\(load.bodyMismatches) of \(load.requests) responses under load had a wrong body"
         }
         return Outcome(record: record, load: load)
     }

@@ -2,10 +2,10 @@ import ArgumentParser
 import Foundation
 import RoverReport
 
-/// `rover-bench gate --baseline DIR --current RUN_DIR [--rules FILE]`: the CI gate.
-/// Prints a Markdown verdict table (also appended to `$GITHUB_STEP_SUMMARY` when set) and exits
-/// 0 pass, 2 regression, 3 only improvements (refresh the baseline), 4 inconclusive,
-/// 64 usage error (bad flags, missing/unreadable baseline, runs.csv or rules).
+/// `rover-bench gate --baseline DIR --current RUN_DIR [--instructions FILE] [--rules FILE]`: the
+/// CI gate. Prints a Markdown verdict table (also appended to `$GITHUB_STEP_SUMMARY` when set) and
+/// exits 0 pass, 2 regression (or a failed trial, or something missing), 3 only improvements
+/// (refresh the baseline), 4 an enforced timing rule could not tell, 64 usage error.
 ///
 /// `rover-bench gate --update-baseline --current RUN_DIR --baseline DIR` copies the run's
 /// summary into DIR (keeping DIR/gate.json) so `git diff` shows what changed.
@@ -14,13 +14,16 @@ struct GateCommand: ParsableCommand {
         commandName: "gate",
         abstract: "Check a run against a committed baseline and rules (CI gate).",
         discussion: """
-        Checks (a) deterministic counters per cell against the baseline within a tolerance, \
-        (b) same-run comparisons from the rules with bootstrap verdicts, (c) throughput vs the \
-        baseline (advisory unless the rules enforce it). Prints a Markdown table, also appended \
-        to $GITHUB_STEP_SUMMARY when set.
+        Checks (a) that no trial of the run failed, (b) deterministic counters per cell against the \
+        baseline within a tolerance, (c) exact instructions per request (--instructions, from \
+        Scripts/instructions.sh) against the baseline's instructions.csv, (d) same-run comparisons \
+        from the rules (enforced for counters, advisory for timings unless a rule says "enforce"), \
+        (e) throughput vs the baseline (advisory unless the rules enforce it). Prints a Markdown \
+        table, also appended to $GITHUB_STEP_SUMMARY when set.
 
-        Exit codes: 0 pass, 2 regression, 3 only improvements or new cells (refresh the baseline \
-        with --update-baseline), 4 inconclusive (noise, missing cells), 64 usage error.
+        Exit codes: 0 pass, 2 regression (also: a failed trial, a missing cell or row), 3 only \
+        improvements or new cells (refresh with --update-baseline), 4 an enforced timing rule \
+        could not tell, 64 usage error.
         """
     )
 
@@ -33,7 +36,11 @@ struct GateCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Rules file (default: <baseline>/gate.json).", valueName: "file"))
     var rules: String?
 
-    @Flag(help: "Copy the current run's summary into the baseline folder instead of checking.")
+    @Option(help: ArgumentHelp("Exact instruction counts of the current code (Scripts/instructions.sh --out FILE).",
+                               valueName: "file"))
+    var instructions: String?
+
+    @Flag(help: "Copy the current run's summary (and --instructions) into the baseline folder instead of checking.")
     var updateBaseline = false
 
     func validate() throws {
@@ -53,7 +60,13 @@ struct GateCommand: ParsableCommand {
     func run() throws {
         let baselineURL = URL(fileURLWithPath: baseline)
         if updateBaseline {
-            let written = try usage { try GateFiles.updateBaseline(from: RunDirectory(url: URL(fileURLWithPath: current)), to: baselineURL) }
+            var written = try usage { try GateFiles.updateBaseline(from: RunDirectory(url: URL(fileURLWithPath: current)), to: baselineURL) }
+            if let instructions {
+                _ = try usage { try InstructionCounts.load(URL(fileURLWithPath: instructions)) }  // refuse a bad file
+                try Data(contentsOf: URL(fileURLWithPath: instructions))
+                    .write(to: baselineURL.appendingPathComponent(InstructionCounts.fileName), options: .atomic)
+                written.append(InstructionCounts.fileName)
+            }
             print("baseline \(baseline) updated: \(written.joined(separator: ", "))")
             return
         }
@@ -62,7 +75,12 @@ struct GateCommand: ParsableCommand {
             (try GateFiles.loadBaseline(baselineURL), try GateFiles.loadRules(rulesURL),
              try GateFiles.loadCurrent(URL(fileURLWithPath: current)))
         }
-        let report = Gate.evaluate(baseline: base, current: set, rules: ruleSet)
+        let counts = try usage { () throws(GateInputError) -> (baseline: InstructionCounts, current: InstructionCounts)? in
+            guard let instructions else { return nil }
+            return (try InstructionCounts.load(baselineURL.appendingPathComponent(InstructionCounts.fileName)),
+                    try InstructionCounts.load(URL(fileURLWithPath: instructions)))
+        }
+        let report = Gate.evaluate(baseline: base, current: set, rules: ruleSet, instructions: counts)
         print(report.markdown)
         if let path = ProcessInfo.processInfo.environment["GITHUB_STEP_SUMMARY"], !path.isEmpty {
             appendStepSummary(report.markdown, to: path)

@@ -35,6 +35,8 @@ struct LoadCommand: ParsableCommand {
     var rate: Double?
     @Option(name: [.customShort("n"), .long], help: "Stop after exactly this many requests (closed loop).")
     var requests: Int?
+    @Option(name: .customLong("expect-body"), help: "Count every 2xx response whose body is not exactly this text (checked under load).")
+    var expectBody: String?
     @Flag(help: "Allow a target that is not a loopback address.")
     var allowRemote = false
     @Option(help: "Write the result as JSON (schema rover-bench/load v1) to this file.")
@@ -78,6 +80,7 @@ struct LoadCommand: ParsableCommand {
         config.pipeline = pipeline
         config.rate = rate
         config.requests = requests
+        config.expectBody = expectBody.map { Array($0.utf8) }
         config.allowRemote = allowRemote
         try config.validate()
         return config

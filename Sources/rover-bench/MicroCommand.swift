@@ -39,6 +39,10 @@ struct MicroCommand: ParsableCommand {
     @Flag(help: "Skip the plain-C floor measurement.")
     var noFloor = false
 
+    @Flag(help: ArgumentHelp("Mark each measured batch for callgrind and list the marks (Scripts/instructions.sh).",
+                             discussion: "Prints one line `callgrind-batch SCENARIO CONTEXT REQUESTS` per batch, in order."))
+    var callgrindMarks = false
+
     func validate() throws {
         guard rounds >= 1 else { throw ValidationError("--rounds must be at least 1 (got \(rounds))") }
         guard roundMs > 0 else { throw ValidationError("--round-ms must be positive (got \(roundMs))") }
@@ -47,6 +51,9 @@ struct MicroCommand: ParsableCommand {
             throw ValidationError("--floor-mode \(m): expected eager, lazy or cached")
         }
         guard floorRequests >= 1 else { throw ValidationError("--floor-requests must be at least 1 (got \(floorRequests))") }
+        if callgrindMarks && requests == nil {
+            throw ValidationError("--callgrind-marks needs --requests (a fixed batch, so every count is exact)")
+        }
         guard warmup >= 0 else { throw ValidationError("--warmup must not be negative (got \(warmup))") }
     }
 
@@ -63,8 +70,16 @@ struct MicroCommand: ParsableCommand {
         config.rounds = rounds
         config.roundMillis = roundMs
         config.fixedBatch = requests
+        config.callgrindMarks = callgrindMarks
         config.warmupRequests = max(warmup, 1)
         let rows = try MicroBench(config).run { printErr($0) }
+        if callgrindMarks {
+            // Batches ran round-major, cell-minor: the same order the rows come in, once per round.
+            for _ in 0..<rounds {
+                for r in rows { print("callgrind-batch \(r.scenario) \(r.context) \(requests ?? 0)") }
+            }
+            return
+        }
         print("| scenario | context | ns/req (median) | CPU ns/req | min–max ns | closures/req | Lua allocs/req | Lua bytes/req | vs eager |")
         print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
         for r in rows {

@@ -71,6 +71,13 @@ struct SweepCommand: ParsableCommand {
     @Flag(help: "A short sweep for CI: params-only, eager/lazy × channel/mutex-pool, 3 × 1 s.")
     var quick = false
 
+    @Flag(help: ArgumentHelp("Untimed counters pass for the gate: every cell once, exactly --counters-requests requests, no warm-up.",
+                             discussion: "Deterministic counters (closures, Lua allocations and bytes, hand-offs) for every builder × dispatcher pair in a few seconds per scenario."))
+    var counters = false
+
+    @Option(name: .customLong("counters-requests"), help: "Requests per cell in a --counters pass.")
+    var countersRequests = 2000
+
     func validate() throws {
         if noPin && (serverCPUs != nil || loadCPUs != nil) {
             throw ValidationError("--no-pin cannot be combined with --server-cpus or --load-cpus")
@@ -79,6 +86,11 @@ struct SweepCommand: ParsableCommand {
         guard connections.allSatisfy({ (1...10_000).contains($0) }) else { throw ValidationError("--connections must be in 1...10000 (got \(connections))") }
         guard duration > 0, duration <= 600 else { throw ValidationError("--duration must be in (0, 600] seconds (got \(duration))") }
         guard warmup >= 0, warmup <= 600 else { throw ValidationError("--warmup must be in [0, 600] seconds (got \(warmup))") }
+        if counters && quick { throw ValidationError("--counters and --quick cannot be combined") }
+        if counters && rate > 0 { throw ValidationError("--counters runs closed loop; drop --rate") }
+        guard (1...1_000_000).contains(countersRequests) else {
+            throw ValidationError("--counters-requests must be in 1...1000000 (got \(countersRequests))")
+        }
         guard (1...100).contains(repeats) else { throw ValidationError("--repeats must be in 1...100 (got \(repeats))") }
         guard rate >= 0 else { throw ValidationError("--rate must not be negative (got \(rate))") }
         guard (1...64).contains(loadThreads) else { throw ValidationError("--load-threads must be in 1...64 (got \(loadThreads))") }
@@ -104,6 +116,7 @@ struct SweepCommand: ParsableCommand {
         let threads = serverThreads ?? serverList.flatMap { CPUList.parse($0, cores: cores)?.count }
         let (directory, plan) = try prepare(catalog: catalog, defaultWorkers: threads ?? 2)
         var settings = TrialSettings(executable: selfExecutable(), duration: quick ? 1 : duration, warmup: quick ? 0.3 : warmup)
+        if counters { settings.fixedRequests = countersRequests }
         settings.loadThreads = loadThreads
         settings.serverThreads = threads
         settings.serverCPUs = serverList
@@ -150,11 +163,18 @@ struct SweepCommand: ParsableCommand {
         for name in names where !catalog.contains(where: { $0.name == name }) {
             throw ValidationError("--scenario \(name): no such scenario in \(scenarioOptions.scenariosDir) (have: \(catalog.map(\.name).joined(separator: ", ")))")
         }
+        for name in names {  // an app that cannot load (or uses what rover-bench refuses) stops the sweep now
+            guard let s = catalog.first(where: { $0.name == name }) else { continue }
+            do { _ = try Engine(appPath: s.appPath, builder: EagerContext()) } catch {
+                printErr("error: scenario \(name): \(error)")
+                throw ExitCode(1)
+            }
+        }
         let ctx = contexts.isEmpty ? (quick ? [.eager, .lazy] : ContextKind.allCases) : contexts
         let disp = dispatchers.isEmpty ? (quick ? [.channel, .mutexPool] : DispatcherKind.allCases) : dispatchers
         let plan = SweepPlan(scenarios: names, contexts: ctx.map(\.rawValue), dispatchers: disp.map(\.rawValue),
                              workers: workers.isEmpty ? [defaultWorkers] : workers, connections: connections,
-                             rate: rate, repeats: repeats)
+                             rate: rate, repeats: counters ? 1 : repeats)
         let dir = try RunDirectory.create(in: URL(fileURLWithPath: out))
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]

@@ -42,6 +42,30 @@ import Testing
         }
     }
 
+    /// Answers decided outside the handler or raised as HTTP answers: an oversized body (413),
+    /// OPTIONS without a handler (204), a malformed JSON body (a rejection: 400), on both paths.
+    @Test(arguments: ContextKind.allCases)
+    func refusalsAnswerAsHandleDoes(context: ContextKind) throws {
+        let e = try makeEngine("""
+        local api = rover.server { body_size_limit = 16 }
+        function api.j.post(ctx) return { v = ctx:body():json().v } end
+        return api
+        """, context: context)
+        let requests = [
+            Request(method: .post, target: "/j", body: Array(#"{"v": 1}"#.utf8)),
+            Request(method: .post, target: "/j", body: Array("not json".utf8)),
+            Request(method: .post, target: "/j", body: Array(repeating: UInt8(ascii: " "), count: 17)),
+            Request(method: .options, target: "/j"),
+        ]
+        #expect(requests.map { e.handle($0).status } == [200, 400, 413, 204])
+        for request in requests {
+            let viaHandle = e.handle(request)
+            let viaCoroutine = try #require(Self.done(e.start(request)))
+            #expect(viaCoroutine == viaHandle, "\(viaHandle.status) \(viaHandle.text)")
+        }
+        #expect(e.counters.snapshot().luaErrors == 0)  // a rejection is an answer, not a Lua error
+    }
+
     @Test func thePoolReusesCoroutinesAndDropsOnesThatRaised() throws {
         let e = try makeEngine(Self.app)
         for i in 0..<10 { _ = e.start(Request(method: .get, target: "/echo/\(i)")) }

@@ -20,7 +20,11 @@ import Testing
         ("hello", .eager, 4), ("hello", .lazy, 0), ("hello", .cached, 0), ("hello", .shared, 0),
         ("headers-heavy", .eager, 4), ("headers-heavy", .lazy, 4), ("headers-heavy", .cached, 1), ("headers-heavy", .shared, 0),
         ("all-fields", .eager, 4), ("all-fields", .lazy, 4), ("all-fields", .cached, 4), ("all-fields", .shared, 0),
+        // a before-hook's ctx:headers() then the handler's ctx:params(): lazy creates one closure each
+        ("middleware-auth", .eager, 4), ("middleware-auth", .lazy, 2), ("middleware-auth", .cached, 2), ("middleware-auth", .shared, 0),
+        ("body-json", .eager, 4), ("body-json", .lazy, 1), ("body-json", .cached, 1), ("body-json", .shared, 0),
         ("params-only", .userdata, 0), ("hello", .userdata, 0), ("headers-heavy", .userdata, 0), ("all-fields", .userdata, 0),
+        ("middleware-auth", .userdata, 0), ("body-json", .userdata, 0),
     ] as [(String, ContextKind, Double)])
     func closuresPerRequest(scenario: String, context: ContextKind, expected: Double) throws {
         #expect(try Self.perRequest(scenario, context).closures == expected)

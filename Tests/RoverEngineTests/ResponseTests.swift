@@ -25,12 +25,27 @@ import Testing
         (#"api.html "<b>x</b>""#, 200, .html, "<b>x</b>"),
         (#"api.html:status(404, "<p>no</p>")"#, 404, .html, "<p>no</p>"),
         (#"api.error(422, "bad input")"#, 422, .json, #"{"error":"bad input"}"#),
+        (#"api:error(401, "Unauthorized")"#, 401, .json, #"{"error":"Unauthorized"}"#),
+        (#"api.json "[1,2]""#, 200, .json, "[1,2]"),  // as Rover: a string is the JSON text
     ] as [(String, Int, ContentType, String)])
     func builders(expr: String, status: Int, type: ContentType, body: String) throws {
         let r = try Self.respond(expr)
         #expect(r.status == status)
         #expect(r.contentType == type)
         #expect(r.text == body)
+    }
+
+    /// As Rover: `headers` in api.json's data become response headers (and stay in the JSON).
+    @Test func apiJsonHeadersBecomeResponseHeaders() throws {
+        let r = try Self.respond(#"api.json:status(201, { ok = true, headers = { ["X-B"] = "2", ["X-A"] = "1" } })"#)
+        #expect(r.status == 201)
+        #expect(r.headers == [HTTPField("X-A", "1"), HTTPField("X-B", "2")])
+        #expect(r.text == #"{"headers":{"X-A":"1","X-B":"2"},"ok":true}"#)
+        for bad in [#"{ headers = { ["X-A"] = "a\r\nSet-Cookie: x" } }"#, "{ headers = 3 }", #"{ headers = { x = 1 } }"#] {
+            let b = try Self.respond("api.json \(bad)")
+            #expect(b.status == 500, "\(bad)")
+            #expect(b.headers.isEmpty)
+        }
     }
 
     @Test func redirects() throws {

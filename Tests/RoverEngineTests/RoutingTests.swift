@@ -52,9 +52,28 @@ import Testing
         let e = try makeEngine(Self.app)
         let r = e.handle(Request(method: .post, target: "/users/1"))
         #expect(r.status == 405)
-        #expect(r.headers == [HTTPField("Allow", "GET, DELETE")])
+        #expect(r.headers == [HTTPField("Allow", "GET, HEAD, DELETE, OPTIONS")])  // Rover's order
         let other = e.handle(Request(method: .other, target: "/users/1"))
         #expect(other.status == 405)
+    }
+
+    /// HEAD is answered by the GET handler (the HTTP layer sends its headers only).
+    @Test func headIsServedByGet() throws {
+        let e = try makeEngine(Self.app)
+        let r = e.handle(Request(method: .head, target: "/users/42"))
+        #expect(r.status == 200)
+        #expect(r.text == "user 42")
+        #expect(e.handle(Request(method: .head, target: "/nope")).status == 404)
+    }
+
+    /// As Rover: OPTIONS on a known path without an OPTIONS handler is 204 with `Allow`.
+    @Test func optionsListsTheMethods() throws {
+        let e = try makeEngine(Self.app)
+        let r = e.handle(Request(method: .options, target: "/users/me"))
+        #expect(r.status == 204)
+        #expect(r.body.isEmpty)
+        #expect(r.headers == [HTTPField("Allow", "GET, HEAD, OPTIONS")])
+        #expect(e.handle(Request(method: .options, target: "/nope")).status == 404)
     }
 
     @Test func deleteReturningNilIs204() throws {

@@ -7,9 +7,9 @@ import Testing
 @Suite struct ScenarioContractTests {
     static let scenarios = (try? Scenario.catalog(root: scenariosRoot)) ?? []
 
-    @Test func catalogHasTheEightScenarios() {
-        #expect(Self.scenarios.map(\.name) == ["all-fields", "body-echo", "cpu-heavy", "headers-heavy",
-                                                "hello", "multi-param", "params-only", "query"])
+    @Test func catalogHasTheTenScenarios() {
+        #expect(Self.scenarios.map(\.name) == ["all-fields", "body-echo", "body-json", "cpu-heavy", "headers-heavy",
+                                                "hello", "middleware-auth", "multi-param", "params-only", "query"])
     }
 
     @Test(arguments: ContextKind.allCases)

@@ -7,14 +7,16 @@ import Testing
 @Suite struct UserdataContextTests {
     static let pool = Int(LuaVM.userdataContextPoolSize)
 
-    /// A field written on one request is gone when the same pooled userdata serves a later one.
+    /// A field written (or a value `ctx:set`) on one request is gone when the same pooled userdata
+    /// serves a later one.
     @Test func writtenFieldsDoNotLeakIntoTheNextRequestOnTheSameCtx() throws {
         let e = try makeEngine("""
         local api = rover.server {}
         local first
         function api.w.get(ctx)
-          local seen = ctx.user
+          local seen = ctx.user or ctx:get("user")
           ctx.user = ctx:query().v
+          ctx:set("user", ctx.user)
           if first == nil then first = tostring(ctx) end
           return { seen = seen or "nil", same = tostring(ctx) == first, user = ctx.user }
         end

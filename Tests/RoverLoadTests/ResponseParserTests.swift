@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import RoverLoad
 
@@ -33,6 +34,36 @@ import Testing
 
     static let nginx = "HTTP/1.1 200 OK\r\nServer: nginx/1.22.1\r\nDate: Sun, 29 Nov 2026 07:29:01 GMT\r\n"
         + "Content-Type: application/json\r\nContent-Length: 17\r\nConnection: keep-alive\r\n\r\n{\"user_id\":\"123\"}"
+
+    /// Bodies compared byte for byte with the expected answer, however the input is split; a
+    /// wrong byte, a wrong length or a missing length is a mismatch; a non-2xx is not compared.
+    @Test(arguments: [1, 3, 7, 200])
+    func expectedBodyIsComparedAcrossSplits(chunk: Int) {
+        let expected = Array("{\"user_id\":\"123\"}".utf8)
+        let wrong = Self.nginx.replacingOccurrences(of: "123", with: "124")
+        let short = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}"
+        let error = "HTTP/1.1 500 Internal Server Error\r\nContent-Length: 2\r\n\r\n{}"
+        let stream = Array((Self.nginx + wrong + Self.nginx + short + error).utf8)
+        var mismatches: [Bool] = []
+        expected.withUnsafeBufferPointer { e in
+            var parser = ResponseParser()
+            parser.expectedBody = e
+            stream.withUnsafeBufferPointer { buf in
+                var start = 0
+                while start < buf.count {
+                    let end = min(buf.count, start + chunk)
+                    var consumed = start
+                    while consumed < end {
+                        if case .complete = parser.parse(buf.baseAddress!, end, consumed: &consumed) {
+                            mismatches.append(parser.bodyMismatch)
+                        }
+                    }
+                    start = end
+                }
+            }
+        }
+        #expect(mismatches == [false, true, false, true, false])
+    }
 
     @Test func contentLengthResponse() {
         let r = Self.run([Self.nginx])

@@ -35,8 +35,14 @@ import Testing
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("cli-\(UUID().uuidString)")
         var fewer = Fixtures.runs()
         for i in fewer.indices where fewer[i].context == "lazy" { fewer[i].luaAllocsPerReq -= 1 }
+        let allFailed = Fixtures.runs().map { r -> RunRecord in
+            var r = r
+            r.status = .failed
+            r.reason = "server died (exit code 3)"
+            return r
+        }
         let runs: [String: [RunRecord]] = ["good": Fixtures.runs(), "extra-closure": Fixtures.runs(extraClosure: true),
-                                           "fewer-allocs": fewer]
+                                           "fewer-allocs": fewer, "all-failed": allFailed]
         for (name, records) in runs {
             let dir = root.appendingPathComponent(name)
             try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
@@ -72,14 +78,27 @@ import Testing
         #expect(regression.out.contains("| closures_per_req | 1 | 2 | regression |"))
         #expect(try gate("fewer-allocs").code == 3)
 
-        // A rule asking for a difference the runs do not show (both cells allocate 11 per
-        // request): "no difference" is inconclusive, exit 4, not a failure.
+        // An enforced timing rule the runs cannot settle (lazy vs eager req/s under channel is
+        // not asked to be anything in particular here: the jitter is shared) … exit 4.
         let noisyRules = root.appendingPathComponent("noisy.json")
         try Data("""
         {"comparisons":[{"scenario":"params-only","context":"eager","better":"mutex-pool","worse":"channel",
-          "metric":"lua_allocs_per_req"}]}
+          "metric":"lat_p99_us","enforce":true}], "floor": 0.5}
         """.utf8).write(to: noisyRules)
-        #expect(try gate("good", ["--rules", noisyRules.path]).code == 4)
+        let noisy = try gate("good", ["--rules", noisyRules.path])
+        #expect(noisy.code == 4, "\(noisy.out)")
+        #expect(try gate("all-failed").code == 2)
+
+        // Exact instruction counts: the baseline's file against a current one.
+        let header = "subject,requests,instructions_per_req\n"
+        try Data((header + "micro.params-only.lazy,1000,11481.5\n").utf8)
+            .write(to: root.appendingPathComponent("baseline/instructions.csv"))
+        let same = root.appendingPathComponent("same.csv"), slower = root.appendingPathComponent("slower.csv")
+        try Data((header + "micro.params-only.lazy,1000,11481.5\n").utf8).write(to: same)
+        try Data((header + "micro.params-only.lazy,1000,11711.1\n").utf8).write(to: slower)
+        #expect(try gate("good", ["--instructions", same.path]).code == 0)
+        #expect(try gate("good", ["--instructions", slower.path]).code == 2)
+        #expect(try gate("good", ["--instructions", root.appendingPathComponent("absent.csv").path]).code == 64)
 
         let badRules = root.appendingPathComponent("bad.json")
         try Data(#"{"comparisons":[{"scenario":"s","better":"a","worse":"b","metric":"rps"}]}"#.utf8).write(to: badRules)

@@ -61,10 +61,10 @@ import Testing
         #expect(positions.count == order.count && positions == positions.sorted())
         #expect(md.contains("2000 resamples, seed 0x524F56455242454E"))
         #expect(md.contains(
-            "| `params-only.lazy.channel.w2.c64` | 3/0 | 25000 [25000, 25000] | +25.0% [+25.0%, +25.0%] faster "
+            "| `params-only.lazy.channel.w2.c64` | 10/0 | 25000 [25000, 25000] | +25.0% [+25.0%, +25.0%] faster "
             + "| 2304 [2304, 2304] | 5120 [5120, 5120] | 40.0 [40.0, 40.0] | -20.0% [-20.0%, -20.0%] faster "
             + "| 1 | 8 | 2 | 0.0% | 0.0% |\n"))
-        #expect(md.contains("| `params-only.eager.channel.w2.c64` | 3/0 | 20000 [20000, 20000] | baseline |"))
+        #expect(md.contains("| `params-only.eager.channel.w2.c64` | 10/0 | 20000 [20000, 20000] | baseline |"))
     }
 
     @Test func missingCellsAreSaidNotInvented() {

@@ -56,8 +56,8 @@ enum Fixtures {
 }
 
 extension Fixtures {
-    /// Three identical runs per cell: every bootstrap interval is a single point, so exporter
-    /// output can be checked digit for digit against hand-computed values.
+    /// Ten identical runs per cell (enough pairs for a verdict): every interval is a single point,
+    /// so exporter output can be checked digit for digit against hand-computed values.
     static func constantRuns() -> [RunRecord] {
         let cells: [(String, String, Double, Double, Double, Double, Double)] = [
             ("eager", "channel", 20_000, 50, 4, 11, 2),
@@ -65,7 +65,7 @@ extension Fixtures {
             ("eager", "mutex-pool", 24_000, 42, 4, 11, 0),
             ("lazy", "mutex-pool", 30_000, 33, 1, 8, 0),
         ]
-        return (0..<3).flatMap { i in
+        return (0..<10).flatMap { i in
             cells.map { ctx, disp, rps, cpu, closures, allocs, handoffs in
                 run(key(ctx, disp), repeat: i, rps: rps, cpu: cpu, closures: closures, allocs: allocs, handoffs: handoffs)
             }

@@ -43,7 +43,7 @@ import Testing
         for id in HTMLExporter.chartIDs { #expect(html.contains("<section class=\"chart\" id=\"\(id)\">")) }
         #expect(!html.contains("src=") && !html.contains("href=") && !html.contains("https://"))
         #expect(html.contains("<script type=\"application/json\" id=\"report-data\">"))
-        #expect(html.contains("<td><code>params-only.lazy.channel.w2.c64</code></td><td>3/0</td><td>25000 [25000, 25000]</td>"))
+        #expect(html.contains("<td><code>params-only.lazy.channel.w2.c64</code></td><td>10/0</td><td>25000 [25000, 25000]</td>"))
         #expect(html.contains("<tr><td>Both</td><td>params-only, 2 workers, 64 conn</td><td>lazy + mutex-pool</td>"
             + "<td>+56.0%</td><td>+50.0% [+50.0%, +50.0%]</td><td>faster</td><td>smaller than claimed</td></tr>"))
     }

@@ -14,8 +14,12 @@ import Testing
 
     /// A machine that drifts ±20% between rounds, and a cell that is exactly 5% faster in every
     /// round: unpaired the drift swamps it (inconclusive); paired it is a clean "faster".
+    /// Three rounds are "too few runs" whatever they show.
     @Test func driftingMachineIsCancelledByPairing() throws {
-        let drift: [Double] = [100_000, 120_000, 80_000]
+        let three = RunSet(Self.runs(Self.base, [100_000, 120_000, 80_000])
+                           + Self.runs(Self.lazy, [105_000, 126_000, 84_000]))
+        #expect(try #require(three.compare(Self.lazy, against: Self.base, on: .rps)).verdict == .tooFew)
+        let drift: [Double] = (0..<10).map { [100_000, 120_000, 80_000][$0 % 3] + Double($0) * 1000 }
         let set = RunSet(Self.runs(Self.base, drift) + Self.runs(Self.lazy, drift.map { $0 * 1.05 }))
         let paired = try #require(set.compare(Self.lazy, against: Self.base, on: .rps))
         #expect(abs(paired.ratio.value - 1.05) < 1e-9)

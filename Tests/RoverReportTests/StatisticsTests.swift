@@ -76,8 +76,9 @@ import Testing
         #expect(r.value == 1.25)
         // Every resampled ratio lies between min/max and max/min of the samples.
         #expect(r.interval.lower >= 124.0 / 101 && r.interval.upper <= 126.0 / 99)
-        #expect(Verdict.judge(r, polarity: .higherIsBetter) == .faster)
-        #expect(Verdict.judge(r, polarity: .lowerIsBetter) == .slower)
+        #expect(Verdict.judge(r, polarity: .higherIsBetter, minimumPairs: 5) == .faster)
+        #expect(Verdict.judge(r, polarity: .lowerIsBetter, minimumPairs: 5) == .slower)
+        #expect(Verdict.judge(r, polarity: .higherIsBetter) == .tooFew)
         #expect(Bootstrap.default.ratioOfMedians(fast, [0, 0]) == nil)
     }
 
@@ -86,22 +87,31 @@ import Testing
         (0.90, 0.85, 0.95, .higherIsBetter, .slower),
         (0.90, 0.85, 0.95, .lowerIsBetter, .faster),
         (1.10, 1.05, 1.15, .lowerIsBetter, .slower),
-        (1.02, 1.01, 1.04, .higherIsBetter, .noDifference),  // real but under the 3% floor
+        (1.02, 1.01, 1.04, .higherIsBetter, .inconclusive),  // real, under the floor, not inside the band
         (1.05, 1.01, 1.09, .higherIsBetter, .faster),
-        (1.01, 0.99, 1.02, .higherIsBetter, .noDifference),  // interval inside 1 ± 3%
+        (1.01, 0.99, 1.02, .higherIsBetter, .noDifference),  // whole interval inside 1 ± 3%
         (1.01, 0.90, 1.15, .higherIsBetter, .inconclusive),  // wide, straddles 1
         (1.10, 0.98, 1.25, .higherIsBetter, .inconclusive),  // big effect, but interval has 1
         (1.03, 1.01, 1.05, .higherIsBetter, .faster),        // exactly on the floor
+        (0.971, 0.903, 0.977, .higherIsBetter, .inconclusive),  // −2.9% [−9.7%, −2.3%]: not "no difference"
     ])
     func verdictRule(ratio: Double, lower: Double, upper: Double,
                      polarity: Metric.Polarity, expected: Verdict) {
-        let e = Estimate(value: ratio, interval: Interval(lower: lower, upper: upper), count: 5)
+        let e = Estimate(value: ratio, interval: Interval(lower: lower, upper: upper), count: 10)
         #expect(Verdict.judge(e, polarity: polarity) == expected)
     }
 
-    @Test func tooFewRunsIsInconclusive() {
-        let e = Estimate(value: 2, interval: Interval(lower: 2, upper: 2), count: 1)
-        #expect(Verdict.judge(e, polarity: .higherIsBetter) == .inconclusive)
+    @Test func fewerThanTenPairsIsTooFew() {
+        let e = Estimate(value: 2, interval: Interval(lower: 1.9, upper: 2.1), count: 9)
+        #expect(Verdict.judge(e, polarity: .higherIsBetter) == .tooFew)
+        let tight = Estimate(value: 1, interval: Interval(lower: 0.999, upper: 1.001), count: 3)
+        #expect(Verdict.judge(tight, polarity: .higherIsBetter) == .tooFew)
+    }
+
+    @Test func adjustedPValueGatesDirectionalVerdicts() {
+        let e = Estimate(value: 1.10, interval: Interval(lower: 1.05, upper: 1.15), count: 20)
+        #expect(Verdict.judge(e, polarity: .higherIsBetter, adjustedP: 0.01) == .faster)
+        #expect(Verdict.judge(e, polarity: .higherIsBetter, adjustedP: 0.2) == .inconclusive)
     }
 
     @Test func polarity() {

@@ -35,11 +35,13 @@ import Testing
         #expect(summary.comparison(Fixtures.key("eager", "channel"), .rps) == nil)
         let rps = try #require(summary.comparison(Fixtures.key("lazy", "mutex-pool"), .rps))
         #expect(rps.reference == Fixtures.key("eager", "channel"))
-        #expect(abs(rps.ratio.value - 1.5) < 1e-12)
-        #expect(rps.verdict == .faster)
+        #expect(abs(rps.ratio.value - 1.5) < 1e-9)
+        #expect(rps.verdict == .tooFew)  // five paired rounds: under the ten a verdict needs
+        #expect(rps.p != nil && rps.adjustedP != nil && rps.adjustedP! >= rps.p!)
         let cpu = try #require(summary.comparison(Fixtures.key("lazy", "channel"), .serverCPU))
-        #expect(abs(cpu.ratio.value - 0.8) < 1e-12)
-        #expect(cpu.verdict == .faster)  // less CPU per request is better
+        #expect(abs(cpu.ratio.value - 0.8) < 1e-9)
+        let ten = Summary(records: Fixtures.constantRuns())
+        #expect(ten.comparison(Fixtures.key("lazy", "channel"), .serverCPU)?.verdict == .faster)  // less CPU is better
         let count = summary.comparisons.count
         #expect(count == 3 * CellSummary.estimated.count)
     }

@@ -45,6 +45,32 @@ import Testing
         try await group.shutdownGracefully()
     }
 
+    /// Each hand-off is counted where it happens: the request when it is enqueued for the Lua
+    /// thread, the response only once its reply has run on the connection's loop. A request
+    /// refused after shutdown crossed no thread and counts nothing.
+    @Test func handoffsAreCountedWhereTheyHappen() async throws {
+        let gate = DispatchSemaphore(value: 0)
+        let dispatcher = try ChannelDispatcher(factory: FakeFactory(gate: gate).factory)
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let loop = group.next()
+        let replied = loop.makePromise(of: Void.self)
+        try await loop.submit {
+            dispatcher.dispatch(Request(method: .get, target: "/gate/0"), on: loop) { _ in replied.succeed() }
+        }.get()
+        #expect(dispatcher.counters().handoffs == 1)  // enqueued; the VM is held by the gate
+        gate.signal()
+        try await replied.futureResult.get()
+        #expect(dispatcher.counters().handoffs == 2)
+        dispatcher.shutdown()
+        let refused = loop.makePromise(of: Int.self)
+        loop.execute {
+            dispatcher.dispatch(Request(method: .get, target: "/late"), on: loop) { refused.succeed($0.status) }
+        }
+        #expect(try await refused.futureResult.get() == 503)
+        #expect(dispatcher.counters().handoffs == 2)
+        try await group.shutdownGracefully()
+    }
+
     @Test func loadErrorIsRethrown() {
         struct LoadError: Error {}
         #expect(throws: LoadError.self) { try ChannelDispatcher(factory: { throw LoadError() }) }

@@ -52,6 +52,44 @@ import Testing
         }
     }
 
+    /// Over real sockets under every pair: HEAD gets the GET answer's headers and no body, OPTIONS
+    /// lists the methods, a scoped before-hook refuses without a header and lets the handler run
+    /// with one — byte-identical everywhere.
+    @Test func headOptionsAndMiddlewareOverHTTP() async throws {
+        let app = FileManager.default.temporaryDirectory.appendingPathComponent("mw-\(UUID().uuidString).lua").path
+        try """
+        local api = rover.server {}
+        function api.admin.before.auth(ctx)
+          if not ctx:headers()["Authorization"] then return api:error(401, "Unauthorized") end
+          ctx:set("who", ctx:headers().authorization)
+        end
+        function api.admin.p_id.get(ctx) return { id = ctx:params().id, who = ctx:get("who") } end
+        return api
+        """.write(toFile: app, atomically: true, encoding: .utf8)
+        var answers: [String: String] = [:]
+        for (c, d) in Self.pairs {
+            try await Self.withServer(app: app, c, d) { server in
+                let client = try RawHTTPClient(port: server.port)
+                try client.send("HEAD /admin/7 HTTP/1.1\r\nAuthorization: t\r\n\r\n")
+                let head = try #require(try client.readResponse(bodyless: true))
+                #expect(head.status == 200)
+                #expect(head.header("Content-Length") == "20")  // {"id":"7","who":"t"}
+                #expect(head.body.isEmpty)
+                try client.send("OPTIONS /admin/7 HTTP/1.1\r\n\r\nGET /admin/7 HTTP/1.1\r\n\r\nGET /admin/7 HTTP/1.1\r\nAuthorization: t\r\n\r\n")
+                let options = try #require(try client.readResponse())
+                #expect(options.status == 204)
+                #expect(options.header("Allow") == "GET, HEAD, OPTIONS")
+                let denied = try #require(try client.readResponse())
+                #expect(denied.status == 401)
+                let ok = try #require(try client.readResponse())
+                #expect(ok.text == #"{"id":"7","who":"t"}"#)
+                answers["\(c)/\(d)"] = [head, options, denied, ok]
+                    .map { r in "\(r.status)|\(r.headers.map { "\($0.name): \($0.value)" })|\(r.text)" }.joined(separator: "\n")
+            }
+        }
+        #expect(Set(answers.values).count == 1, "\(answers)")
+    }
+
     /// 256 connections, some pipelining, each asking for its own id: every answer is its own.
     @Test(arguments: pairs)
     func concurrentRequestsGetTheirOwnAnswers(context: ContextKind, dispatcher: DispatcherKind) async throws {

@@ -8,6 +8,8 @@ enum AppLoader {
         var router: Router
         var handlers: [LuaRef]
         var responseMetatable: LuaRef
+        /// `rover.server{ body_size_limit = n }`: larger bodies are answered 413 before routing.
+        var bodySizeLimit: Int?
     }
 
     static func load(_ path: String, into vm: LuaVM) throws(EngineError) -> Loaded {
@@ -18,6 +20,9 @@ enum AppLoader {
             try vm.run(source: Array(RoverPrelude.source.utf8), name: RoverPrelude.chunkName, results: 0)
         } catch {
             fatalError("the Rover prelude failed to load: \(error)")  // a bug here, not in the app
+        }
+        if let refusal = AppScanner.firstRefusal(in: Array(data)) {
+            throw EngineError(.unsupported, "\(path):\(refusal.line): \(refusal.message)")
         }
         let base = vm.top
         defer { vm.setTop(base) }
@@ -35,10 +40,14 @@ enum AppLoader {
         vm.rawField("__routes", of: -2)
         if vm.type(at: result) == .table { vm.pushValue(at: result) } else { vm.pushNil() }
         do {
-            try vm.pcall(arguments: 1, results: 1, messageHandler: handler)
+            try vm.pcall(arguments: 1, results: 2, messageHandler: handler)
         } catch {
             throw EngineError(.badRoutes, "\(path): cannot read the route table: \(error.message)")
         }
+        if let refusal = vm.string(at: -1) {  // `nil, message`: a feature rover-bench does not implement
+            throw EngineError(.unsupported, untruncated(refusal, path))
+        }
+        vm.pop()
         let list = vm.top
         guard vm.type(at: list) == .table, vm.rawLength(of: list) > 0 else {
             throw EngineError(.noRoutes, "\(path): the app declares no routes (expected `local api = rover.server {}` with handlers such as `function api.users.p_id.get(ctx)`, and `return api`)")
@@ -60,7 +69,12 @@ enum AppLoader {
             handlers.append(vm.ref())
             vm.pop()
         }
-        return Loaded(router: Router(table), handlers: handlers, responseMetatable: responseMetatable)
+        vm.pushGlobal("rover")
+        vm.rawField("__config", of: -1)
+        vm.rawField("body_size_limit", of: -1)
+        let limit = vm.type(at: -1) == .number ? Int(vm.integer(at: -1)) : nil
+        return Loaded(router: Router(table), handlers: handlers, responseMetatable: responseMetatable,
+                      bodySizeLimit: limit)
     }
 
     /// Lua shortens long chunk names to `...tail`; put the whole path back so the message names

@@ -8,10 +8,11 @@ import RoverLua
 /// coroutine it runs, and the memory limit applies while it runs.
 extension Engine: CoroutineHandling {
     public func start(_ request: Request) -> CoroutineStep {
+        if let body = request.body, body.count > bodySizeLimit { return .done(handle(request)) }  // its 413
         let match = request.head.withUnsafeBufferPointer { head in
             router.match(head, path: request.target.lowerBound..<request.pathEnd, method: request.method, params: params)
         }
-        guard case .found(let route, let paramCount) = match else { return .done(handle(request)) }
+        guard case .found(let route, let paramCount) = match else { return .done(handle(request)) }  // 404, 405, OPTIONS
         let slot = coroutines.takeSlot(vm)
         let bytes = slot.copy(head: request.head, body: request.body)
         vm.useSlot(slot)
@@ -46,8 +47,12 @@ extension Engine: CoroutineHandling {
             vm.setTop(base)
             finish(request, reusable: true)
         case .failed(let error):
-            counters.recordError(error.kind)
-            response = Response.error(500, error.message)
+            if case .rejected(let status) = error.kind {  // an HTTP answer, not a failure (as `handle`)
+                response = Response.error(status, error.message)
+            } else {
+                counters.recordError(error.kind)
+                response = Response.error(500, error.message)
+            }
             finish(request, reusable: false)
         }
         return .done(response)

@@ -14,6 +14,7 @@ public final class Engine: RequestHandling {
     let router: Router
     let handlers: [LuaRef]
     let responseMetatable: LuaRef
+    let bodySizeLimit: Int
     /// Where the router leaves a match's parameter values (a buffer, not a `var` array: no
     /// exclusivity check or allocation per request).
     let params: UnsafeMutableBufferPointer<Range<Int>>
@@ -31,6 +32,7 @@ public final class Engine: RequestHandling {
         router = app.router
         handlers = app.handlers
         responseMetatable = app.responseMetatable
+        bodySizeLimit = app.bodySizeLimit ?? Int.max
         prepared = builder.prepare(vm)
         vm.instructionBudget = Int32(clamping: limits.instructionBudget)
         vm.memoryLimit = limits.memoryLimit
@@ -49,12 +51,18 @@ public final class Engine: RequestHandling {
     }
 
     private func route(_ request: Request, _ head: UnsafeBufferPointer<UInt8>) -> Response {
+        if let body = request.body, body.count > bodySizeLimit {  // before routing, as Rover does
+            return Response.error(413, "Request body too large: \(body.count) bytes exceeds limit of \(bodySizeLimit) bytes")
+        }
         let pathEnd = request.pathEnd
         let path = request.target.lowerBound..<pathEnd
         switch router.match(head, path: path, method: request.method, params: params) {
         case .notFound:
             return Response.error(404, "Route not found")
         case .methodNotAllowed(let allow):
+            if request.method == .options {  // as Rover: an OPTIONS without a handler lists the methods
+                return Response(status: 204, contentType: nil, headers: [HTTPField("Allow", allow)])
+            }
             var r = Response.error(405, "Method not allowed")
             r.headers.append(HTTPField("Allow", allow))
             return r
@@ -86,6 +94,7 @@ public final class Engine: RequestHandling {
             try vm.pcall(arguments: 1, results: 1, messageHandler: base + 1)
         } catch {
             vm.setTop(base)
+            if case .rejected(let status) = error.kind { return Response.error(status, error.message) }
             counters.recordError(error.kind)
             return Response.error(500, error.message)
         }

@@ -3,7 +3,9 @@ import RoverLua
 /// Turns a handler's return value into a `Response`, as Rover does:
 /// a plain table → JSON 200; a string → text 200; a number or boolean → its text, 200; nil → 204;
 /// a builder's response object (`api.json`, `api.text`, `api.html`, `api.redirect`, `api.error`,
-/// `api.no_content`) → its status, type and body. Reads with raw accesses only: no Lua runs.
+/// `api.no_content`) → its status, type and body (api.json: a string is the JSON text, and a
+/// `headers` table in the data becomes response headers, as in Rover). Reads with raw accesses
+/// only: no Lua runs.
 enum ResponseConverter {
     static func convert(_ vm: LuaVM, at index: Int32, responseMetatable: LuaRef) -> Response {
         switch vm.type(at: index) {
@@ -30,6 +32,21 @@ enum ResponseConverter {
         return Response(status: status, contentType: .json, body: body)
     }
 
+    /// As Rover: a `headers` table in api.json's data is sent as response headers (and, being
+    /// part of the data, in the JSON too). `[]` when there is none; nil when it is malformed.
+    private static func headers(_ vm: LuaVM, _ data: Int32) -> [HTTPField]? {
+        defer { vm.pop() }
+        switch vm.rawField("headers", of: data) {
+        case .nil: return []
+        case .table:
+            guard let pairs = vm.stringPairs(of: -1) else { return nil }
+            let bad: (String) -> Bool = { $0.utf8.contains { $0 == 0x0D || $0 == 0x0A || $0 == 0 } }
+            guard !pairs.contains(where: { $0.0.isEmpty || bad($0.0) || $0.0.contains(":") || bad($0.1) }) else { return nil }
+            return pairs.map { HTTPField($0.0, $0.1) }
+        default: return nil
+        }
+    }
+
     private static func builderResponse(_ vm: LuaVM, _ t: Int32) -> Response {
         vm.rawField("status", of: t)
         let status = Int(vm.integer(at: -1))
@@ -40,7 +57,17 @@ enum ResponseConverter {
         defer { vm.setTop(body - 3) }
         switch kind {
         case "json":
-            return json(vm, body, status: status)
+            switch vm.type(at: body) {
+            case .string:  // as Rover: api.json("…") sends the string as the JSON text
+                return Response(status: status, contentType: .json, body: vm.bytes(at: body) ?? [])
+            case .table:
+                var r = json(vm, body, status: status)
+                if r.status == status, let fields = headers(vm, body) { r.headers = fields }
+                else if r.status == status { return Response.error(500, "api.json: `headers` must be a table of string names and values, without CR, LF or NUL") }
+                return r
+            default:
+                return json(vm, body, status: status)
+            }
         case "text", "html":
             let type: ContentType = kind == "text" ? .text : .html
             switch vm.type(at: body) {

@@ -1,7 +1,9 @@
 import Glibc
 
 /// Maps a request path and method to a route, Rover-style: static segments beat parameters
-/// (with backtracking), an unknown path is 404, a known path with another method is 405.
+/// (with backtracking), an unknown path is 404, a known path with another method is 405 (its
+/// `Allow` lists the methods as Rover's fast_router does: HEAD wherever GET is, OPTIONS always,
+/// in Rover's order). HEAD without its own handler is served by the GET handler.
 ///
 /// Built once per VM at load (`RouteTable`), then frozen: every field is a `let`, so matching pays
 /// no dynamic exclusivity checks and allocates nothing (parameter values go into a buffer the
@@ -43,11 +45,18 @@ final class Router {
                params: UnsafeMutableBufferPointer<Range<Int>>) -> Match {
         var count = 0
         guard let node = find(0, base, range.lowerBound, range.upperBound, params, &count) else { return .notFound }
-        let route = nodes[node].handlers[Int(method.rawValue)]
+        let handlers = nodes[node].handlers
+        let route = handlers[Int(method.rawValue)]
         if route >= 0 { return .found(route: route, paramCount: count) }
-        let allow = HTTPMethod.allCases.filter { nodes[node].handlers[Int($0.rawValue)] >= 0 }.map(\.token)
+        let get = handlers[Int(HTTPMethod.get.rawValue)]
+        if method == .head && get >= 0 { return .found(route: get, paramCount: count) }
+        let allow = Self.allowOrder.filter { m in
+            handlers[Int(m.rawValue)] >= 0 || (m == .head && get >= 0) || m == .options
+        }.map(\.token)
         return .methodNotAllowed(allow: allow.joined(separator: ", "))
     }
+
+    static let allowOrder: [HTTPMethod] = [.get, .head, .post, .put, .patch, .delete, .options]
 
     /// Depth-first: static child first, then the parameter child. Empty segments are skipped.
     private func find(_ node: Int, _ base: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int,

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The CI gate: checks a current run against a committed baseline and the rules, and decides an
 /// exit code.
 ///
@@ -5,19 +7,25 @@
 /// function of its inputs; thread-safe.
 ///
 /// Exit codes (``GateOutcome``), most severe first:
-/// - 2 `regression`: a deterministic counter rose beyond tolerance, a same-run comparison came
-///   out the wrong way with confidence, or (only if enforced) throughput fell.
-/// - 4 `inconclusive`: no regression, but a comparison could not tell (noise, too few runs,
-///   "no difference") or a baseline cell / rule cell is missing from the run.
-/// - 3 `improvement`: everything else passed and some counter fell, or cells are new: time to
-///   refresh the baseline (`gate --update-baseline`).
-/// - 0 `pass`.
+/// - 2 `regression`: a trial failed (crash, wrong answer, errors), a baseline cell, rule cell or
+///   instruction row is missing, a deterministic counter or an instruction count rose beyond
+///   tolerance, an enforced comparison came out the wrong way (or, for a counter, tied), or
+///   (only if enforced) throughput fell.
+/// - 4 `inconclusive`: no regression, but an enforced timing comparison could not tell.
+/// - 3 `improvement`: everything else passed and some counter or instruction count fell, or
+///   cells are new: time to refresh the baseline (`gate --update-baseline`).
+/// - 0 `pass`: identical code and run give this.
 /// - 64 usage error (bad flags, missing files, unreadable rules) — raised by the CLI.
 public enum Gate {
     public static func evaluate(baseline: Summary, current: RunSet, rules: GateRules,
-                                bootstrap: Bootstrap = .default) -> GateReport {
+                                bootstrap: Bootstrap = .default,
+                                instructions: (baseline: InstructionCounts, current: InstructionCounts)? = nil) -> GateReport {
         let currentSummary = Summary(set: current, bootstrap: bootstrap, floor: rules.floor)
-        var checks = counterChecks(baseline, currentSummary, rules)
+        var checks = failureChecks(current)
+        checks += counterChecks(baseline, currentSummary, rules)
+        if let instructions {
+            checks += instructionChecks(instructions.baseline, instructions.current, tolerance: rules.instructionTolerance)
+        }
         checks += comparisonChecks(current, currentSummary, rules, bootstrap)
         checks += throughputChecks(baseline, currentSummary, rules)
         return GateReport(checks: checks)
@@ -66,17 +74,70 @@ public enum Gate {
                                             current: "—", status: .missing, detail: "a cell has no ok runs"))
                     continue
                 }
-                let status: GateCheck.Status = switch cmp.verdict {
-                case .faster: .pass
-                case .slower: .regression
-                case .noDifference, .inconclusive: .inconclusive
+                // A deterministic counter needs no interval (one run is exact): the better cell must
+                // be lower (or higher, by polarity) beyond the counter tolerance; a tie breaks the rule.
+                let verdict = rule.metric.isDeterministic
+                    ? counterVerdict(cur.cell(better)?.median(rule.metric), cur.cell(worse)?.median(rule.metric),
+                                     rule.metric, rules.counterTolerance)
+                    : cmp.verdict
+                let status: GateCheck.Status = switch (rule.isEnforced, verdict) {
+                case (false, _): .advisory
+                case (true, .faster): .pass
+                case (true, .slower): .regression
+                // A counter that ties breaks the rule; a timing that cannot tell is just unknown.
+                case (true, .noDifference): rule.metric.isDeterministic ? .regression : .inconclusive
+                case (true, .inconclusive), (true, .tooFew): .inconclusive
                 }
                 checks.append(GateCheck(
                     kind: .comparison, subject: subject, metric: rule.metric,
                     baseline: Format.value(cur.cell(worse)?.median(rule.metric), rule.metric),
                     current: Format.value(cur.cell(better)?.median(rule.metric), rule.metric), status: status,
-                    detail: "\(rule.better) vs \(rule.worse): \(Format.change(cmp.ratio)) \(cmp.verdict.rawValue)"))
+                    detail: "\(rule.better) vs \(rule.worse): \(rule.metric.isDeterministic ? Format.change(cmp.ratio.value) : Format.change(cmp.ratio)) \(verdict.rawValue)"))
             }
+        }
+        return checks
+    }
+
+    /// `better` against `worse` on an exact counter: beyond the tolerance either way, or a tie.
+    static func counterVerdict(_ better: Double?, _ worse: Double?, _ metric: Metric,
+                               _ tolerance: GateRules.Tolerance) -> Verdict {
+        guard let better, let worse else { return .inconclusive }
+        let diff = better - worse
+        if abs(diff) <= tolerance.allowance(around: worse) { return .noDifference }
+        return (diff < 0) == (metric.polarity == .lowerIsBetter) ? .faster : .slower
+    }
+
+    /// One check per cell with failed trials, naming the distinct reasons.
+    static func failureChecks(_ set: RunSet) -> [GateCheck] {
+        set.keys.compactMap { key -> GateCheck? in
+            guard let n = set.failures[key], n > 0 else { return nil }
+            let ok = set.runs[key]?.count ?? 0
+            var reasons: [String] = []
+            for r in set.failureReasons[key] ?? [] where !reasons.contains(r) { reasons.append(r) }
+            let why = reasons.prefix(3).map { $0.replacingOccurrences(of: "|", with: "/") }.joined(separator: "; ")
+            return GateCheck(kind: .failure, subject: key.id, metric: nil, baseline: "ok",
+                             current: "\(n) of \(n + ok) trials failed", status: .failed, detail: why)
+        }
+    }
+
+    /// Each baseline instruction row against the current one, within `tolerance` (a fraction).
+    static func instructionChecks(_ base: InstructionCounts, _ cur: InstructionCounts, tolerance: Double) -> [GateCheck] {
+        var checks: [GateCheck] = base.subjects.map { subject in
+            let old = base.perRequest[subject]!
+            guard let new = cur.perRequest[subject] else {
+                return GateCheck(kind: .instructions, subject: subject, metric: nil, baseline: InstructionCounts.format(old),
+                                 current: "missing", status: .missing, detail: "row not in the current instruction counts")
+            }
+            let change = old > 0 ? new / old - 1 : 0
+            let status: GateCheck.Status = abs(change) <= tolerance ? .pass : change > 0 ? .regression : .improvement
+            return GateCheck(kind: .instructions, subject: subject, metric: nil, baseline: InstructionCounts.format(old),
+                             current: InstructionCounts.format(new), status: status,
+                             detail: "\(Format.change(1 + change)), tolerance ±\(String(format: "%.2f%%", tolerance * 100))")
+        }
+        for subject in cur.subjects where base.perRequest[subject] == nil {
+            checks.append(GateCheck(kind: .instructions, subject: subject, metric: nil, baseline: "absent",
+                                    current: InstructionCounts.format(cur.perRequest[subject]!), status: .new,
+                                    detail: "row not in the baseline"))
         }
         return checks
     }

@@ -3,8 +3,9 @@ public import Foundation
 /// The gate's file inputs and the baseline refresh.
 ///
 /// A baseline folder (committed, e.g. `Results/baseline/`) holds `summary.json` (what the gate
-/// compares against), `summary.csv`, `summary.md`, `meta.json` copied from the run it came from,
-/// and the hand-written `gate.json` rules, which a refresh never touches.
+/// compares against), `summary.csv`, `summary.md`, `runs.csv` and `meta.json` copied from the run
+/// it came from, `instructions.csv` when given, and the hand-written `gate.json` rules, which a
+/// refresh never touches.
 ///
 /// Belongs to RoverReport (gate). Stateless; call from one thread per folder.
 public enum GateFiles {
@@ -53,7 +54,7 @@ public enum GateFiles {
         }
         try fm.createDirectory(at: baseline, withIntermediateDirectories: true)
         var written: [String] = []
-        for source in [run.summaryJSON, run.summaryCSV, run.summaryMarkdown, run.metaJSON]
+        for source in [run.summaryJSON, run.summaryCSV, run.summaryMarkdown, run.runsCSV, run.metaJSON]
         where fm.fileExists(atPath: source.path) {
             try Data(contentsOf: source).write(to: baseline.appendingPathComponent(source.lastPathComponent), options: .atomic)
             written.append(source.lastPathComponent)

@@ -4,12 +4,19 @@
 public struct GateCheck: Codable, Sendable, Equatable {
     public enum Kind: String, Codable, Sendable {
         case counter, comparison, throughput
+        /// A trial of the current run failed (crash, wrong answer, errors): always a regression.
+        case failure
+        /// Exact instructions per request (callgrind) against the baseline's.
+        case instructions
     }
 
     public enum Status: String, Codable, Sendable {
         case pass, regression, improvement, inconclusive, advisory
-        /// A baseline cell (or a rule's cell) is absent from the current run.
+        /// A baseline cell (or a rule's cell, or an instruction row) is absent from the current
+        /// run: the run did not cover what the baseline promises, so it fails like a regression.
         case missing
+        /// The cell has failed trials in the current run (the detail gives the reasons).
+        case failed
         /// A cell of the current run is absent from the baseline.
         case new
     }
@@ -43,10 +50,13 @@ public struct GateReport: Codable, Sendable, Equatable {
 
     public init(checks: [GateCheck]) { self.checks = checks }
 
+    /// Regression (2) if anything regressed, failed or is missing; else inconclusive (4) if an
+    /// enforced timing rule could not tell; else improvement (3) if a counter or instruction count
+    /// fell or a cell is new; else pass (0). Advisory checks never change the outcome.
     public var outcome: GateOutcome {
         let statuses = Set(checks.map(\.status))
-        if statuses.contains(.regression) { return .regression }
-        if statuses.contains(.inconclusive) || statuses.contains(.missing) { return .inconclusive }
+        if !statuses.isDisjoint(with: [.regression, .missing, .failed]) { return .regression }
+        if statuses.contains(.inconclusive) { return .inconclusive }
         if statuses.contains(.improvement) || statuses.contains(.new) { return .improvement }
         return .pass
     }
@@ -54,7 +64,7 @@ public struct GateReport: Codable, Sendable, Equatable {
     /// The verdict table in Markdown (for stdout and `$GITHUB_STEP_SUMMARY`).
     public var markdown: String {
         let counts = Dictionary(grouping: checks, by: \.status).mapValues(\.count)
-        let tally = ["regression", "inconclusive", "missing", "improvement", "new", "pass", "advisory"]
+        let tally = ["regression", "failed", "missing", "inconclusive", "improvement", "new", "pass", "advisory"]
             .compactMap { name in counts[GateCheck.Status(rawValue: name)!].map { "\($0) \(name)" } }
             .joined(separator: ", ")
         var out = """
@@ -67,7 +77,7 @@ public struct GateReport: Codable, Sendable, Equatable {
 
         """
         // Most severe first, otherwise in evaluation order.
-        let order: [GateCheck.Status] = [.regression, .inconclusive, .missing, .improvement, .new, .pass, .advisory]
+        let order: [GateCheck.Status] = [.regression, .failed, .missing, .inconclusive, .improvement, .new, .pass, .advisory]
         for status in order {
             for c in checks where c.status == status {
                 out += "| \(c.kind.rawValue) | \(c.subject) | \(c.metric?.rawValue ?? "—") | \(c.baseline) "

@@ -11,7 +11,8 @@
 ///     { "scenario": "params-only", "dispatcher": "mutex-pool",
 ///       "better": "lazy", "worse": "eager", "metric": "server_cpu_us_per_req" }
 ///   ],
-///   "throughput": { "tolerance": 0.10, "enforce": false }
+///   "throughput": { "tolerance": 0.10, "enforce": false },
+///   "instruction_tolerance": 0.01
 /// }
 /// ```
 /// - `counters` (a): per cell, current median vs baseline median must agree within
@@ -20,6 +21,11 @@
 ///   `metric` (bootstrap ratio + verdict with `floor`). Fix the other axis: give `dispatcher`
 ///   to compare contexts, or `context` to compare dispatchers (or say `"axis"` explicitly).
 ///   `workers`, `connections`, `rate` narrow the load groups; absent = every group of `scenario`.
+///   A rule on a deterministic counter is enforced (a tie or the wrong winner is a regression);
+///   a rule on a timing metric is advisory unless it says `"enforce": true` (then "slower" is a
+///   regression and "cannot tell" is inconclusive, exit 4).
+/// - `instruction_tolerance` (d): with `gate --instructions FILE`, each row's exact instructions
+///   per request must stay within this fraction of the baseline's `instructions.csv`.
 /// - `throughput` (c): current vs baseline median req/s per cell. Advisory (reported, never
 ///   failing) unless `enforce` is true.
 public struct GateRules: Codable, Sendable, Equatable {
@@ -28,6 +34,7 @@ public struct GateRules: Codable, Sendable, Equatable {
     public var counterTolerance: Tolerance
     public var comparisons: [ComparisonRule]
     public var throughput: ThroughputRule
+    public var instructionTolerance: Double
 
     public struct Tolerance: Codable, Sendable, Equatable {
         public var relative: Double
@@ -52,16 +59,18 @@ public struct GateRules: Codable, Sendable, Equatable {
     public init(floor: Double = Verdict.defaultFloor,
                 counters: [Metric] = Metric.allCases.filter(\.isDeterministic),
                 counterTolerance: Tolerance = Tolerance(), comparisons: [ComparisonRule] = [],
-                throughput: ThroughputRule = ThroughputRule()) {
+                throughput: ThroughputRule = ThroughputRule(), instructionTolerance: Double = 0.01) {
         self.floor = floor
         self.counters = counters
         self.counterTolerance = counterTolerance
         self.comparisons = comparisons
         self.throughput = throughput
+        self.instructionTolerance = instructionTolerance
     }
 
     enum CodingKeys: String, CodingKey {
         case floor, counters, counterTolerance = "counter_tolerance", comparisons, throughput
+        case instructionTolerance = "instruction_tolerance"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -72,6 +81,7 @@ public struct GateRules: Codable, Sendable, Equatable {
         counterTolerance = try c.decodeIfPresent(Tolerance.self, forKey: .counterTolerance) ?? d.counterTolerance
         comparisons = try c.decodeIfPresent([ComparisonRule].self, forKey: .comparisons) ?? []
         throughput = try c.decodeIfPresent(ThroughputRule.self, forKey: .throughput) ?? d.throughput
+        instructionTolerance = try c.decodeIfPresent(Double.self, forKey: .instructionTolerance) ?? d.instructionTolerance
     }
 }
 
@@ -89,10 +99,12 @@ public struct ComparisonRule: Codable, Sendable, Equatable {
     public var better: String
     public var worse: String
     public var metric: Metric
+    /// Whether the rule can fail the gate; default: only for deterministic counters.
+    public var enforce: Bool?
 
     public init(scenario: String, context: String? = nil, dispatcher: String? = nil, workers: Int? = nil,
                 connections: Int? = nil, rate: Int? = nil, axis: Axis? = nil,
-                better: String, worse: String, metric: Metric) {
+                better: String, worse: String, metric: Metric, enforce: Bool? = nil) {
         self.scenario = scenario
         self.context = context
         self.dispatcher = dispatcher
@@ -103,7 +115,11 @@ public struct ComparisonRule: Codable, Sendable, Equatable {
         self.better = better
         self.worse = worse
         self.metric = metric
+        self.enforce = enforce
     }
+
+    /// Enforced rules fail the gate; the others are reported as advisory.
+    public var isEnforced: Bool { enforce ?? metric.isDeterministic }
 
     /// Which strategy `better`/`worse` name: explicit, or the one not fixed by the rule.
     /// `nil` when it cannot be told (both or neither of context and dispatcher given).

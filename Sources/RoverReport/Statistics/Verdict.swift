@@ -1,37 +1,43 @@
-/// The answer to "is the current cell better than the baseline on this metric?".
+/// The answer to "is the current cell better than the reference on this metric?".
 ///
-/// Belongs to RoverReport (statistics). `Sendable` enum; ``judge(_:polarity:floor:minimumRuns:)``
+/// Belongs to RoverReport (statistics). `Sendable` enum; ``judge(_:polarity:floor:adjustedP:alpha:minimumPairs:)``
 /// is a pure function.
 ///
-/// Rule, for a ratio `current / baseline` with a bootstrap interval and a floor (default 3%):
-/// - **faster**: the interval excludes 1.0 on the better side AND the ratio passes the floor
-///   in the better direction (≥ 1 + floor when higher is better, ≤ 1 − floor when lower is).
-/// - **slower**: the same on the worse side.
-/// - **no difference**: the ratio is within the floor and either the interval excludes 1.0
-///   (a real but negligible effect) or the whole interval lies within 1 ± floor.
-/// - **inconclusive**: anything else — the interval straddles 1.0 and is too wide to rule out
-///   an effect above the floor, or either side has fewer than `minimumRuns` runs.
+/// Rule, for a ratio `current / reference` with a confidence interval, `n` pairs and a floor:
+/// - **too few runs**: fewer than `minimumPairs` (10) pairs: nothing is concluded, either way.
+/// - **faster** / **slower**: the interval excludes 1.0, the ratio is at least the floor away
+///   from 1.0, and the multiplicity-adjusted p-value (when given) is under `alpha`.
+/// - **no difference**: the *whole* interval lies within 1 ± floor.
+/// - **inconclusive**: anything else (an effect too small to call, or an interval too wide).
 /// "faster"/"slower" follow the metric's polarity: lower CPU per request is "faster".
 public enum Verdict: String, Codable, Sendable, CaseIterable {
     case faster
     case slower
     case noDifference = "no difference"
     case inconclusive
+    case tooFew = "too few runs"
 
-    /// The default effect floor: 3%.
+    /// The default effect floor of sequential comparisons: 3%.
     public static let defaultFloor = 0.03
+    /// The default floor of paired, simultaneous (duet) comparisons: 1%. The effective floor is
+    /// the larger of this and the bound of the sweep's A/A control.
+    public static let defaultPairedFloor = 0.01
+    /// Pairs needed before any verdict.
+    public static let minimumPairs = 10
 
-    public static func judge(_ ratio: Estimate, polarity: Metric.Polarity,
-                             floor: Double = defaultFloor, minimumRuns: Int = 2) -> Verdict {
-        guard ratio.count >= minimumRuns else { return .inconclusive }
+    public var isDirectional: Bool { self == .faster || self == .slower }
+
+    public static func judge(_ ratio: Estimate, polarity: Metric.Polarity, floor: Double = defaultFloor,
+                             adjustedP: Double? = nil, alpha: Double = 0.05,
+                             minimumPairs: Int = Verdict.minimumPairs) -> Verdict {
+        guard ratio.count >= minimumPairs else { return .tooFew }
         let r = ratio.value, ci = ratio.interval
-        let up = r >= 1 + floor && ci.lower > 1
-        let down = r <= 1 - floor && ci.upper < 1
+        let significant = (adjustedP ?? 0) < alpha
+        let up = r >= 1 + floor && ci.lower > 1 && significant
+        let down = r <= 1 - floor && ci.upper < 1 && significant
         if up { return polarity == .higherIsBetter ? .faster : .slower }
         if down { return polarity == .higherIsBetter ? .slower : .faster }
-        let withinFloor = abs(r - 1) < floor
-        let excludesOne = !ci.contains(1)
         let insideBand = ci.lower >= 1 - floor && ci.upper <= 1 + floor
-        return withinFloor && (excludesOne || insideBand) ? .noDifference : .inconclusive
+        return insideBand ? .noDifference : .inconclusive
     }
 }

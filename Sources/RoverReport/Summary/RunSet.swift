@@ -7,18 +7,24 @@ public struct RunSet: Sendable {
     public let runs: [CellKey: [RunRecord]]
     /// Failed runs per cell (cells whose runs all failed appear only here).
     public let failures: [CellKey: Int]
+    /// Each failed run's reason, per cell, in input order.
+    public let failureReasons: [CellKey: [String]]
 
     public init(_ records: [RunRecord]) {
         var runs: [CellKey: [RunRecord]] = [:]
         var failures: [CellKey: Int] = [:]
+        var reasons: [CellKey: [String]] = [:]
         for r in records {
             switch r.status {
             case .ok: runs[r.key, default: []].append(r)
-            case .failed: failures[r.key, default: 0] += 1
+            case .failed:
+                failures[r.key, default: 0] += 1
+                reasons[r.key, default: []].append(r.reason)
             }
         }
         self.runs = runs
         self.failures = failures
+        self.failureReasons = reasons
     }
 
     /// Every cell seen, ok or failed, in ``CellKey`` order (baseline first within a group).
@@ -34,20 +40,26 @@ public struct RunSet: Sendable {
     /// or the reference is 0.
     ///
     /// Paired when it can be: if both cells have ok runs in the same repeats (at least two), the
-    /// estimate is the median of the per-repeat ratios. A sweep runs every cell once per repeat,
-    /// interleaved, so a machine that drifts moves both runs of a repeat together and the ratio
-    /// cancels it. Otherwise it is the ratio of the two medians.
+    /// estimate is the geometric mean of the per-repeat ratios with a Student-t interval over
+    /// repeats (``PairedTest``: each repeat is one pair). A sweep runs every cell once per round,
+    /// so a machine that drifts moves both runs of a round together and the ratio cancels it.
+    /// Otherwise it is the ratio of the two medians with a bootstrap interval (no p-value).
+    /// The verdict here is unadjusted; ``Summary`` re-judges it with multiplicity-adjusted p.
     public func compare(_ current: CellKey, against reference: CellKey, on metric: Metric,
                         bootstrap: Bootstrap = .default, floor: Double = Verdict.defaultFloor) -> Comparison? {
         let ratio: Estimate?
-        if let pairs = pairedRatios(current, reference, metric) {
-            ratio = bootstrap.median(pairs)
+        var p: Double?
+        if let pairs = pairedRatios(current, reference, metric), let test = PairedTest(clusters: pairs.map { [$0] }) {
+            ratio = Estimate(value: test.ratio, interval: test.interval, count: test.pairs)
+            p = test.p
         } else {
             ratio = bootstrap.ratioOfMedians(samples(current, metric), samples(reference, metric))
         }
         guard let ratio else { return nil }
-        return Comparison(cell: current, reference: reference, metric: metric, ratio: ratio,
-                          verdict: Verdict.judge(ratio, polarity: metric.polarity, floor: floor))
+        var c = Comparison(cell: current, reference: reference, metric: metric, ratio: ratio,
+                           verdict: Verdict.judge(ratio, polarity: metric.polarity, floor: floor))
+        c.p = p
+        return c
     }
 }
 
@@ -71,6 +83,10 @@ public struct Comparison: Codable, Sendable, Equatable {
     /// current / reference, with its bootstrap interval.
     public var ratio: Estimate
     public var verdict: Verdict
+    /// Two-sided p-value of the paired test (nil when unpaired), and after the sweep's
+    /// multiplicity adjustment (``Summary/multiplicity``).
+    public var p: Double?
+    public var adjustedP: Double?
 
     public init(cell: CellKey, reference: CellKey, metric: Metric, ratio: Estimate, verdict: Verdict) {
         self.cell = cell

@@ -12,6 +12,8 @@ public struct Summary: Codable, Sendable, Equatable {
     public var comparisons: [Comparison]
     public var bootstrap: Bootstrap
     public var floor: Double
+    /// How the comparisons' p-values were adjusted before directional verdicts.
+    public var multiplicity: Multiplicity? = .benjaminiHochberg
 
     public init(records: [RunRecord], bootstrap: Bootstrap = .default, floor: Double = Verdict.defaultFloor) {
         let set = RunSet(records)
@@ -22,10 +24,24 @@ public struct Summary: Codable, Sendable, Equatable {
         self.bootstrap = bootstrap
         self.floor = floor
         cells = set.keys.map { CellSummary(key: $0, in: set, bootstrap: bootstrap) }
-        comparisons = cells.filter { !$0.key.isBaseline }.flatMap { cell in
+        var comparisons = cells.filter { !$0.key.isBaseline }.flatMap { cell in
             CellSummary.estimated.compactMap { metric in
                 set.compare(cell.key, against: cell.key.baseline, on: metric, bootstrap: bootstrap, floor: floor)
             }
+        }
+        Self.adjust(&comparisons, by: .benjaminiHochberg, floor: floor)
+        self.comparisons = comparisons
+    }
+
+    /// Adjusts the p-values of every comparison that has one (the ones that could be directional)
+    /// together, and re-judges those verdicts with the adjusted p.
+    static func adjust(_ comparisons: inout [Comparison], by method: Multiplicity, floor: Double) {
+        let tested = comparisons.indices.filter { comparisons[$0].p != nil }
+        let adjusted = method.adjust(tested.map { comparisons[$0].p! })
+        for (k, i) in tested.enumerated() {
+            comparisons[i].adjustedP = adjusted[k]
+            comparisons[i].verdict = Verdict.judge(comparisons[i].ratio, polarity: comparisons[i].metric.polarity,
+                                                   floor: floor, adjustedP: adjusted[k])
         }
     }
 

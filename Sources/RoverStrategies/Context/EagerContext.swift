@@ -3,19 +3,22 @@ public import RoverLua
 
 /// The seed's current code: `ctx` holds method, path and four new accessor closures (headers,
 /// query, params, body) that share one request-data object, whether or not the handler uses them.
-/// Per request: one table, one request ref, four closures.
+/// Per request: one table, one request ref, four closures. The ref also sits in ctx's hidden
+/// slot and a per-VM metatable supplies `ctx:set/get/request_id` (neither allocates: the table
+/// is presized for the slot).
 public struct EagerContext: ContextBuilder {
     public init() {}
 
-    public func prepare(_ vm: LuaVM) -> LuaRef? { nil }
+    public func prepare(_ vm: LuaVM) -> LuaRef? { vm.makeContextMethodsMetatable() }
 
     public func pushContext(_ vm: LuaVM, prepared: LuaRef?) {
-        let ctx = vm.pushContextTable(extraFields: 4)
+        let ctx = vm.pushContextTable(extraFields: 5)
         let data = vm.pushRequestRef()
         for accessor in LuaAccessor.allCases {
             vm.pushAccessorClosure(accessor, requestRef: data)
             vm.setField(accessor.name, of: ctx)
         }
-        vm.pop()  // the request ref: the closures hold it
+        vm.setHiddenRequest(of: ctx)  // pops the request ref (for ctx:request_id)
+        vm.setMetatable(prepared!, of: ctx)
     }
 }

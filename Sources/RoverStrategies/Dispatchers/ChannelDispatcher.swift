@@ -28,7 +28,8 @@ public final class ChannelDispatcher: Dispatcher {
     }
 
     private let queue: BoundedQueue<Job>
-    /// Bumped by the Lua thread: 2 per request (request in, response out).
+    /// Counted where each hand-off happens: once when a request is enqueued for the Lua thread
+    /// (in `dispatch`), once when its reply runs back on the connection's event loop.
     private let handoffCounter: HandoffCounter
     private let engineCounters: EngineCounters
     private let exited = DispatchSemaphore(value: 0)
@@ -59,9 +60,11 @@ public final class ChannelDispatcher: Dispatcher {
             }
             while let job = queue.pop() {
                 let response = handler.handle(job.request)
-                handoffs.add(2)  // request in, response out
                 let reply = job.reply
-                job.eventLoop.execute { reply(response) }
+                job.eventLoop.execute {
+                    handoffs.add(1)  // the response crossed back to the connection's loop
+                    reply(response)
+                }
             }
             exited.signal()
         }
@@ -76,7 +79,9 @@ public final class ChannelDispatcher: Dispatcher {
 
     public func dispatch(_ request: Request, on eventLoop: any EventLoop,
                          reply: @escaping @Sendable (Response) -> Void) {
-        if !queue.push(Job(request: request, eventLoop: eventLoop, reply: reply)) {
+        if queue.push(Job(request: request, eventLoop: eventLoop, reply: reply)) {
+            handoffCounter.add(1)  // the request crossed to the Lua thread
+        } else {
             reply(.error(503, "Server is shutting down"))
         }
     }

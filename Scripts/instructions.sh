@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# Exact instructions per request (valgrind's callgrind): what CI gates on, because it does not move
+# with machine noise. Writes a CSV `subject,requests,instructions_per_req` (stdout, or --out FILE):
+#   micro.<scenario>.<context>   Engine.handle in process, one batch per cell between two marks
+#                                (callgrind dumps at each `roverBenchPhaseMark` call: start-up,
+#                                warm-up and answer checks are outside the batch)
+#   http.bare | http.<ctx>.<disp> `serve --threads 1` over loopback, one connection, strictly one
+#                                request at a time; (Ir(n2) - Ir(n1)) / (n2 - n1) over two runs,
+#                                so start-up and shutdown cancel. User-space instructions only.
+# The counts repeat exactly: Swift's per-process hash seed is fixed (SWIFT_DETERMINISTIC_HASHING),
+# Lua 5.4's string-hash seed mixes time(NULL) and addresses (faketime fixes the time, setarch -R
+# turns ASLR off). Usage:
+#   Scripts/instructions.sh [--out FILE] [--scenario S...] [--context C...] [--http "bare lazy.affine ..."]
+# SKIP_BUILD=1 uses the existing release build; BIN=path uses another rover-bench binary.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+out=""; scenarios=(params-only hello all-fields); contexts=(); http="bare lazy.affine"
+requests=${REQUESTS:-1000}
+while [ $# -gt 0 ]; do
+  case $1 in
+    --out) out=$2; shift 2 ;;
+    --scenario) shift; scenarios=(); while [ $# -gt 0 ] && [ "${1#--}" = "$1" ]; do scenarios+=("$1"); shift; done ;;
+    --context) shift; contexts=(); while [ $# -gt 0 ] && [ "${1#--}" = "$1" ]; do contexts+=("$1"); shift; done ;;
+    --http) http=$2; shift 2 ;;
+    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
+    *) echo "instructions.sh: unknown option $1" >&2; exit 64 ;;
+  esac
+done
+for tool in valgrind faketime setarch; do
+  command -v $tool >/dev/null || { echo "instructions.sh: $tool is not installed (apt-get install valgrind faketime)" >&2; exit 1; }
+done
+if [ -z "${BIN:-}" ]; then
+  [ "${SKIP_BUILD:-0}" = 1 ] || swift build -c release --product rover-bench >&2
+  BIN=.build/release/rover-bench
+fi
+work=$(mktemp -d); trap 'rm -rf "$work" /tmp/rover-bench-exact' EXIT
+# valgrind 3.19 cannot read Swift's DWARF 5 debug info: profile a copy without it (symbols stay).
+# The copy sits at a fixed path and runs with a fixed environment: with ASLR off, the stack's
+# addresses (which Lua mixes into its hash seed) still move with the size of argv and environ.
+mkdir -p /tmp/rover-bench-exact
+bin=/tmp/rover-bench-exact/rover-bench; cp "$BIN" "$bin"; strip -g "$bin"
+exact() {  # command... : the deterministic environment, then callgrind
+  env -i PATH=/usr/local/bin:/usr/bin:/bin SWIFT_DETERMINISTIC_HASHING=1 \
+    faketime -f '2026-01-01 00:00:00' setarch -R valgrind --tool=callgrind "$@"
+}
+totals() { grep -E '^(summary|totals):' "$1" | head -1 | awk '{print $2}'; }
+
+rows=$work/rows.csv
+echo "subject,requests,instructions_per_req" > "$rows"
+
+# In process: one run, a dump before every mark; batch k is the part between marks 2k-1 and 2k.
+ctx_args=(); [ ${#contexts[@]} -gt 0 ] && ctx_args=(--context "${contexts[@]}")
+exact --dump-before='*roverBenchPhaseMark*' --callgrind-out-file="$work/micro.out" \
+  "$bin" micro --scenario "${scenarios[@]}" "${ctx_args[@]}" --rounds 1 --warmup 300 \
+  --requests "$requests" --no-floor --callgrind-marks >"$work/micro.batches" 2>"$work/micro.log" \
+  || { echo "instructions.sh: micro under callgrind failed:" >&2; tail -5 "$work/micro.log" >&2; exit 1; }
+k=0
+while read -r tag scenario context n; do
+  [ "$tag" = callgrind-batch ] || continue
+  k=$((k + 1))
+  part="$work/micro.out.$((2 * k))"
+  [ -f "$part" ] || { echo "instructions.sh: no callgrind part $part for batch $k" >&2; exit 1; }
+  ir=$(totals "$part")
+  echo "micro.$scenario.$context,$n,$(awk -v a="$ir" -v n="$n" 'BEGIN{printf "%.1f", a / n}')" >> "$rows"
+done < "$work/micro.batches"
+[ $k -gt 0 ] || { echo "instructions.sh: micro reported no batches" >&2; exit 1; }
+
+# Over HTTP: serve under callgrind, driven natively by the built-in generator, one connection.
+serve_ir() {  # label n serve-args... -> total instructions of one server run answering n requests
+  local label=$1 n=$2; shift 2
+  local log=$work/$label.$n
+  exact --callgrind-out-file="$log.out" "$bin" serve --port 0 --threads 1 "$@" >"$log.stdout" 2>"$log.stderr" &
+  local pid=$! port=""
+  for _ in $(seq 1 600); do
+    port=$(sed -n 's|^listening on http://127.0.0.1:\([0-9]*\).*|\1|p' "$log.stdout" 2>/dev/null | head -1)
+    [ -n "$port" ] && break
+    kill -0 $pid 2>/dev/null || break
+    sleep 0.1
+  done
+  [ -n "$port" ] || { echo "instructions.sh: serve $* did not start: $(tail -3 "$log.stderr")" >&2; kill $pid 2>/dev/null; return 1; }
+  "$BIN" load "http://127.0.0.1:$port/users/123" -c 1 -t 1 -n "$n" -d 600s >"$log.load" 2>&1 \
+    || { echo "instructions.sh: load against $label failed: $(tail -3 "$log.load")" >&2; kill $pid; return 1; }
+  # $pid is the wrapper chain (faketime forks): signal the server itself, the newest process
+  # running this copy of the binary, so it shuts down cleanly and callgrind writes its totals.
+  kill -TERM "$(pgrep -n -f "$bin serve")"
+  wait $pid || { echo "instructions.sh: serve $label exited badly: $(tail -3 "$log.stderr")" >&2; return 1; }
+  totals "$log.out"
+}
+n1=$((requests)); n2=$((3 * requests))
+for target in $http; do
+  if [ "$target" = bare ]; then args=(Scenarios/params-only/app.lua --bare)
+  else args=(Scenarios/params-only/app.lua --context "${target%%.*}" --dispatcher "${target#*.}" --workers 1); fi
+  a=$(serve_ir "$target" $n1 "${args[@]}"); b=$(serve_ir "$target" $n2 "${args[@]}")
+  echo "http.$target,$((n2 - n1)),$(awk -v a="$a" -v b="$b" -v n=$((n2 - n1)) 'BEGIN{printf "%.1f", (b - a) / n}')" >> "$rows"
+done
+
+if [ -n "$out" ]; then cp "$rows" "$out"; echo "wrote $out" >&2; else cat "$rows"; fi

@@ -1,0 +1,158 @@
+// The ctx methods every context builder shares (ctx:set, ctx:get, ctx:request_id), and the
+// metatable that makes ctx:headers() answer any spelling of a header name.
+//
+// Like rover_vm.h, these are C functions Lua calls, so any error they raise unwinds C frames only.
+// All per-VM values live in the registry under fixed light-userdata keys (not addresses of
+// statics: each module including this header has its own statics), created once by
+// `rover_install_ctx` while the memory limit is disarmed.
+#ifndef ROVER_CTX_H
+#define ROVER_CTX_H
+
+#include <time.h>
+#include "rover_vm.h"
+
+/// Registry keys and the ctx slot that holds ctx:set's table.
+static inline void *rover_key_ctx_methods(void) { return (void *)(uintptr_t)0x524f5601u; }
+static inline void rover_push_data_key(lua_State *L) { lua_pushlightuserdata(L, (void *)(uintptr_t)0x524f5653u); }
+
+// MARK: - ctx:set / ctx:get: request-scoped values in a table created on the first set
+
+static int rover_ctx_set(lua_State *L) {
+    luaL_checktype(L, 1, LUA_TTABLE);
+    luaL_checkany(L, 2);
+    if (lua_isnil(L, 2)) return luaL_error(L, "ctx:set: the key must not be nil");
+    lua_settop(L, 3);
+    rover_push_data_key(L);
+    if (lua_rawget(L, 1) != LUA_TTABLE) {
+        lua_pop(L, 1);
+        lua_createtable(L, 0, 2);
+        rover_push_data_key(L);
+        lua_pushvalue(L, -2);
+        lua_rawset(L, 1);
+    }
+    lua_pushvalue(L, 2);
+    lua_pushvalue(L, 3);
+    lua_rawset(L, -3);
+    return 0;
+}
+
+static int rover_ctx_get(lua_State *L) {
+    luaL_checktype(L, 1, LUA_TTABLE);
+    luaL_checkany(L, 2);
+    rover_push_data_key(L);
+    if (lua_rawget(L, 1) != LUA_TTABLE || lua_isnil(L, 2)) { lua_pushnil(L); return 1; }
+    lua_pushvalue(L, 2);
+    lua_rawget(L, -2);
+    return 1;
+}
+
+// MARK: - ctx:request_id(): the X-Request-Id header (1–256 bytes), else a generated id
+
+static inline int rover_name_is(const unsigned char *p, size_t n, const char *lower) {
+    size_t k = strlen(lower);
+    if (n != k) return 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = p[i];
+        if (c >= 'A' && c <= 'Z') c += 32;
+        if (c != (unsigned char)lower[i]) return 0;
+    }
+    return 1;
+}
+
+/// As Rover: base62 of (milliseconds << 20 | counter). The counter is per VM; the VM's address
+/// is mixed in so that two VMs answering in the same millisecond do not collide.
+static inline void rover_push_generated_id(lua_State *L, RoverVMState *st) {
+    static const char digits[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    unsigned long long ms = (unsigned long long)ts.tv_sec * 1000ull + (unsigned long long)ts.tv_nsec / 1000000ull;
+    unsigned long long n = (ms << 20) | ((st->generation / 2 + ((uintptr_t)st >> 4)) & 0xFFFFFull);
+    char out[16];
+    int i = 16;
+    do { out[--i] = digits[n % 62]; n /= 62; } while (n > 0 && i > 0);
+    lua_pushlstring(L, out + i, (size_t)(16 - i));
+}
+
+/// ctx:request_id(). The request comes from ctx's hidden slot (every builder fills it); a
+/// generated id is kept in the ctx data table, so one request answers the same id every time.
+static int rover_ctx_request_id(lua_State *L) {
+    luaL_checktype(L, 1, LUA_TTABLE);
+    rover_push_hidden_key(L);
+    lua_rawget(L, 1);
+    const RoverRequest *r = rover_request_checked(L, -1);
+    for (int i = 0; i < r->header_count; i++) {
+        RoverSpan n = r->header_names[i], v = r->header_values[i];
+        if (rover_name_is(r->base + n.off, n.len, "x-request-id")) {
+            if (v.len == 0 || v.len > 256) break;
+            lua_pushlstring(L, (const char *)r->base + v.off, v.len);
+            return 1;
+        }
+    }
+    void *idkey = (void *)(uintptr_t)0x524f5649u;  // a key Lua code cannot name
+    rover_push_data_key(L);
+    if (lua_rawget(L, 1) == LUA_TTABLE) {
+        if (lua_rawgetp(L, -1, idkey) == LUA_TSTRING) return 1;
+        lua_pop(L, 1);
+    } else {
+        lua_pop(L, 1);
+        lua_createtable(L, 0, 1);
+        rover_push_data_key(L);
+        lua_pushvalue(L, -2);
+        lua_rawset(L, 1);
+    }
+    rover_push_generated_id(L, rover_vmstate(L));
+    lua_pushvalue(L, -1);
+    lua_rawsetp(L, -3, idkey);
+    return 1;
+}
+
+/// Pushes the per-VM table {set, get, request_id} (builders put it behind ctx's __index).
+static inline void rover_push_ctx_methods(lua_State *L) {
+    lua_rawgetp(L, LUA_REGISTRYINDEX, rover_key_ctx_methods());
+}
+
+/// Pushes ctx method `k` (length n), or nothing and returns 0 when `k` is not one.
+static inline int rover_push_ctx_method(lua_State *L, const char *k, size_t n) {
+    if (!((n == 3 && (memcmp(k, "set", 3) == 0 || memcmp(k, "get", 3) == 0)) ||
+          (n == 10 && memcmp(k, "request_id", 10) == 0))) return 0;
+    rover_push_ctx_methods(L);
+    lua_pushlstring(L, k, n);
+    lua_rawget(L, -2);
+    lua_remove(L, -2);
+    return 1;
+}
+
+// MARK: - Headers: any spelling of a name finds its (lower-case) key
+
+static int rover_headers_index(lua_State *L) {
+    size_t n = 0;
+    const char *k = lua_type(L, 2) == LUA_TSTRING ? lua_tolstring(L, 2, &n) : NULL;
+    if (k == NULL) return 0;
+    size_t i = 0;
+    while (i < n && !(k[i] >= 'A' && k[i] <= 'Z')) i++;
+    if (i == n) return 0;  // already lower case: the raw miss stands
+    luaL_Buffer b;
+    char *out = luaL_buffinitsize(L, &b, n);
+    for (size_t j = 0; j < n; j++) out[j] = (char)((k[j] >= 'A' && k[j] <= 'Z') ? k[j] + 32 : k[j]);
+    luaL_pushresultsize(&b, n);
+    lua_rawget(L, 1);
+    return 1;
+}
+
+/// Creates the per-VM registry values above. Once per VM, before any request.
+static inline void rover_install_ctx(lua_State *L) {
+    lua_createtable(L, 0, 3);
+    lua_pushcfunction(L, rover_ctx_set);
+    lua_setfield(L, -2, "set");
+    lua_pushcfunction(L, rover_ctx_get);
+    lua_setfield(L, -2, "get");
+    lua_pushcfunction(L, rover_ctx_request_id);
+    lua_setfield(L, -2, "request_id");
+    lua_rawsetp(L, LUA_REGISTRYINDEX, rover_key_ctx_methods());
+    lua_createtable(L, 0, 1);
+    lua_pushcfunction(L, rover_headers_index);
+    lua_setfield(L, -2, "__index");
+    lua_rawsetp(L, LUA_REGISTRYINDEX, rover_key_headers_mt());
+}
+
+#endif

@@ -1,0 +1,97 @@
+/// Finds, before an app runs, the Rover features it uses that rover-bench does not implement, so
+/// that `serve` and `sweep` refuse the app at load naming the feature and its line, even when the
+/// feature is used only inside a handler (which would otherwise fail, or be ignored, per request).
+///
+/// Runs once per app file at load (AppLoader). It reads tokens, not a parse tree: it matches name
+/// chains (`rover.db`, `api.stream`, `ctx:cookies`, `api.html(…) [[…]]`). The prelude refuses the
+/// same features at run time as a second net, and refuses route-table shapes itself (WebSocket
+/// routes, static mounts, non-method handlers, `rover.server{}` keys).
+enum AppScanner {
+    struct Refusal: Equatable {
+        var line: Int
+        var message: String
+    }
+
+    /// `rover.<name>` that an app may use.
+    static let roverAllowed: Set<String> = ["server", "guard"]
+    /// `api.<name>` response helpers Rover has and rover-bench does not.
+    static let apiUnsupported: [String: String] = [
+        "stream": "streaming responses (api.stream)",
+        "stream_with_headers": "streaming responses (api.stream_with_headers)",
+        "sse": "server-sent events (api.sse)",
+        "idempotent": "idempotency keys (api.idempotent)",
+        "raw": "raw responses (api.raw)",
+    ]
+    /// ctx methods rover-bench implements.
+    static let ctxMethods: Set<String> = ["headers", "query", "params", "body", "set", "get", "request_id"]
+    /// ctx fields Rover fills and rover-bench does not (reading them would silently give nil).
+    static let ctxFieldsUnsupported: Set<String> = ["ip", "client_ip", "proto", "client_proto"]
+
+    /// The first unsupported use in `source`, in source order.
+    static func firstRefusal(in source: [UInt8]) -> Refusal? {
+        let t = LuaTokens.tokenize(source)
+        var apiNames: Set<String> = ["api"]
+        for k in t.indices where k + 4 < t.count && t[k].kind == .name && t[k + 1].text == "=" {
+            if t[k + 2].text == "rover" && t[k + 3].text == "." && t[k + 4].text == "server" { apiNames.insert(t[k].text) }
+        }
+        func isName(_ k: Int, _ name: String? = nil) -> Bool {
+            k < t.count && t[k].kind == .name && (name == nil || t[k].text == name)
+        }
+        func sep(_ k: Int) -> Bool { k < t.count && (t[k].text == "." || t[k].text == ":") }
+        for k in t.indices where t[k].kind == .name {
+            if k > 0 && t[k - 1].text == ":" && t[k].text == "expect" {
+                return Refusal(line: t[k].line, message: "body validation (:expect) is not supported by rover-bench")
+            }
+            if k > 0 && sep(k - 1) { continue }  // only chains that start here
+            let name = t[k].text
+            guard sep(k + 1), isName(k + 2) else { continue }
+            let member = t[k + 2].text
+            let line = t[k].line
+            if name == "rover" {
+                if !roverAllowed.contains(member) {
+                    return Refusal(line: line, message: "rover.\(member) is not supported by rover-bench")
+                }
+                if member == "guard" && !(sep(k + 3) && isName(k + 4, "__body_value")) {
+                    let what = sep(k + 3) && isName(k + 4) ? "rover.guard." + t[k + 4].text : "rover.guard"
+                    return Refusal(line: line, message: "\(what) (validation) is not supported by rover-bench; only rover.guard.__body_value is")
+                }
+            } else if apiNames.contains(name) {
+                if let what = apiUnsupported[member] {
+                    if t.count > k + 4 && t[k + 3].text == "." && isName(k + 4) {  // a route under a reserved name
+                        return Refusal(line: line, message: "\(name).\(member).\(t[k + 4].text): `\(member)` is Rover's \(what), not a path segment (Rover skips routes under it); rover-bench does not support it")
+                    }
+                    return Refusal(line: line, message: "\(what) is not supported by rover-bench")
+                }
+                if member == "html", let end = skipArguments(t, from: k + 3), end < t.count, t[end].kind == .string {
+                    return Refusal(line: line, message: "HTML templates (\(name).html(data) [[template]]) are not supported by rover-bench")
+                }
+            } else if name == "ctx" {
+                if t[k + 1].text == ":" && !ctxMethods.contains(member) && k + 3 < t.count
+                    && (t[k + 3].text == "(" || t[k + 3].text == "{" || t[k + 3].kind == .string) {
+                    return Refusal(line: line, message: "ctx:\(member)() is not supported by rover-bench")
+                }
+                if t[k + 1].text == "." && ctxFieldsUnsupported.contains(member) {
+                    return Refusal(line: line, message: "ctx.\(member) is not supported by rover-bench")
+                }
+            }
+        }
+        return nil
+    }
+
+    /// The index after one call's arguments starting at `k`: `( … )`, `{ … }` or a string.
+    private static func skipArguments(_ t: [LuaToken], from k: Int) -> Int? {
+        guard k < t.count else { return nil }
+        if t[k].kind == .string { return k + 1 }
+        let open = t[k].text
+        guard open == "(" || open == "{" else { return nil }
+        let close = open == "(" ? ")" : "}"
+        var depth = 0
+        var j = k
+        while j < t.count {
+            if t[j].kind == .punct && t[j].text == open { depth += 1 }
+            if t[j].kind == .punct && t[j].text == close { depth -= 1; if depth == 0 { return j + 1 } }
+            j += 1
+        }
+        return nil
+    }
+}
