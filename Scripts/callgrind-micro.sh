@@ -7,7 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scenario=${1:-params-only}; shift || true
-contexts=("$@"); [ ${#contexts[@]} -gt 0 ] || contexts=(eager lazy cached shared)
+contexts=("$@"); [ ${#contexts[@]} -gt 0 ] || contexts=(eager lazy cached shared userdata)
 command -v valgrind >/dev/null || { echo "valgrind is not installed (apt-get install valgrind)" >&2; exit 1; }
 swift build -c release --product rover-bench >/dev/null
 out=$(mktemp -d)

@@ -28,6 +28,8 @@ typedef struct RoverVMState {
     unsigned long long closures; // accessor closures created (eager: 4 per request; lazy: per access)
     unsigned long long generation; // current request; a ctx kept past its request is refused
     int budget;                  // instructions per protected call (0: unlimited)
+    int budget_armed;            // the budget applies only while a handler runs
+    long long remaining;         // instructions the running handler may still use, all threads together
 } RoverVMState;
 
 static inline void *rover_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
@@ -53,8 +55,17 @@ static inline void *rover_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
     return p;
 }
 
+static void rover_budget_hook(lua_State *L, lua_Debug *ar);
+
+/// Hooks count per thread, in quanta of at most this many instructions.
+#define ROVER_BUDGET_QUANTUM 1000
+
 static inline lua_State *rover_newstate(RoverVMState *st) {
-    return lua_newstate(rover_alloc, st);
+    lua_State *L = lua_newstate(rover_alloc, st);
+    // Installed now, disarmed: every thread made later (coroutine.create/wrap, at load time or in a
+    // handler) inherits the hook, so no coroutine runs outside the budget.
+    if (L != NULL) lua_sethook(L, rover_budget_hook, LUA_MASKCOUNT, ROVER_BUDGET_QUANTUM);
+    return L;
 }
 
 static inline RoverVMState *rover_vmstate(lua_State *L) {
@@ -65,19 +76,41 @@ static inline RoverVMState *rover_vmstate(lua_State *L) {
 
 // MARK: - Instruction budget
 
+// Lua's hooks are per thread: a count hook set on the main thread does not see the instructions of
+// a coroutine the handler runs. So each thread counts in quanta (its own hook count) and every
+// firing subtracts the quantum from the one `remaining` of the running handler; the budget is spent
+// when `remaining` reaches 0, whichever threads ran. A thread that ends between two firings runs up
+// to one quantum uncounted (the parent's instructions to create and resume it are counted).
+
 static void rover_budget_hook(lua_State *L, lua_Debug *ar) {
     (void)ar;
-    rover_vmstate(L)->budget_hit = 1;
-    // From now on every instruction raises, so a handler cannot swallow the error with pcall
-    // and keep looping: any instruction outside the inner pcall raises again.
+    RoverVMState *st = rover_vmstate(L);
+    if (!st->budget_armed) return;
+    st->remaining -= lua_gethookcount(L);
+    if (st->remaining > 0) return;
+    st->budget_hit = 1;
+    // From now on every instruction of this thread raises, so a handler cannot swallow the error
+    // with pcall and keep looping: any instruction outside the inner pcall raises again.
     lua_sethook(L, rover_budget_hook, LUA_MASKCOUNT, 1);
     luaL_error(L, "instruction budget exhausted");
 }
 
-/// Arms (count > 0) or disarms the budget for the next handler call; resets the counter.
+static inline int rover_budget_quantum(int budget) {
+    return budget > 0 && budget < ROVER_BUDGET_QUANTUM ? budget : ROVER_BUDGET_QUANTUM;
+}
+
+/// Restarts `thread`'s own instruction count (for a coroutine about to run a new request).
+static inline void rover_budget_thread(lua_State *thread, int budget) {
+    lua_sethook(thread, rover_budget_hook, LUA_MASKCOUNT, rover_budget_quantum(budget));
+}
+
+/// Arms (count > 0) or disarms the budget for the next handler call on the main thread; restarts
+/// the main thread's count. The hook stays installed either way (see rover_newstate).
 static inline void rover_set_budget(lua_State *L, int count) {
-    if (count > 0) lua_sethook(L, rover_budget_hook, LUA_MASKCOUNT, count);
-    else lua_sethook(L, NULL, 0, 0);
+    RoverVMState *st = rover_vmstate(L);
+    st->remaining = count;
+    st->budget_armed = count > 0;
+    rover_budget_thread(L, count);
 }
 
 // MARK: - Message handler: error message + traceback
@@ -132,7 +165,9 @@ enum RoverAccessor { ROVER_HEADERS = 0, ROVER_QUERY = 1, ROVER_PARAMS = 2, ROVER
 
 static inline const RoverRequest *rover_request_checked(lua_State *L, int idx) {
     const RoverRequestRef *ref = (const RoverRequestRef *)lua_touserdata(L, idx);
-    if (ref == NULL || ref->req == NULL || ref->generation != rover_vmstate(L)->generation) {
+    // Each request slot carries the generation of the request it holds now (bumped when that
+    // request ends), so several requests can be live in one VM (coroutines) and each ctx checks its own.
+    if (ref == NULL || ref->req == NULL || ref->generation != ref->req->generation) {
         luaL_error(L, "ctx used after its request ended");
         return NULL;
     }

@@ -29,6 +29,8 @@ static inline int rover_loadbuffer(lua_State *L, const char *buf, size_t size, c
 #include "rover_vm.h"
 #include "rover_ctx.h"
 #include "rover_body.h"
+#include "rover_udctx.h"
+#include "rover_coro.h"
 #include "rover_floor.h"
 
 #endif

@@ -65,6 +65,7 @@ extension LuaVM {
 
     public func endRequest() {
         state.pointee.generation &+= 1
+        request.pointee.generation = state.pointee.generation  // a value no ctx was given
         request.pointee.base = nil
         request.pointee.body = nil
     }

@@ -11,10 +11,14 @@ import CLua
 public final class LuaVM {
     let L: OpaquePointer
     let state: UnsafeMutablePointer<RoverVMState>
-    /// The request staged by `withRequest`, read by the C accessors.
-    let request: UnsafeMutablePointer<RoverRequest>
-    /// Behind a pointer, not a stored `var`: the request path then pays no dynamic exclusivity check.
-    let spans: UnsafeMutablePointer<SpanBuffers>
+    /// The slot `beginRequest` stages into (the home slot unless `useSlot` chose another); the C
+    /// accessors read the slot their ctx points at. Pointers, and `@exclusivity(unchecked)`: the
+    /// request path then pays no dynamic exclusivity check.
+    @exclusivity(unchecked) var request: UnsafeMutablePointer<RoverRequest>
+    @exclusivity(unchecked) var spans: UnsafeMutablePointer<SpanBuffers>
+    let home = RequestSlot()
+    /// Slots made for requests run in coroutines; kept for the VM's life (a ctx may point at one).
+    var extraSlots: [RequestSlot] = []
     let json: UnsafeMutablePointer<JSONScratch>
     /// A non-NULL pointer for an empty body (a body that is present but empty is not "no body").
     let emptyBody = UnsafePointer<UInt8>(UnsafeMutablePointer<UInt8>.allocate(capacity: 1))
@@ -33,10 +37,8 @@ public final class LuaVM {
     public init(instructionBudget: Int32 = 0, memoryLimit: Int = 0) {
         state = .allocate(capacity: 1)
         state.initialize(to: RoverVMState())
-        request = .allocate(capacity: 1)
-        request.initialize(to: RoverRequest())
-        spans = .allocate(capacity: 1)
-        spans.initialize(to: SpanBuffers())
+        request = home.request
+        spans = home.spans
         json = .allocate(capacity: 1)
         json.initialize(to: JSONScratch())
         guard let L = rover_newstate(state) else { fatalError("lua_newstate failed: out of memory") }
@@ -49,11 +51,8 @@ public final class LuaVM {
     }
 
     deinit {
-        lua_close(L)
+        lua_close(L)  // before the slots go (with the stored properties, after this body)
         state.deallocate()
-        request.deallocate()
-        spans.pointee.deallocate()
-        spans.deallocate()
         json.deinitialize(count: 1)
         json.deallocate()
         emptyBody.deallocate()

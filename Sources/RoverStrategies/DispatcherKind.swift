@@ -10,9 +10,13 @@ public enum DispatcherKind: String, CaseIterable, Sendable {
     case mutexPool = "mutex-pool"
     case lockfreePool = "lockfree-pool"
     case affine
+    case coroutine
+
+    /// One VM per event loop (`affine`, `coroutine`): `--workers` is then the loop count.
+    public var hasOneVMPerLoop: Bool { self == .affine || self == .coroutine }
 
     /// Builds the dispatcher. `workers` is the VM count for the pools; `channel` always has one
-    /// VM (one Lua thread) and `affine` one per loop of `group`, so both ignore it.
+    /// VM (one Lua thread), `affine` and `coroutine` one per loop of `group`, so they ignore it.
     public func make(workers: Int, group: MultiThreadedEventLoopGroup,
                      factory: @escaping HandlerFactory) throws -> any Dispatcher {
         switch self {
@@ -20,6 +24,7 @@ public enum DispatcherKind: String, CaseIterable, Sendable {
         case .mutexPool: try MutexPoolDispatcher(workers: workers, factory: factory)
         case .lockfreePool: try LockFreePoolDispatcher(workers: workers, factory: factory)
         case .affine: try AffineDispatcher(group: group, factory: factory)
+        case .coroutine: try CoroutineDispatcher(group: group, factory: factory)
         }
     }
 }

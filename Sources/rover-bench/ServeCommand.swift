@@ -23,7 +23,7 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "Dispatcher: \(DispatcherKind.allCases.map(\.rawValue).joined(separator: "|")).")
     var dispatcher: DispatcherKind = .channel
 
-    @Option(help: "Lua VMs for the pools (1...64). channel has one; affine one per event loop.")
+    @Option(help: "Lua VMs for the pools (1...64). channel has one; affine and coroutine one per event loop.")
     var workers: Int = 4
 
     @Option(help: "Address to bind.")
@@ -32,7 +32,7 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "Port to bind; 0 picks a free one (the listening line says which).")
     var port: Int = 0
 
-    @Option(help: "Event-loop threads. Default: --workers for affine, else the core count.")
+    @Option(help: "Event-loop threads. Default: --workers for affine and coroutine, else the core count.")
     var threads: Int?
 
     @Flag(help: "Reference: answer every request with {\"user_id\":\"123\"} without Lua (the HTTP layer's floor).")
@@ -48,8 +48,8 @@ struct ServeCommand: ParsableCommand {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be in 0...65535, got \(port)") }
         if let threads {
             guard (1...256).contains(threads) else { throw ValidationError("--threads must be in 1...256, got \(threads)") }
-            if dispatcher == .affine, threads != workers {
-                throw ValidationError("--threads (\(threads)) must equal --workers (\(workers)) for affine: one VM per loop")
+            if dispatcher.hasOneVMPerLoop, threads != workers {
+                throw ValidationError("--threads (\(threads)) must equal --workers (\(workers)) for \(dispatcher.rawValue): one VM per loop")
             }
         }
         guard maxBody >= 0 else { throw ValidationError("--max-body must be >= 0, got \(maxBody)") }
@@ -62,7 +62,7 @@ struct ServeCommand: ParsableCommand {
             Self.printError("error: cannot read app file \(appPath)")
             throw ExitCode(1)
         }
-        let loops = threads ?? (dispatcher == .affine ? workers : ProcessInfo.processInfo.activeProcessorCount)
+        let loops = threads ?? (dispatcher.hasOneVMPerLoop ? workers : ProcessInfo.processInfo.activeProcessorCount)
         let factory = makeHandlerFactory(appPath: appPath, context: context, limits: EngineLimits())
         var limits = HTTPLimits()
         limits.maxBodyBytes = maxBody

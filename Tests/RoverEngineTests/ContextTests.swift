@@ -79,12 +79,13 @@ import Testing
         #expect(r.text.contains("ctx used after its request ended"))
     }
 
-    @Test func sharedAccessorsNeedTheColon() throws {
+    @Test(arguments: [ContextKind.shared, .userdata])
+    func sharedAccessorsNeedTheColon(context: ContextKind) throws {
         let e = try makeEngine("""
         local api = rover.server {}
         function api.x.get(ctx) return ctx.params().id end
         return api
-        """, context: .shared)
+        """, context: context)
         let r = get(e, "/x")
         #expect(r.status == 500)
         #expect(r.text.contains("ctx:params()"))

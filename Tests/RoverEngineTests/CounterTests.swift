@@ -23,6 +23,8 @@ import Testing
         // a before-hook's ctx:headers() then the handler's ctx:params(): lazy creates one closure each
         ("middleware-auth", .eager, 4), ("middleware-auth", .lazy, 2), ("middleware-auth", .cached, 2), ("middleware-auth", .shared, 0),
         ("body-json", .eager, 4), ("body-json", .lazy, 1), ("body-json", .cached, 1), ("body-json", .shared, 0),
+        ("params-only", .userdata, 0), ("hello", .userdata, 0), ("headers-heavy", .userdata, 0), ("all-fields", .userdata, 0),
+        ("middleware-auth", .userdata, 0), ("body-json", .userdata, 0),
     ] as [(String, ContextKind, Double)])
     func closuresPerRequest(scenario: String, context: ContextKind, expected: Double) throws {
         #expect(try Self.perRequest(scenario, context).closures == expected)
@@ -34,5 +36,7 @@ import Testing
         let shared = try Self.perRequest("params-only", .shared).allocs
         #expect(lazy < eager)
         #expect(shared < lazy)
+        let userdata = try Self.perRequest("params-only", .userdata).allocs
+        #expect(userdata < shared)  // no ctx table and no request ref: only what params() builds
     }
 }

@@ -94,6 +94,12 @@ import Testing
                 #expect(s.lockAcquisitions == 0 && s.lockContended == 0 && s.casRetries == 0)
                 #expect(s.vms == Self.loops)
                 #expect(fakes.count == Self.loops)
+            case .coroutine:
+                #expect(s.handoffs == 0)
+                #expect(s.lockAcquisitions == 0 && s.lockContended == 0 && s.casRetries == 0)
+                #expect(s.vms == Self.loops)
+                #expect(fakes.count == Self.loops)
+                #expect(s.coroutineCreations == 0)  // fakes have no Lua: run as affine runs them
             }
         }
     }

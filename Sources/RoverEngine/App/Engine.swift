@@ -17,7 +17,9 @@ public final class Engine: RequestHandling {
     let bodySizeLimit: Int
     /// Where the router leaves a match's parameter values (a buffer, not a `var` array: no
     /// exclusivity check or allocation per request).
-    private let params: UnsafeMutableBufferPointer<Range<Int>>
+    let params: UnsafeMutableBufferPointer<Range<Int>>
+    /// Idle coroutines and free request slots for the coroutine path (`Engine+Coroutine`).
+    let coroutines = CoroutinePools()
 
     /// Loads `appPath` into a new VM. Throws `EngineError` naming the file (and line) when the app
     /// cannot be read or compiled, raises while loading, or declares no routes.

@@ -13,6 +13,8 @@ public final class EngineCounters: Sendable {
     private let errors = Atomic<UInt64>(0)
     private let budgetKills = Atomic<UInt64>(0)
     private let memoryKills = Atomic<UInt64>(0)
+    private let coroutineCreations = Atomic<UInt64>(0)
+    private let coroutineReuses = Atomic<UInt64>(0)
 
     public init() {}
 
@@ -24,6 +26,12 @@ public final class EngineCounters: Sendable {
         bytes.store(s.bytes, ordering: .relaxed)
         live.store(UInt64(s.liveBytes), ordering: .relaxed)
         peak.store(UInt64(s.peakBytes), ordering: .relaxed)
+    }
+
+    /// Totals of the VM's coroutine pool (`CoroutinePools`); called by the VM's owner thread only.
+    func publishCoroutines(created: UInt64, reused: UInt64) {
+        coroutineCreations.store(created, ordering: .relaxed)
+        coroutineReuses.store(reused, ordering: .relaxed)
     }
 
     func recordError(_ kind: LuaError.Kind) {
@@ -49,6 +57,8 @@ public final class EngineCounters: Sendable {
         s.luaErrors = errors.load(ordering: .relaxed)
         s.budgetKills = budgetKills.load(ordering: .relaxed)
         s.memoryKills = memoryKills.load(ordering: .relaxed)
+        s.coroutineCreations = coroutineCreations.load(ordering: .relaxed)
+        s.coroutineReuses = coroutineReuses.load(ordering: .relaxed)
         s.vms = 1
         return s
     }

@@ -35,6 +35,10 @@ public struct CounterSnapshot: Sendable, Equatable, Codable {
     public var casRetries: UInt64 = 0
     public var queueHighWater: UInt64 = 0
     public var vms: Int = 0
+    /// Coroutines the `coroutine` dispatcher's VMs created for requests, and requests that reused
+    /// an idle one from the pool (counted in `CoroutinePools`).
+    public var coroutineCreations: UInt64 = 0
+    public var coroutineReuses: UInt64 = 0
 
     public init() {}
 
@@ -45,5 +49,6 @@ public struct CounterSnapshot: Sendable, Equatable, Codable {
         budgetKills += o.budgetKills; memoryKills += o.memoryKills; handoffs += o.handoffs
         lockAcquisitions += o.lockAcquisitions; lockContended += o.lockContended; casRetries += o.casRetries
         queueHighWater = max(queueHighWater, o.queueHighWater); vms += o.vms
+        coroutineCreations += o.coroutineCreations; coroutineReuses += o.coroutineReuses
     }
 }

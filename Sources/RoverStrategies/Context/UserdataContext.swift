@@ -1,0 +1,23 @@
+public import RoverEngine
+public import RoverLua
+
+/// What Rover ships (commits 1508fe8 "RequestContext pooling" and 38552ec; rover-server/src/
+/// http_task.rs): ctx is a full userdata taken from a per-VM pool of 1024 preallocated ones. Its
+/// metatable reads the current request: `ctx.method` and `ctx.path` are getters, and
+/// `ctx:headers()`, `query()`, `params()`, `body()` are shared C methods that build their table on
+/// each call. Per request: no closure, no table, no userdata (a field the handler writes lives in a
+/// per-request table made on first write).
+///
+/// Differences from the table contexts, both on error paths only: `ctx.params()` without the colon
+/// is an error (as with `shared`), and a ctx kept past its request refuses `ctx.method`/`ctx.path`
+/// too, not only the accessors (the getters read the request, which is gone). A kept ctx is
+/// refused until its pooled userdata is handed out again, 1024 requests later on that VM.
+public struct UserdataContext: ContextBuilder {
+    public init() {}
+
+    public func prepare(_ vm: LuaVM) -> LuaRef? { vm.makeUserdataContextPool() }
+
+    public func pushContext(_ vm: LuaVM, prepared: LuaRef?) {
+        vm.pushUserdataContext(pool: prepared!)
+    }
+}
