@@ -20,7 +20,7 @@ public struct SweepPlan: Sendable, Equatable, Codable {
     /// neighbours, so a periodic disturbance cannot land on one cell every round. nil: axis order.
     public var shuffleSeed: UInt64?
     /// When set, only these (context, dispatcher) pairs of the axes are run (each in every
-    /// scenario × workers × connections group): the default sweep's star design. nil: every
+    /// scenario × workers × connections group): the default sweep's design. nil: every
     /// combination of the axes.
     public var strategyPairs: [StrategyPair]?
 
@@ -34,22 +34,6 @@ public struct SweepPlan: Sendable, Equatable, Codable {
         }
     }
 
-    /// One axis at a time around the baseline (`eager` + `channel`): every context under the
-    /// channel, every dispatcher under eager; plus `extra` pairs (the seed's combined proposal,
-    /// what Rover shipped). The seed's questions, in a fraction of the full product's cells.
-    public static func star(contexts: [String], dispatchers: [String], extra: [StrategyPair]) -> [StrategyPair] {
-        var out: [StrategyPair] = []
-        for c in contexts where !out.contains(StrategyPair(c, CellKey.baselineDispatcher)) {
-            out.append(StrategyPair(c, CellKey.baselineDispatcher))
-        }
-        for d in dispatchers where !out.contains(StrategyPair(CellKey.baselineContext, d)) {
-            out.append(StrategyPair(CellKey.baselineContext, d))
-        }
-        for p in extra where !out.contains(p) && contexts.contains(p.context) && dispatchers.contains(p.dispatcher) {
-            out.append(p)
-        }
-        return out
-    }
 
     public init(scenarios: [String], contexts: [String], dispatchers: [String], workers: [Int],
                 connections: [Int], rate: Int = 0, repeats: Int) {

@@ -5,13 +5,13 @@ import RoverRunner
 /// The duet's settings, shared by `sweep` (its cost-comparison phase) and `duet`.
 struct DuetOptions: ParsableArguments {
     @Option(name: .customLong("duet-starts"), help: "Duet: fresh process pairs per comparison (slots swapped on every other).")
-    var starts = 5
+    var starts = 10
 
     @Option(name: .customLong("duet-windows"), help: "Duet: measured windows per process pair.")
-    var windows = 4
+    var windows = 2
 
     @Option(name: .customLong("duet-window"), help: "Duet: seconds per window.")
-    var window = 0.2
+    var window = 0.4
 
     @Option(name: .customLong("duet-warmup"), help: "Duet: seconds of load before a pair's first window.")
     var warmup = 0.3

@@ -16,6 +16,10 @@ public struct ProcessUsage: Sendable, Equatable, Codable {
     public var involuntaryContextSwitches: UInt64
     /// Peak resident set size in KiB (Linux reports `ru_maxrss` in KiB).
     public var maxRSSKiB: UInt64
+    /// CPU time of every thread in ns (`CLOCK_PROCESS_CPUTIME_ID`): read in the same instant as
+    /// the request counters, so a duet window's CPU and requests match exactly. Optional so
+    /// readers of older counters still decode.
+    public var cpuNanos: UInt64?
 
     public static func current() -> ProcessUsage {
         var u = rusage()
@@ -31,8 +35,11 @@ public struct ProcessUsage: Sendable, Equatable, Codable {
         #else
         let rssKiB = UInt64(u.ru_maxrss)
         #endif
+        var clock = timespec()
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &clock)
         return ProcessUsage(userCPUMicros: user, systemCPUMicros: sys, cpuMicros: user + sys,
                             voluntaryContextSwitches: UInt64(u.ru_nvcsw),
-                            involuntaryContextSwitches: UInt64(u.ru_nivcsw), maxRSSKiB: rssKiB)
+                            involuntaryContextSwitches: UInt64(u.ru_nivcsw), maxRSSKiB: rssKiB,
+                            cpuNanos: UInt64(clock.tv_sec) * 1_000_000_000 + UInt64(clock.tv_nsec))
     }
 }

@@ -48,6 +48,10 @@ enum DuetMarkdown {
                 out += "|  | ↳ stopped: \(failure.replacingAll("|", with: "/").prefix(160)) |  |  |  |  |  |  |  |\n"
             }
         }
+        if let steal = d.medianSteal, let foreign = d.medianForeign {
+            out += "\nThe machine during the duet (median over windows): \(pct(steal)) of CPU time stolen by the "
+                + "hypervisor, \(pct(foreign)) of the server CPUs used by other processes.\n"
+        }
         let total = d.rows.reduce(0) { $0 + $1.droppedWindows }
         if total > 0 {
             let reasons = d.dropped.sorted { $0.value > $1.value }.map { "\($0.key): \($0.value)" }.joined(separator: "; ")

@@ -42,7 +42,9 @@ public struct PairRecord: Sendable, Equatable {
     public var loadBusy = 0.0
     public var status = Status.ok
     public var reason = ""
-    /// How CPU time was read: `cgroup` (cpuacct, every thread of the server) or `schedstat`.
+    /// How the two servers shared the CPU: `cgroup` (each in an equal-share cgroup) or
+    /// `schedstat` (no writable cgroup: CFS shares per thread). CPU time itself is the server's
+    /// process clock, read with its request count in one counters reply.
     public var accounting = "cgroup"
 
     public init(kind: Kind = .comparison, cell: CellKey, reference: CellKey) {
@@ -67,7 +69,9 @@ public struct PairRecord: Sendable, Equatable {
     public var refCPUMicrosPerRequest: Double? { refRequests > 0 ? refCPUNanos / Double(refRequests) / 1000 : nil }
 
     /// The identity of the comparison this window belongs to.
-    public var comparisonID: String { kind == .control ? "a/a.\(reference.id)" : cell.id }
+    public var comparisonID: String {
+        kind == .control ? "a/a.\(reference.id)" : reference.isBaseline ? cell.id : "\(cell.id)~\(reference.context).\(reference.dispatcher)"
+    }
 }
 
 extension PairRecord {

@@ -55,6 +55,10 @@ public struct DuetSummary: Codable, Sendable, Equatable {
     public var dropped: [String: Int]
     /// Some A/A control was not "no difference": nothing here is settled.
     public var machineTooNoisy: Bool
+    /// Median over all windows of the share of CPU time the hypervisor stole, and of the share
+    /// other processes used on the server CPUs: what the machine was like during the run.
+    public var medianSteal: Double?
+    public var medianForeign: Double?
 
     public init(records: [PairRecord], floor: Double = Verdict.defaultPairedFloor,
                 multiplicity: Multiplicity = .benjaminiHochberg, confidence: Double = 0.95) {
@@ -71,16 +75,19 @@ public struct DuetSummary: Codable, Sendable, Equatable {
             }
         }
         self.dropped = dropped
+        medianSteal = Stats.median(records.filter { $0.status != .failed }.map(\.stealShare))
+        medianForeign = Stats.median(records.filter { $0.status != .failed }.map(\.foreignShare))
         var rows = byID.values.map { Self.row($0, confidence: confidence) }
         rows.sort { a, b in
             a.reference.group != b.reference.group ? a.reference.group < b.reference.group
+                : a.reference != b.reference ? a.reference < b.reference
                 : a.isControl != b.isControl ? a.isControl : a.cell < b.cell
         }
-        // Each group's effective floor: the nominal one, or what its A/A control cannot rule out.
-        var cpuFloor: [LoadGroup: Double] = [:], rpsFloor: [LoadGroup: Double] = [:]
+        // Each reference's effective floor: the nominal one, or what its A/A control cannot rule out.
+        var cpuFloor: [CellKey: Double] = [:], rpsFloor: [CellKey: Double] = [:]
         var noisy = false
         for i in rows.indices where rows[i].isControl {
-            let g = rows[i].reference.group
+            let g = rows[i].reference
             cpuFloor[g] = max(floor, rows[i].cpu?.test.bound ?? 0)
             rpsFloor[g] = max(floor, rows[i].rps?.test.bound ?? 0)
             for path in [\Row.cpu, \Row.rps] {
@@ -101,7 +108,7 @@ public struct DuetSummary: Codable, Sendable, Equatable {
         let adjusted = multiplicity.adjust(tested.map { rows[$0.0][keyPath: $0.1]!.test.p })
         for ((i, path), p) in zip(tested, adjusted) {
             var t = rows[i][keyPath: path]!
-            let g = rows[i].reference.group
+            let g = rows[i].reference
             t.adjustedP = p
             t.floor = (path == \Row.cpu ? cpuFloor[g] : rpsFloor[g]) ?? floor
             t.verdict = t.test.clusters < 3 ? .tooFew
@@ -130,12 +137,23 @@ public struct DuetSummary: Codable, Sendable, Equatable {
                    refCPUMicros: Stats.median(ok.compactMap(\.refCPUMicrosPerRequest)))
     }
 
-    public func row(_ cell: CellKey) -> Row? { rows.first { !$0.isControl && $0.cell == cell } }
-    public func control(_ group: LoadGroup) -> Row? { rows.first { $0.isControl && $0.reference.group == group } }
+    /// The comparison of `cell` (against `reference`; default: the seed's baseline, else any).
+    public func row(_ cell: CellKey, against reference: CellKey? = nil) -> Row? {
+        let candidates = rows.filter { !$0.isControl && $0.cell == cell }
+        if let reference { return candidates.first { $0.reference == reference } }
+        return candidates.first { $0.reference == cell.baseline } ?? candidates.first
+    }
+    /// The A/A control of `reference` (default: the group's seed baseline).
+    public func control(_ group: LoadGroup, reference: CellKey? = nil) -> Row? {
+        rows.first { row in
+            row.isControl && row.reference.group == group && (reference.map { $0 == row.reference } ?? row.reference.isBaseline)
+        }
+    }
 
-    /// The duet's comparison of `cell` on `.serverCPU` or `.rps`, if it measured one.
+    /// The duet's comparison of `cell` with the seed's baseline on `.serverCPU` or `.rps`, if it
+    /// measured one.
     public func comparison(_ cell: CellKey, _ metric: Metric) -> Comparison? {
-        guard let row = row(cell) else { return nil }
+        guard let row = row(cell, against: cell.baseline) else { return nil }
         switch metric {
         case .serverCPU: return row.cpu.map { $0.comparison(row) }
         case .rps: return row.rps.map { $0.comparison(row) }

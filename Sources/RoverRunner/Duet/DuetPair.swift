@@ -127,10 +127,15 @@ struct DuetPair {
 
     private func read(_ cell: Side, _ ref: Side) throws -> (cell: Reading, ref: Reading, system: SystemCPU) {
         let system = SystemCPU.read()
+        // CPU and requests from one counters reply: the server reads both in the same instant
+        // (reading the cgroup's cpuacct and then asking for the count left a few ms between the
+        // two, which moved single windows by several percent).
         func one(_ s: Side) throws -> Reading {
-            guard let cpu = s.cpu.nanos() else { throw ScenarioProbe.Failure(description: "cannot read \(s.name)'s CPU time") }
-            let requests = try ScenarioProbe.counters(port: s.server.port).server.appRequests
-            return Reading(cpu: cpu, requests: requests)
+            let body = try ScenarioProbe.counters(port: s.server.port)
+            guard let cpu = body.process.cpuNanos.map { Double($0) } ?? s.cpu.nanos() else {
+                throw ScenarioProbe.Failure(description: "cannot read \(s.name)'s CPU time")
+            }
+            return Reading(cpu: cpu, requests: body.server.appRequests)
         }
         // Read in slot order, so neither side is always read first.
         if step.slot == 0 {

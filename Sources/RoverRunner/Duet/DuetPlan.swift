@@ -20,7 +20,9 @@ public struct DuetComparison: Sendable, Hashable, Codable {
     public var isControl: Bool { kind == PairRecord.Kind.control.rawValue }
 
     /// The id its rows carry (``PairRecord/comparisonID``).
-    public var id: String { isControl ? "a/a.\(reference.id)" : cell.id }
+    public var id: String {
+        isControl ? "a/a.\(reference.id)" : reference.isBaseline ? cell.id : "\(cell.id)~\(reference.context).\(reference.dispatcher)"
+    }
 }
 
 /// How the duet phase of a sweep runs: `starts` fresh process pairs per comparison, each
@@ -46,14 +48,32 @@ public struct DuetPlan: Sendable, Equatable, Codable {
         self.seed = seed
     }
 
-    /// For every load group of `cells` that has its baseline: the A/A control first, then every
-    /// other cell against the baseline.
+    /// The dispatcher context effects are also measured under, against `eager` on it: one VM
+    /// per loop, no hand-off and no lock, so the context's own cost is not drowned in the
+    /// channel's scheduling noise (per-window A/A spread about 10% under `channel`, 1–3% under
+    /// `affine`, measured here).
+    public static let quietDispatcher = "affine"
+
+    /// Each cell's reference: `eager` + `affine` for another context under `affine` (when that
+    /// cell is run), else the seed's `eager` + `channel`.
+    public static func reference(of cell: CellKey, in cells: [CellKey]) -> CellKey {
+        let quiet = cell.with(context: CellKey.baselineContext, dispatcher: quietDispatcher)
+        if cell.dispatcher == quietDispatcher, cell.context != CellKey.baselineContext, cells.contains(quiet) { return quiet }
+        return cell.baseline
+    }
+
+    /// For every load group of `cells` that has its baseline: for each reference in use, its A/A
+    /// control first, then every cell compared with it (see ``reference(of:in:)``).
     public static func comparisons(for cells: [CellKey]) -> [DuetComparison] {
         var out: [DuetComparison] = []
         for base in cells where base.isBaseline {
-            out.append(DuetComparison(kind: .control, cell: base, reference: base))
-            for cell in cells where cell.group == base.group && !cell.isBaseline {
-                out.append(DuetComparison(kind: .comparison, cell: cell, reference: base))
+            let group = cells.filter { $0.group == base.group && $0 != base }
+            let byReference = Dictionary(grouping: group) { reference(of: $0, in: cells) }
+            for ref in [base, base.with(dispatcher: quietDispatcher)] {
+                let members = byReference[ref] ?? []
+                guard ref == base || !members.isEmpty else { continue }  // the seed's baseline always has its A/A
+                out.append(DuetComparison(kind: .control, cell: ref, reference: ref))
+                out += members.map { DuetComparison(kind: .comparison, cell: $0, reference: ref) }
             }
         }
         return out
