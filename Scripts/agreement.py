@@ -1,35 +1,51 @@
 #!/usr/bin/env python3
-"""Compares two sweep run folders of the same plan (e.g. two default sweeps run back to back):
-per cell, the coefficient of variation of req/s and server CPU/request across repeats in each run,
-and whether the two runs' verdicts against eager+channel agree.
+"""Do two sweeps of the same plan (e.g. two default sweeps run back to back) reach the same
+verdicts? Reads each run's summary.json and compares, verdict by verdict:
+  - the duet's (paired, simultaneous) CPU/request and req/s verdicts of every comparison and A/A;
+  - the sequential phase's verdicts of every cell against eager + channel on every metric.
+Prints each disagreement, then the agreement per kind and in total, and how many are opposite
+(faster in one run, slower in the other). Also the per-cell CV of sequential req/s.
 Usage: Scripts/agreement.py RUN_A RUN_B"""
-import csv, sys, statistics
+import json, statistics, sys
 
 def load(run):
-    with open(f"{run}/summary.csv") as f:
-        return {r["cell"]: r for r in csv.DictReader(f)}
+    with open(f"{run}/summary.json") as f:
+        return json.load(f)["summary"]
+
+def duet_verdicts(s):
+    out = {}
+    for r in (s.get("duet") or {}).get("rows", []):
+        rid = r["id"]
+        for m in ("cpu", "rps"):
+            if r.get(m):
+                t = r[m]["test"]
+                out[(rid, m)] = (r[m]["verdict"], t["ratio"], t["interval"]["lower"], t["interval"]["upper"])
+    return out
+
+def seq_verdicts(s):
+    out = {}
+    for c in s.get("comparisons", []):
+        k = c["cell"]
+        cid = f'{k["scenario"]}.{k["context"]}.{k["dispatcher"]}.w{k["workers"]}.c{k["connections"]}'
+        out[(cid, c["metric"])] = (c["verdict"], c["ratio"]["value"], c["ratio"]["interval"]["lower"], c["ratio"]["interval"]["upper"])
+    return out
 
 a, b = load(sys.argv[1]), load(sys.argv[2])
-cells = [c for c in a if c in b]
-print("| cell | CV rps A | CV rps B | CV CPU A | CV CPU B | rps verdict A / B | CPU verdict A / B |")
-print("|---|---:|---:|---:|---:|---|---|")
-cvs, agree, total, opposite = [], 0, 0, 0
-for c in cells:
-    x, y = a[c], b[c]
-    row = [float(x["rps_cv"]), float(y["rps_cv"]), float(x["server_cpu_cv"]), float(y["server_cpu_cv"])]
-    cvs.append(row)
-    verdicts = []
-    for m in ("rps_verdict", "server_cpu_verdict"):
-        va, vb = x[m], y[m]
-        verdicts.append(f"{va or '—'} / {vb or '—'}")
-        if va and vb:
-            total += 1
-            agree += va == vb
-            opposite += {va, vb} == {"faster", "slower"}
-    print(f"| `{c}` | " + " | ".join(f"{v * 100:.1f}%" for v in row) + " | " + " | ".join(verdicts) + " |")
-flat = lambda i: [r[i] for r in cvs]
-for name, i, j in (("rps", 0, 1), ("server CPU/req", 2, 3)):
-    both = flat(i) + flat(j)
-    print(f"\n{name}: median CV {statistics.median(both) * 100:.1f}%, max {max(both) * 100:.1f}%, "
-          f"cells with CV <= 5%: {sum(v <= 0.05 for v in both)} of {len(both)}")
-print(f"verdicts: {agree} of {total} agree; {opposite} opposite (faster in one run, slower in the other)")
+grand = [0, 0, 0]
+for kind, fn in (("duet", duet_verdicts), ("sequential", seq_verdicts)):
+    va, vb = fn(a), fn(b)
+    keys = [k for k in va if k in vb]
+    agree = sum(va[k][0] == vb[k][0] for k in keys)
+    opposite = sum({va[k][0], vb[k][0]} == {"faster", "slower"} for k in keys)
+    settled = sum(va[k][0] in ("faster", "slower", "no difference") for k in keys)
+    print(f"\n## {kind}: {agree} of {len(keys)} verdicts agree, {opposite} opposite "
+          f"({settled} of run A's are faster/slower/no difference)")
+    for k in keys:
+        if va[k][0] != vb[k][0]:
+            fmt = lambda v: f"{v[0]} {100*(v[1]-1):+.1f}% [{100*(v[2]-1):+.1f}, {100*(v[3]-1):+.1f}]"
+            print(f"- {k[0]} {k[1]}: {fmt(va[k])}  vs  {fmt(vb[k])}")
+    grand[0] += agree; grand[1] += len(keys); grand[2] += opposite
+cv = [c["cvRps"] for s in (a, b) for c in s["cells"] if c.get("cvRps") is not None]
+if cv:
+    print(f"\nsequential req/s CV per cell: median {statistics.median(cv)*100:.1f}%, max {max(cv)*100:.1f}%")
+print(f"\ntotal: {grand[0]} of {grand[1]} verdicts agree; {grand[2]} opposite")

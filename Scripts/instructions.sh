@@ -14,7 +14,7 @@
 # SKIP_BUILD=1 uses the existing release build; BIN=path uses another rover-bench binary.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-out=""; scenarios=(params-only hello all-fields); contexts=(); http="bare lazy.affine"
+out=""; scenarios=(params-only hello all-fields); contexts=(); http="bare"
 requests=${REQUESTS:-1000}
 while [ $# -gt 0 ]; do
   case $1 in

@@ -5,7 +5,7 @@ import RoverRunner
 /// The duet's settings, shared by `sweep` (its cost-comparison phase) and `duet`.
 struct DuetOptions: ParsableArguments {
     @Option(name: .customLong("duet-starts"), help: "Duet: fresh process pairs per comparison (slots swapped on every other).")
-    var starts = 10
+    var starts = 20
 
     @Option(name: .customLong("duet-windows"), help: "Duet: measured windows per process pair.")
     var windows = 2

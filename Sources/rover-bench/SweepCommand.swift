@@ -176,7 +176,7 @@ struct SweepCommand: ParsableCommand {
             return nil
         }
         var duet = duetOptions.plan(comparisons)
-        if quick { duet.starts = 5 }  // 5 pairs × 2 windows: the 10 a verdict needs
+        if quick { duet.starts = 10 }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         try encoder.encode(duet).write(to: file)
@@ -208,7 +208,7 @@ struct SweepCommand: ParsableCommand {
             return (dir, plan)
         }
         let names = scenarioOptions.scenarios.isEmpty
-            ? (quick ? ["params-only"] : ["params-only", "all-fields"]) : scenarioOptions.scenarios
+            ? (counters ? ["params-only", "hello", "all-fields"] : ["params-only"]) : scenarioOptions.scenarios
         for name in names where !catalog.contains(where: { $0.name == name }) {
             throw ValidationError("--scenario \(name): no such scenario in \(scenarioOptions.scenariosDir) (have: \(catalog.map(\.name).joined(separator: ", ")))")
         }

@@ -42,7 +42,7 @@ import Testing
         let row = try #require(d.row(Self.lazy))
         let cpu = try #require(row.cpu)
         #expect(abs(cpu.test.ratio - 1.03) < 0.01 && cpu.verdict == .slower)
-        #expect(cpu.floor == max(0.01, control.cpu!.test.bound))
+        #expect(cpu.floor == max(Verdict.defaultPairedFloor, control.cpu!.test.bound))
         #expect(cpu.test.pairs == 20 && cpu.test.clusters == 5 && cpu.adjustedP != nil)
         #expect(row.rps?.verdict == .slower)  // fewer requests in the same CPU share
         #expect(d.comparison(Self.lazy, .serverCPU)?.method == "duet, n=20/5 pairs")
@@ -55,7 +55,7 @@ import Testing
         #expect(d.machineTooNoisy)
         #expect(DuetMarkdown.render(d).contains("too noisy to settle anything"))
         // The control's bound raises the floor of its group.
-        #expect((d.row(Self.lazy)?.cpu?.floor ?? 0) > 0.01)
+        #expect((d.row(Self.lazy)?.cpu?.floor ?? 0) > Verdict.defaultPairedFloor)
     }
 
     @Test func droppedWindowsAreLeftOutAndCounted() throws {
@@ -83,6 +83,17 @@ import Testing
         let row = try #require(d.row(Self.lazy))
         #expect(row.cpu == nil && row.failure?.contains("server died") == true)
         #expect(DuetMarkdown.render(d).contains("failed"))
+    }
+
+    @Test func forestPlotDrawsEveryComparisonWithItsVerdict() {
+        let d = DuetSummary(records: Self.windows(Self.base, control: true, truth: 1, seed: 2)
+                            + Self.windows(Self.lazy, truth: 1.03, seed: 1))
+        let html = HTMLForest.section(d)
+        #expect(html.contains("<svg class=\"forest-svg\" data-rows=\"2\""))
+        #expect(html.contains("<g class=\"forest-row verdict-no-difference\">"))
+        #expect(html.contains("<g class=\"forest-row verdict-slower\">"))
+        #expect(html.contains("+3.0% slower"))
+        #expect(HTMLForest.section(nil).contains("no duet"))
     }
 
     @Test func pairsCSVRoundTrips() throws {

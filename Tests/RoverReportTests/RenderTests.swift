@@ -27,6 +27,9 @@ import Testing
         for r in Fixtures.runs() { try writer.append(r) }
         writer.close()
         try Data(HTMLTests.hgrm.utf8).write(to: dir.hgrm(for: Fixtures.key("lazy", "mutex-pool")))
+        let pairs = DuetSummaryTests.windows(DuetSummaryTests.base, control: true, truth: 1, seed: 2)
+            + DuetSummaryTests.windows(DuetSummaryTests.lazy, truth: 1.03, seed: 1)
+        try Data(PairLog.encode(pairs).utf8).write(to: dir.url.appendingPathComponent(PairLog.fileName))
         _ = try ReportWriter.regenerate(dir)
 
         let process = Process()
@@ -50,7 +53,9 @@ import Testing
         #expect(dom.contains("id=\"chart-throughput\" data-rendered=\"4\""))
         #expect(dom.contains("id=\"chart-latency\" data-rendered=\"4\""))
         #expect(dom.contains("id=\"chart-server-cpu\" data-rendered=\"4\""))
-        #expect(dom.components(separatedBy: "<svg").count - 1 == 3)
+        #expect(dom.components(separatedBy: "<svg").count - 1 == 3 + 1)  // and the forest plot
+        #expect(dom.contains("class=\"forest-svg\" data-rows=\"2\""))
+        #expect(dom.components(separatedBy: "<g class=\"forest-row verdict-").count - 1 == 2)
         #expect(dom.components(separatedBy: "<rect class=\"bar").count - 1 == 8)
         #expect(dom.components(separatedBy: "<polyline class=\"curve hgrm\"").count - 1 == 1)
         #expect(dom.components(separatedBy: "<polyline class=\"curve medians\"").count - 1 == 3)

@@ -34,6 +34,7 @@ public enum HTMLExporter {
         (\(s.bootstrap.resamples) resamples, seed \(Format.seed(s.bootstrap.seed))). \
         Verdicts compare each cell with <code>eager + channel</code> under the same load, \
         paired by repeat (effect floor \(Format.change(1 + s.floor).dropFirst())).</p>
+        \(HTMLForest.section(s.duet))
         <section id="claims-table"><h2>Seed claims vs measured throughput</h2>
         \(claims(s))
         </section>
