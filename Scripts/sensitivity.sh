@@ -4,8 +4,8 @@
 # of a request's server CPU, then runs N duets (default 10): A/A control, params-only vs +3%,
 # params-only vs +1%, all under CONTEXT + DISPATCHER (default lazy + affine). Prints each run's
 # verdicts and how often each was found "slower".
-# Calibration (printed): Lua ns per loop iteration from `rover-bench micro` (in process), and the
-# server CPU per request over HTTP from a short A/A duet.
+# Calibration (printed): a short duet against a 2000-iteration probe gives the share of a request's
+# server CPU one iteration costs.
 # Usage: Scripts/sensitivity.sh [N]   (SKIP_BUILD=1 to reuse the release build; extra duet options
 #        go in DUET_ARGS, e.g. DUET_ARGS="--duet-starts 6")
 set -euo pipefail
@@ -37,31 +37,19 @@ json_get() {  # file python-expression-on-d
   python3 -c "import json,sys; d=json.load(open('$1')); print($2)"
 }
 
-# 1. Lua ns per iteration, in process: (probe - base) / iterations.
-probe=20000
+# Calibration by the same method: a short duet of params-only against params-only + a probe loop
+# of 2000 iterations gives the share of a request's server CPU one iteration costs over HTTP
+# (in-process timings under-read it: the first calibration by `micro` sized "+3%" at +5%).
+probe=2000
 spin_app probe $probe
-"$bin" micro --scenarios-dir "$scen" --scenario params-only probe --context "$ctx" --rounds 5 --no-floor \
-  > "$work/micro.md" 2>/dev/null
-per_iter=$(python3 - "$work/micro.md" $probe <<'PY'
-import sys
-rows = {}
-for line in open(sys.argv[1]):
-    f = [c.strip() for c in line.split("|")]
-    if len(f) > 5 and f[1] in ("params-only", "probe"):
-        rows[f[1]] = float(f[4])   # CPU ns/req
-print((rows["probe"] - rows["params-only"]) / int(sys.argv[2]))
-PY
-)
-# 2. Server CPU per request over HTTP, from a short duet of params-only against itself.
-spin_app same 0
-"$bin" duet --scenarios-dir "$scen" --scenario params-only --vs same --context "$ctx" --dispatcher "$disp" \
-  --duet-starts 2 --out "$work/calibrate" > /dev/null 2>&1
+"$bin" duet --scenarios-dir "$scen" --scenario params-only --vs probe --context "$ctx" --dispatcher "$disp" \
+  --duet-starts 4 --out "$work/calibrate" > /dev/null 2>&1
 cal=$(ls -d "$work"/calibrate/*/)
-cpu_us=$(json_get "$cal/summary.json" "[r for r in d['summary']['duet']['rows'] if r['isControl']][0]['refCPUMicros']")
-k3=$(python3 -c "print(max(1, round(0.03 * $cpu_us * 1000 / $per_iter)))")
-k1=$(python3 -c "print(max(1, round(0.01 * $cpu_us * 1000 / $per_iter)))")
-echo "calibration: $per_iter ns per Lua iteration (micro), $cpu_us µs server CPU per request (duet);" \
-     "+3% = $k3 iterations, +1% = $k1 iterations"
+per_iter=$(json_get "$cal/summary.json" "([r for r in d['summary']['duet']['rows'] if not r['isControl']][0]['cpu']['test']['ratio'] - 1) / $probe")
+k3=$(python3 -c "print(max(1, round(0.03 / $per_iter)))")
+k1=$(python3 -c "print(max(1, round(0.01 / $per_iter)))")
+echo "calibration: one Lua loop iteration costs $(python3 -c "print('%.5f' % ($per_iter * 100))")% of a request's" \
+     "server CPU (duet, $probe iterations); +3% = $k3 iterations, +1% = $k1 iterations"
 spin_app plus3 "$k3"
 spin_app plus1 "$k1"
 
