@@ -35,13 +35,16 @@ if [ -z "${BIN:-}" ]; then
 fi
 work=$(mktemp -d); trap 'rm -rf "$work" /tmp/rover-bench-exact' EXIT
 # valgrind 3.19 cannot read Swift's DWARF 5 debug info: profile a copy without it (symbols stay).
-# The copy sits at a fixed path and runs with a fixed environment: with ASLR off, the stack's
-# addresses (which Lua mixes into its hash seed) still move with the size of argv and environ.
-mkdir -p /tmp/rover-bench-exact
+# The copy and the scenarios sit at a fixed path, run from there with a fixed environment: with
+# ASLR off, the stack's addresses still move with the size of argv and environ, and the heap's
+# with every path string allocated before Lua starts, and Lua mixes both into its string-hash
+# seed (a clone in another folder counted up to 1.7% more instructions before this).
+rm -rf /tmp/rover-bench-exact; mkdir -p /tmp/rover-bench-exact
 bin=/tmp/rover-bench-exact/rover-bench; cp "$BIN" "$bin"; strip -g "$bin"
-exact() {  # command... : the deterministic environment, then callgrind
-  env -i PATH=/usr/local/bin:/usr/bin:/bin SWIFT_DETERMINISTIC_HASHING=1 \
-    faketime -f '2026-01-01 00:00:00' setarch -R valgrind --tool=callgrind "$@"
+cp -r Scenarios /tmp/rover-bench-exact/Scenarios
+exact() {  # command... : the deterministic environment, then callgrind, from the fixed folder
+  (cd /tmp/rover-bench-exact && env -i PATH=/usr/local/bin:/usr/bin:/bin SWIFT_DETERMINISTIC_HASHING=1 \
+    faketime -f '2026-01-01 00:00:00' setarch -R valgrind --tool=callgrind "$@")
 }
 totals() { grep -E '^(summary|totals):' "$1" | head -1 | awk '{print $2}'; }
 
@@ -51,7 +54,7 @@ echo "subject,requests,instructions_per_req" > "$rows"
 # In process: one run, a dump before every mark; batch k is the part between marks 2k-1 and 2k.
 ctx_args=(); [ ${#contexts[@]} -gt 0 ] && ctx_args=(--context "${contexts[@]}")
 exact --dump-before='*roverBenchPhaseMark*' --callgrind-out-file="$work/micro.out" \
-  "$bin" micro --scenario "${scenarios[@]}" "${ctx_args[@]}" --rounds 1 --warmup 300 \
+  "$bin" micro --scenarios-dir Scenarios --scenario "${scenarios[@]}" "${ctx_args[@]}" --rounds 1 --warmup 300 \
   --requests "$requests" --no-floor --callgrind-marks >"$work/micro.batches" 2>"$work/micro.log" \
   || { echo "instructions.sh: micro under callgrind failed:" >&2; tail -5 "$work/micro.log" >&2; exit 1; }
 k=0
@@ -88,7 +91,7 @@ serve_ir() {  # label n serve-args... -> total instructions of one server run an
 }
 n1=$((requests)); n2=$((3 * requests))
 for target in $http; do
-  if [ "$target" = bare ]; then args=(Scenarios/params-only/app.lua --bare)
+  if [ "$target" = bare ]; then args=(Scenarios/params-only/app.lua --bare)  # relative to the fixed folder
   else args=(Scenarios/params-only/app.lua --context "${target%%.*}" --dispatcher "${target#*.}" --workers 1); fi
   a=$(serve_ir "$target" $n1 "${args[@]}"); b=$(serve_ir "$target" $n2 "${args[@]}")
   echo "http.$target,$((n2 - n1)),$(awk -v a="$a" -v b="$b" -v n=$((n2 - n1)) 'BEGIN{printf "%.1f", (b - a) / n}')" >> "$rows"

@@ -1,34 +1,33 @@
 import Foundation
+import RoverEngine
 import RoverLoad
 
 /// One `runLoad` on its own thread (pinned to `cpus` when given), so a duet can drive two
 /// servers at once and read their counters meanwhile.
 ///
-/// Belongs to RoverRunner (duet). `@unchecked Sendable`: `result` is written once by the load
-/// thread before it signals `done`, and read by the starting thread only after waiting on it.
-final class LoadThread: @unchecked Sendable {
+/// Belongs to RoverRunner (duet). Sendable: the result crosses threads through a pthread mutex
+/// (visible to ThreadSanitizer), and `join` waits on a semaphore the load thread signals after
+/// storing it.
+final class LoadThread: Sendable {
     private let done = DispatchSemaphore(value: 0)
-    private var result: Result<LoadResult, any Error>?
-    /// Touched only by the thread that calls `join`.
-    private var joined = false
+    private let result = PThreadLocked<Result<LoadResult, any Error>?>(nil)
 
     init(config: LoadConfig, cpus: [Int]?) {
         let thread = Thread { [self] in
             if let cpus { CPUList.pinCurrentThread(cpus) }
-            result = Result { try runLoad(config) }
+            let outcome = Result { try runLoad(config) }
+            result.withLock { $0 = outcome }
             done.signal()
         }
         thread.name = "rover-duet-load"
         thread.start()
     }
 
-    /// Waits for the load to end; its result (once; later calls return the same).
+    /// Waits for the load to end and returns its result; later calls return the same at once.
     @discardableResult
     func join() -> Result<LoadResult, any Error> {
-        if !joined {
-            done.wait()
-            joined = true
-        }
-        return result!
+        if let finished = result.withLock({ $0 }) { return finished }
+        done.wait()
+        return result.withLock { $0 }!
     }
 }
