@@ -33,6 +33,9 @@ if [ -z "${BIN:-}" ]; then
   [ "${SKIP_BUILD:-0}" = 1 ] || swift build -c release --product rover-bench >&2
   BIN=.build/release/rover-bench
 fi
+# One run at a time: every run needs the same fixed folder (below).
+exec 9>/tmp/rover-bench-exact.lock
+flock 9
 work=$(mktemp -d); trap 'rm -rf "$work" /tmp/rover-bench-exact' EXIT
 # valgrind 3.19 cannot read Swift's DWARF 5 debug info: profile a copy without it (symbols stay).
 # The copy and the scenarios sit at a fixed path, run from there with a fixed environment: with

@@ -49,9 +49,10 @@ public struct DuetPlan: Sendable, Equatable, Codable {
     }
 
     /// The dispatcher context effects are also measured under, against `eager` on it: one VM
-    /// per loop, no hand-off and no lock, so the context's own cost is not drowned in the
-    /// channel's scheduling noise (per-window A/A spread about 10% under `channel`, 1–3% under
-    /// `affine`, measured here).
+    /// per loop, no hand-off and no lock, so what is measured is the context's own cost, not how
+    /// it changes the channel's batching. Measured here: per-window A/A spread under `channel`
+    /// was about 10% in a noisy hour (32% steal), 2% in a quiet one; under `affine` 1–3%; and
+    /// lazy vs eager read +0.1% [−0.6, +0.8] under `channel` but −2.9% [−3.7, −2.1] under `affine`.
     public static let quietDispatcher = "affine"
 
     /// Each cell's reference: `eager` + `affine` for another context under `affine` (when that
