@@ -29,6 +29,9 @@ struct ReportCommand: ParsableCommand {
     @Option(help: "Effect floor for faster/slower verdicts (fraction).")
     var floor: Double = Verdict.defaultFloor
 
+    @Option(name: .customLong("paired-floor"), help: "Floor of the duet's verdicts (fraction; the A/A control can raise it).")
+    var pairedFloor: Double = Verdict.defaultPairedFloor
+
     @Option(help: "Bootstrap resamples.")
     var resamples: Int = 2000
 
@@ -37,20 +40,23 @@ struct ReportCommand: ParsableCommand {
         guard FileManager.default.fileExists(atPath: runDir, isDirectory: &isDir), isDir.boolValue else {
             throw ValidationError("RUN_DIR '\(runDir)' is not a folder")
         }
-        let runs = RunDirectory(url: URL(fileURLWithPath: runDir)).runsCSV
-        guard FileManager.default.fileExists(atPath: runs.path) else {
-            throw ValidationError("RUN_DIR '\(runDir)' has no runs.csv")
+        let dir = RunDirectory(url: URL(fileURLWithPath: runDir))
+        guard FileManager.default.fileExists(atPath: dir.runsCSV.path)
+            || FileManager.default.fileExists(atPath: dir.url.appendingPathComponent(PairLog.fileName).path) else {
+            throw ValidationError("RUN_DIR '\(runDir)' has no runs.csv or pairs.csv")
         }
         if let updateFile, !FileManager.default.fileExists(atPath: updateFile) {
             throw ValidationError("--update: no such file '\(updateFile)'")
         }
         guard floor >= 0 && floor < 1 else { throw ValidationError("--floor must be in [0, 1), got \(floor)") }
+        guard pairedFloor >= 0 && pairedFloor < 1 else { throw ValidationError("--paired-floor must be in [0, 1), got \(pairedFloor)") }
         guard resamples > 0 else { throw ValidationError("--resamples must be positive, got \(resamples)") }
     }
 
     func run() throws {
         let dir = RunDirectory(url: URL(fileURLWithPath: runDir))
-        let outcome = try ReportWriter.regenerate(dir, bootstrap: Bootstrap(resamples: resamples), floor: floor)
+        let outcome = try ReportWriter.regenerate(dir, bootstrap: Bootstrap(resamples: resamples), floor: floor,
+                                                  pairedFloor: pairedFloor)
         if let tail = outcome.droppedTail {
             FileHandle.standardError.write(Data("warning: ignored truncated last line of runs.csv: \(tail.prefix(60))…\n".utf8))
         }
