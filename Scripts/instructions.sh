@@ -86,9 +86,12 @@ serve_ir() {  # label n serve-args... -> total instructions of one server run an
   [ -n "$port" ] || { echo "instructions.sh: serve $* did not start: $(tail -3 "$log.stderr")" >&2; kill $pid 2>/dev/null; return 1; }
   "$BIN" load "http://127.0.0.1:$port/users/123" -c 1 -t 1 -n "$n" -d 600s >"$log.load" 2>&1 \
     || { echo "instructions.sh: load against $label failed: $(tail -3 "$log.load")" >&2; kill $pid; return 1; }
-  # $pid is the wrapper chain (faketime forks): signal the server itself, the newest process
-  # running this copy of the binary, so it shuts down cleanly and callgrind writes its totals.
-  kill -TERM "$(pgrep -n -f "$bin serve")"
+  # $pid is the wrapper chain (faketime forks): signal the server itself, the process listening
+  # on its port, so it shuts down cleanly and callgrind writes its totals.
+  local server
+  server=$(ss -ltnpH "sport = :$port" | sed -n 's/.*pid=\([0-9]*\).*/\1/p' | head -1)
+  [ -n "$server" ] || { echo "instructions.sh: no process listens on port $port" >&2; kill $pid; return 1; }
+  kill -TERM "$server"
   wait $pid || { echo "instructions.sh: serve $label exited badly: $(tail -3 "$log.stderr")" >&2; return 1; }
   totals "$log.out"
 }
