@@ -7,9 +7,6 @@
 public enum CallgrindMark {
     /// Passes one boundary: a real call to `roverBenchPhaseMark`.
     public static func hit() { roverBenchPhaseMark() }
-
-    /// How many boundaries were passed.
-    public static var count: Int { phaseMarks }
 }
 
 nonisolated(unsafe) private var phaseMarks = 0

@@ -50,9 +50,6 @@ public struct PairedTest: Codable, Sendable, Equatable {
                   pairs: logs.reduce(0) { $0 + $1.count }, clusters: logs.count, p: p, confidence: confidence)
     }
 
-    /// Half the interval's width on the percentage scale (e.g. 0.008 for ±0.8%).
-    public var halfWidth: Double { (interval.upper - interval.lower) / 2 }
-
     /// The largest distance of the interval from "no change": what an A/A control says the
     /// machine cannot tell apart from nothing.
     public var bound: Double { max(abs(interval.lower - 1), abs(interval.upper - 1)) }

@@ -27,8 +27,6 @@ public enum Verdict: String, Codable, Sendable, CaseIterable {
     /// Pairs needed before any verdict.
     public static let minimumPairs = 10
 
-    public var isDirectional: Bool { self == .faster || self == .slower }
-
     public static func judge(_ ratio: Estimate, polarity: Metric.Polarity, floor: Double = defaultFloor,
                              adjustedP: Double? = nil, alpha: Double = 0.05,
                              minimumPairs: Int = Verdict.minimumPairs) -> Verdict {
