@@ -20,12 +20,12 @@ let package = Package(
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
     ],
     targets: [
-        // Lua 5.4 from Debian's liblua5.4-dev, plus a header-only shim for Lua's macros
-        // and the C functions Lua calls (allocator, hook, accessors).
+        // A header-only shim for Lua's macros and the C functions Lua calls (allocator, hook,
+        // accessors). It links no Lua: it dlopens Lua 5.4 (Debian liblua5.4-0) or LuaJIT 2.1
+        // (libluajit2-5.1-2) at run time, and compiles against liblua5.4-dev's headers.
         .systemLibrary(
             name: "CLua",
-            pkgConfig: "lua5.4",
-            providers: [.apt(["liblua5.4-dev"])]
+            providers: [.apt(["liblua5.4-dev", "libluajit2-5.1-dev"])]
         ),
         // The only Swift that touches the Lua stack.
         .target(name: "RoverLua", dependencies: ["CLua"], swiftSettings: settings),

@@ -1,12 +1,17 @@
 #!/usr/bin/env bash
-# One interleaved comparison on loopback: `rover-bench serve` with each dispatcher against nginx +
-# ngx_lua answering the same route. For each target: fresh server, warm-up, then
-# `wrk -t1 -c$CONNS -d$DURATION --latency`; prints req/s, p99 and server CPU µs per request
-# (utime+stime from /proc/PID/stat before/after ÷ requests wrk completed). Target `bare` is
-# `serve --bare`: the same HTTP layer answering a fixed body without Lua (the HTTP floor).
+# One interleaved comparison on loopback: `rover-bench serve` on each Lua runtime against nginx +
+# ngx_lua (which embeds LuaJIT) answering the same route. Each round runs every target once, in
+# order; for each: fresh server, warm-up, then `wrk -t1 -c$CONNS -d$DURATION --latency`; prints
+# req/s, p99 and server CPU µs per request (utime+stime from /proc/PID/stat before/after ÷
+# requests wrk completed), then per target the median over rounds and its ratio to nginx.
 #
-# Usage: Scripts/compare-nginx.sh [ROUNDS]   (env: CONNS=64 DURATION=10s WARMUP=2s WORKERS=2
-#        CONTEXT=lazy APP=Scenarios/params-only/app.lua THREADS=N event loops (default: serve's)
+# Targets (TARGETS, space-separated): RUNTIME:CONTEXT:DISPATCHER, where RUNTIME is lua5.4, luajit
+# (interpreter: the default instruction budget turns LuaJIT's JIT compiler off) or luajit-jit
+# (`--instruction-budget 0`: JIT on, no budget); `bare` is `serve --bare`, the same HTTP layer
+# answering a fixed body without Lua (the HTTP floor); `nginx` is nginx + ngx_lua.
+#
+# Usage: Scripts/compare-nginx.sh [ROUNDS]   (env: TARGETS, CONNS=64 DURATION=10s WARMUP=2s
+#        WORKERS=2 APP=Scenarios/params-only/app.lua THREADS=N event loops (default: serve's)
 #        SKIP_BUILD=1 to reuse the release build)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,9 +21,8 @@ CONNS=${CONNS:-64}
 DURATION=${DURATION:-10s}
 WARMUP=${WARMUP:-2s}
 WORKERS=${WORKERS:-2}
-CONTEXT=${CONTEXT:-lazy}
 APP=${APP:-Scenarios/params-only/app.lua}
-DISPATCHERS=${DISPATCHERS:-"channel mutex-pool lockfree-pool affine bare"}
+TARGETS=${TARGETS:-"lua5.4:lazy:affine luajit:lazy:affine luajit-jit:lazy:affine luajit-jit:userdata:coroutine bare nginx"}
 TICK=$(getconf CLK_TCK)
 
 command -v wrk >/dev/null || { echo "wrk not found (apt-get install wrk)" >&2; exit 1; }
@@ -83,10 +87,15 @@ start_target() {  # $1 = target name; sets SERVER_PID and PORT
         SERVER_PID=$!
         wait_port "$PORT"
     else
-        local how=(--dispatcher "$1")
-        [ "$1" = bare ] && how=(--bare)  # the HTTP layer alone: a fixed answer, no Lua
+        local how=(--bare)  # bare: the HTTP layer alone, a fixed answer, no Lua
+        if [ "$1" != bare ]; then
+            IFS=: read -r runtime context dispatcher <<< "$1"
+            [ -n "$dispatcher" ] || { echo "target $1: expected RUNTIME:CONTEXT:DISPATCHER, bare or nginx" >&2; exit 64; }
+            how=(--context "$context" --dispatcher "$dispatcher" --lua "${runtime%-jit}")
+            [ "$runtime" = luajit-jit ] && how+=(--instruction-budget 0)
+        fi
         [ -n "${THREADS:-}" ] && how+=(--threads "$THREADS")
-        "$BIN" serve "$APP" --context "$CONTEXT" "${how[@]}" --workers "$WORKERS" \
+        "$BIN" serve "$APP" "${how[@]}" --workers "$WORKERS" \
             --port 0 > "$WORK/serve.out" 2> "$WORK/serve.err" &
         SERVER_PID=$!
         for _ in $(seq 100); do grep -q '^listening on' "$WORK/serve.out" && break; sleep 0.1; done
@@ -116,11 +125,24 @@ measure() {  # $1 = target
     errs=$(echo "$out" | awk '/Socket errors|Non-2xx/ {printf "%s ", $0}')
     awk -v t="$1" -v r="$ROUND" -v rps="$rps" -v p99="$p99" -v reqs="$reqs" -v d=$((after - before)) \
         -v tick="$TICK" -v e="$errs" \
-        'BEGIN { printf "%-14s %5d %12s %10s %14.2f  %s\n", t, r, rps, p99, d * 1e6 / tick / reqs, e }'
+        'BEGIN { printf "%-30s %5d %12s %10s %14.2f  %s\n", t, r, rps, p99, d * 1e6 / tick / reqs, e }' \
+        | tee -a "$WORK/rows"
 }
 
-echo "# wrk -t1 -c$CONNS -d$DURATION, app $APP, --context $CONTEXT --workers $WORKERS, $(nproc) cores"
-printf "%-14s %5s %12s %10s %14s\n" target round "req/s" p99 "cpu_us/req"
+echo "# wrk -t1 -c$CONNS -d$DURATION (warm-up $WARMUP), app $APP, --workers $WORKERS, $(nproc) cores, $ROUNDS round(s)"
+printf "%-30s %5s %12s %10s %14s\n" target round "req/s" p99 "cpu_us/req"
 for ROUND in $(seq "$ROUNDS"); do
-    for target in $DISPATCHERS nginx; do measure "$target"; done
+    for target in $TARGETS; do measure "$target"; done
+done
+echo
+echo "# median over rounds; ratios to nginx (req/s: higher is better; CPU/request: lower is better)"
+printf "%-30s %12s %14s %10s %12s\n" target "req/s" "cpu_us/req" "req/s ×" "cpu/req ×"
+median() { sort -g | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
+nginx_rps=$(awk '$1 == "nginx" {print $3}' "$WORK/rows" | median)
+nginx_cpu=$(awk '$1 == "nginx" {print $5}' "$WORK/rows" | median)
+for target in $TARGETS; do
+    rps=$(awk -v t="$target" '$1 == t {print $3}' "$WORK/rows" | median)
+    cpu=$(awk -v t="$target" '$1 == t {print $5}' "$WORK/rows" | median)
+    awk -v t="$target" -v r="$rps" -v c="$cpu" -v nr="$nginx_rps" -v nc="$nginx_cpu" \
+        'BEGIN { printf "%-30s %12.0f %14.2f %9.2f× %11.2f×\n", t, r, c, (nr > 0 ? r / nr : 0), (nc > 0 ? c / nc : 0) }'
 done

@@ -1,28 +1,34 @@
 #!/usr/bin/env bash
 # Exact instructions per request (valgrind's callgrind): what CI gates on, because it does not move
 # with machine noise. Writes a CSV `subject,requests,instructions_per_req` (stdout, or --out FILE):
-#   micro.<scenario>.<context>   Engine.handle in process, one batch per cell between two marks
-#                                (callgrind dumps at each `roverBenchPhaseMark` call: start-up,
+#   micro.<scenario>.<context>   Engine.handle in process on Lua 5.4, one batch per cell between two
+#                                marks (callgrind dumps at each `roverBenchPhaseMark` call: start-up,
 #                                warm-up and answer checks are outside the batch)
-#   http.bare | http.<ctx>.<disp> `serve --threads 1` over loopback, one connection, strictly one
-#                                request at a time; (Ir(n2) - Ir(n1)) / (n2 - n1) over two runs,
-#                                so start-up and shutdown cancel. User-space instructions only.
+#   micro.luajit.<scenario>.<context>  the same on LuaJIT (`micro --lua luajit`; the default
+#                                instruction budget keeps its JIT compiler off, so counts repeat)
+#   http.bare | http.<ctx>.<disp> | http.luajit.<ctx>.<disp>  `serve --threads 1` over loopback, one
+#                                connection, strictly one request at a time; (Ir(n2) - Ir(n1)) /
+#                                (n2 - n1) over two runs, so start-up and shutdown cancel.
+#                                User-space instructions only.
 # The counts repeat exactly: Swift's per-process hash seed is fixed (SWIFT_DETERMINISTIC_HASHING),
 # Lua 5.4's string-hash seed mixes time(NULL) and addresses (faketime fixes the time, setarch -R
 # turns ASLR off). Usage:
-#   Scripts/instructions.sh [--out FILE] [--scenario S...] [--context C...] [--http "bare lazy.affine ..."]
+#   Scripts/instructions.sh [--out FILE] [--lua R...] [--scenario S...] [--context C...]
+#                           [--http "bare lazy.affine luajit:userdata.coroutine ..."]
 # SKIP_BUILD=1 uses the existing release build; BIN=path uses another rover-bench binary.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-out=""; scenarios=(params-only hello all-fields); contexts=(); http="bare"
+out=""; scenarios=(params-only hello all-fields); contexts=(); http="bare luajit:userdata.coroutine"
+runtimes=(lua5.4 luajit)
 requests=${REQUESTS:-1000}
 while [ $# -gt 0 ]; do
   case $1 in
     --out) out=$2; shift 2 ;;
     --scenario) shift; scenarios=(); while [ $# -gt 0 ] && [ "${1#--}" = "$1" ]; do scenarios+=("$1"); shift; done ;;
+    --lua) shift; runtimes=(); while [ $# -gt 0 ] && [ "${1#--}" = "$1" ]; do runtimes+=("$1"); shift; done ;;
     --context) shift; contexts=(); while [ $# -gt 0 ] && [ "${1#--}" = "$1" ]; do contexts+=("$1"); shift; done ;;
     --http) http=$2; shift 2 ;;
-    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
     *) echo "instructions.sh: unknown option $1" >&2; exit 64 ;;
   esac
 done
@@ -56,20 +62,23 @@ echo "subject,requests,instructions_per_req" > "$rows"
 
 # In process: one run, a dump before every mark; batch k is the part between marks 2k-1 and 2k.
 ctx_args=(); [ ${#contexts[@]} -gt 0 ] && ctx_args=(--context "${contexts[@]}")
-exact --dump-before='*roverBenchPhaseMark*' --callgrind-out-file="$work/micro.out" \
-  "$bin" micro --scenarios-dir Scenarios --scenario "${scenarios[@]}" "${ctx_args[@]}" --rounds 1 --warmup 300 \
-  --requests "$requests" --no-floor --callgrind-marks >"$work/micro.batches" 2>"$work/micro.log" \
-  || { echo "instructions.sh: micro under callgrind failed:" >&2; tail -5 "$work/micro.log" >&2; exit 1; }
-k=0
-while read -r tag scenario context n; do
-  [ "$tag" = callgrind-batch ] || continue
-  k=$((k + 1))
-  part="$work/micro.out.$((2 * k))"
-  [ -f "$part" ] || { echo "instructions.sh: no callgrind part $part for batch $k" >&2; exit 1; }
-  ir=$(totals "$part")
-  echo "micro.$scenario.$context,$n,$(awk -v a="$ir" -v n="$n" 'BEGIN{printf "%.1f", a / n}')" >> "$rows"
-done < "$work/micro.batches"
-[ $k -gt 0 ] || { echo "instructions.sh: micro reported no batches" >&2; exit 1; }
+for rt in "${runtimes[@]}"; do
+  prefix=micro.; [ "$rt" = lua5.4 ] || prefix=micro.$rt.
+  exact --dump-before='*roverBenchPhaseMark*' --callgrind-out-file="$work/micro.$rt.out" \
+    "$bin" micro --lua "$rt" --scenarios-dir Scenarios --scenario "${scenarios[@]}" "${ctx_args[@]}" --rounds 1 --warmup 300 \
+    --requests "$requests" --no-floor --callgrind-marks >"$work/micro.$rt.batches" 2>"$work/micro.$rt.log" \
+    || { echo "instructions.sh: micro --lua $rt under callgrind failed:" >&2; tail -5 "$work/micro.$rt.log" >&2; exit 1; }
+  k=0
+  while read -r tag scenario context n; do
+    [ "$tag" = callgrind-batch ] || continue
+    k=$((k + 1))
+    part="$work/micro.$rt.out.$((2 * k))"
+    [ -f "$part" ] || { echo "instructions.sh: no callgrind part $part for batch $k" >&2; exit 1; }
+    ir=$(totals "$part")
+    echo "$prefix$scenario.$context,$n,$(awk -v a="$ir" -v n="$n" 'BEGIN{printf "%.1f", a / n}')" >> "$rows"
+  done < "$work/micro.$rt.batches"
+  [ $k -gt 0 ] || { echo "instructions.sh: micro --lua $rt reported no batches" >&2; exit 1; }
+done
 
 # Over HTTP: serve under callgrind, driven natively by the built-in generator, one connection.
 serve_ir() {  # label n serve-args... -> total instructions of one server run answering n requests
@@ -100,10 +109,12 @@ serve_ir() {  # label n serve-args... -> total instructions of one server run an
 # runs spread 0.105% of the mean; micro rows do not move at all).
 n1=$((requests)); n2=$((5 * requests))
 for target in $http; do
+  rt=lua5.4; name=$target
+  case $target in *:*) rt=${target%%:*}; target=${target#*:}; name=$rt.$target ;; esac
   if [ "$target" = bare ]; then args=(Scenarios/params-only/app.lua --bare)  # relative to the fixed folder
-  else args=(Scenarios/params-only/app.lua --context "${target%%.*}" --dispatcher "${target#*.}" --workers 1); fi
-  a=$(serve_ir "$target" $n1 "${args[@]}"); b=$(serve_ir "$target" $n2 "${args[@]}")
-  echo "http.$target,$((n2 - n1)),$(awk -v a="$a" -v b="$b" -v n=$((n2 - n1)) 'BEGIN{printf "%.1f", (b - a) / n}')" >> "$rows"
+  else args=(Scenarios/params-only/app.lua --lua "$rt" --context "${target%%.*}" --dispatcher "${target#*.}" --workers 1); fi
+  a=$(serve_ir "$name" $n1 "${args[@]}"); b=$(serve_ir "$name" $n2 "${args[@]}")
+  echo "http.$name,$((n2 - n1)),$(awk -v a="$a" -v b="$b" -v n=$((n2 - n1)) 'BEGIN{printf "%.1f", (b - a) / n}')" >> "$rows"
 done
 
 if [ -n "$out" ]; then cp "$rows" "$out"; echo "wrote $out" >&2; else cat "$rows"; fi

@@ -54,5 +54,6 @@ if timeout 5 "$dir/probe" > "$dir/jit-on.txt"; then tail -n 1 "$dir/jit-on.txt"
 else echo "count hook set on the main thread stops a loop inside a coroutine (JIT on): no (still looping after 5 s: compiled traces do not call count hooks)"; fi
 lib=$(pkg-config --variable=libdir luajit)/libluajit-5.1.so
 for sym in lua_newuserdatauv lua_getiuservalue lua_absindex lua_rawlen luaL_buffinitsize luaL_testudata luaL_traceback lua_isyieldable; do
-    if nm -D --defined-only "$lib" | grep -qw "$sym"; then echo "C API $sym: exported"; else echo "C API $sym: missing"; fi
+    # grep -c, not -q: -q stops reading early, nm dies of SIGPIPE and pipefail reports "missing".
+    if [ "$(nm -D --defined-only "$lib" | grep -cw "$sym")" -gt 0 ]; then echo "C API $sym: exported"; else echo "C API $sym: missing"; fi
 done

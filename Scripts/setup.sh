@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# Installs what rover-bench needs to build (Lua 5.4 headers via pkg-config), when missing.
+# Installs what rover-bench needs to build and run (Lua 5.4 headers, LuaJIT), when missing.
 # Idempotent; needs root (or sudo) only when something is missing. Optional comparison tools
 # (wrk, nginx + ngx_lua, valgrind, chromium) are installed with `Scripts/setup.sh --extras`.
 set -euo pipefail
 need=()
 pkg-config --exists lua5.4 2>/dev/null || need+=(liblua5.4-dev pkg-config)
+# LuaJIT for --lua luajit (dlopened at run time). Never libluajit-5.1-dev: apt would remove nginx's Lua module.
+pkg-config --exists luajit 2>/dev/null || need+=(libluajit2-5.1-dev)
 if [ "${1:-}" = "--extras" ]; then
   command -v wrk >/dev/null || need+=(wrk)
   command -v nginx >/dev/null || need+=(nginx)

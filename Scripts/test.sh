@@ -5,3 +5,7 @@ cd "$(dirname "$0")/.."
 Scripts/setup.sh
 swift build --build-tests
 swift test --skip-build
+# The Lua-facing suites again on LuaJIT (one runtime per process: ROVER_LUA picks it), so every
+# context builder × dispatcher and the VM's limits are checked on both runtimes.
+ROVER_LUA=luajit swift test --skip-build --filter 'RoverLuaTests|RoverEngineTests|RoverStrategiesTests\.'
+

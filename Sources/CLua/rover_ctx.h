@@ -9,7 +9,7 @@
 #define ROVER_CTX_H
 
 #include <time.h>
-#include "rover_vm.h"
+#include "rover_request.h"
 
 /// Registry keys and the ctx slot that holds ctx:set's table.
 static inline void *rover_key_ctx_methods(void) { return (void *)(uintptr_t)0x524f5601u; }
@@ -131,10 +131,12 @@ static int rover_headers_index(lua_State *L) {
     size_t i = 0;
     while (i < n && !(k[i] >= 'A' && k[i] <= 'Z')) i++;
     if (i == n) return 0;  // already lower case: the raw miss stands
-    luaL_Buffer b;
-    char *out = luaL_buffinitsize(L, &b, n);
+    RoverBuf b;
+    rover_buf_init(L, &b);
+    char *out = rover_buf_reserve(&b, n);
     for (size_t j = 0; j < n; j++) out[j] = (char)((k[j] >= 'A' && k[j] <= 'Z') ? k[j] + 32 : k[j]);
-    luaL_pushresultsize(&b, n);
+    b.n = n;
+    rover_buf_push(&b);
     lua_rawget(L, 1);
     return 1;
 }

@@ -10,7 +10,7 @@
 
 #include <errno.h>
 #include <stdio.h>
-#include "rover_vm.h"
+#include "rover_request.h"
 
 typedef struct RoverJSON { lua_State *L; const unsigned char *s; size_t n, i; int depth; } RoverJSON;
 
@@ -24,14 +24,14 @@ static inline void rover_json_ws(RoverJSON *p) {
     while (p->i < p->n && (p->s[p->i] == ' ' || p->s[p->i] == '\t' || p->s[p->i] == '\n' || p->s[p->i] == '\r')) p->i++;
 }
 
-static inline void rover_json_utf8(luaL_Buffer *b, unsigned long c) {
+static inline void rover_json_utf8(RoverBuf *b, unsigned long c) {
     char u[4];
     int n;
     if (c < 0x80) { u[0] = (char)c; n = 1; }
     else if (c < 0x800) { u[0] = (char)(0xC0 | (c >> 6)); u[1] = (char)(0x80 | (c & 0x3F)); n = 2; }
     else if (c < 0x10000) { u[0] = (char)(0xE0 | (c >> 12)); u[1] = (char)(0x80 | ((c >> 6) & 0x3F)); u[2] = (char)(0x80 | (c & 0x3F)); n = 3; }
     else { u[0] = (char)(0xF0 | (c >> 18)); u[1] = (char)(0x80 | ((c >> 12) & 0x3F)); u[2] = (char)(0x80 | ((c >> 6) & 0x3F)); u[3] = (char)(0x80 | (c & 0x3F)); n = 4; }
-    luaL_addlstring(b, u, (size_t)n);
+    rover_buf_add(b, u, (size_t)n);
 }
 
 static long rover_json_hex4(RoverJSON *p) {
@@ -48,12 +48,12 @@ static long rover_json_hex4(RoverJSON *p) {
 
 /// Pushes the string starting after the opening quote.
 static void rover_json_string(RoverJSON *p) {
-    luaL_Buffer b;
-    luaL_buffinit(p->L, &b);
+    RoverBuf b;
+    rover_buf_init(p->L, &b);
     for (;;) {
         size_t start = p->i;
         while (p->i < p->n && p->s[p->i] != '"' && p->s[p->i] != '\\' && p->s[p->i] >= 0x20) p->i++;
-        luaL_addlstring(&b, (const char *)p->s + start, p->i - start);
+        rover_buf_add(&b, (const char *)p->s + start, p->i - start);
         if (p->i >= p->n) { rover_json_fail(p, "unterminated string"); return; }
         unsigned char c = p->s[p->i++];
         if (c == '"') break;
@@ -61,14 +61,14 @@ static void rover_json_string(RoverJSON *p) {
         if (p->i >= p->n) { rover_json_fail(p, "unterminated string"); return; }
         unsigned char e = p->s[p->i++];
         switch (e) {
-        case '"': luaL_addchar(&b, '"'); break;
-        case '\\': luaL_addchar(&b, '\\'); break;
-        case '/': luaL_addchar(&b, '/'); break;
-        case 'b': luaL_addchar(&b, '\b'); break;
-        case 'f': luaL_addchar(&b, '\f'); break;
-        case 'n': luaL_addchar(&b, '\n'); break;
-        case 'r': luaL_addchar(&b, '\r'); break;
-        case 't': luaL_addchar(&b, '\t'); break;
+        case '"': rover_buf_addchar(&b, '"'); break;
+        case '\\': rover_buf_addchar(&b, '\\'); break;
+        case '/': rover_buf_addchar(&b, '/'); break;
+        case 'b': rover_buf_addchar(&b, '\b'); break;
+        case 'f': rover_buf_addchar(&b, '\f'); break;
+        case 'n': rover_buf_addchar(&b, '\n'); break;
+        case 'r': rover_buf_addchar(&b, '\r'); break;
+        case 't': rover_buf_addchar(&b, '\t'); break;
         case 'u': {
             long u = rover_json_hex4(p);
             if (u < 0) { rover_json_fail(p, "bad \\u escape"); return; }
@@ -86,7 +86,7 @@ static void rover_json_string(RoverJSON *p) {
         default: p->i--; rover_json_fail(p, "bad escape"); return;
         }
     }
-    luaL_pushresult(&b);
+    rover_buf_push(&b);
 }
 
 static void rover_json_number(RoverJSON *p) {

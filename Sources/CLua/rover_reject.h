@@ -6,8 +6,7 @@
 #ifndef ROVER_REJECT_H
 #define ROVER_REJECT_H
 
-#include <lua.h>
-#include <lauxlib.h>
+#include "rover_lua.h"
 #include <stdint.h>
 
 static inline void *rover_key_rejection_mt(void) { return (void *)(uintptr_t)0x524f5603u; }

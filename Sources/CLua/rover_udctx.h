@@ -15,7 +15,7 @@
 #ifndef ROVER_UDCTX_H
 #define ROVER_UDCTX_H
 
-#include "rover_vm.h"
+#include "rover_request.h"
 #include "rover_ctx.h"
 
 #define ROVER_UDCTX_META "rover.ctx"

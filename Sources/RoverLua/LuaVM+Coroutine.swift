@@ -45,7 +45,7 @@ extension LuaVM {
 
     /// Lets the coroutine be collected. Stack: unchanged.
     public func releaseCoroutine(_ co: LuaCoroutine) {
-        luaL_unref(L, rover_registryindex(), co.anchor.raw)
+        rover_lua_unref(L, rover_registryindex(), co.anchor.raw)
     }
 
     /// Moves the function below the `arguments` on top of the stack onto the (idle) coroutine, and

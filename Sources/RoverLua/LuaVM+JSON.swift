@@ -23,7 +23,7 @@ extension LuaVM {
         let scratch = json
         defer { setTop(base) }
         do {
-            try encode(lua_absindex(L, index), &out, scratch)
+            try encode(rover_lua_absindex(L, index), &out, scratch)
         } catch {
             scratch.pointee.reset()  // a throw skips the lists' own clean-up on the way out
             throw error
@@ -31,11 +31,11 @@ extension LuaVM {
     }
 
     private func encode(_ idx: Int32, _ out: inout [UInt8], _ scratch: UnsafeMutablePointer<JSONScratch>) throws(JSONEncodingError) {
-        switch lua_type(L, idx) {
+        switch rover_lua_type(L, idx) {
         case LUA_TNIL: out.append(contentsOf: "null".utf8)
-        case LUA_TBOOLEAN: out.append(contentsOf: (lua_toboolean(L, idx) != 0 ? "true" : "false").utf8)
+        case LUA_TBOOLEAN: out.append(contentsOf: (rover_lua_toboolean(L, idx) != 0 ? "true" : "false").utf8)
         case LUA_TNUMBER:
-            if lua_isinteger(L, idx) != 0 {
+            if rover_lua_isinteger(L, idx) != 0 {
                 appendInteger(Int64(rover_tointeger(L, idx)), &out)
             } else {
                 let d = rover_tonumber(L, idx)
@@ -44,23 +44,23 @@ extension LuaVM {
             }
         case LUA_TSTRING:
             var n = 0
-            let p = lua_tolstring(L, idx, &n)!
+            let p = rover_lua_tolstring(L, idx, &n)!
             JSONString.appendQuoted(UnsafeRawBufferPointer(start: p, count: n), to: &out)
         case LUA_TTABLE:
-            guard let me = lua_topointer(L, idx) else { return }
+            guard let me = rover_lua_topointer(L, idx) else { return }
             if scratch.pointee.path.contains(me) { throw JSONEncodingError(message: "cannot encode a table that contains itself") }
             guard scratch.pointee.path.count < 200 else { throw JSONEncodingError(message: "JSON nesting deeper than 200") }
-            guard lua_checkstack(L, 4) != 0 else { throw JSONEncodingError(message: "Lua stack exhausted") }
+            guard rover_lua_checkstack(L, 4) != 0 else { throw JSONEncodingError(message: "Lua stack exhausted") }
             scratch.pointee.path.append(me)
             try encodeTable(idx, &out, scratch)
             scratch.pointee.path.removeLast()
         default:
-            throw JSONEncodingError(message: "cannot encode a \(String(cString: lua_typename(L, lua_type(L, idx)))) as JSON")
+            throw JSONEncodingError(message: "cannot encode a \(String(cString: rover_lua_typename(L, rover_lua_type(L, idx)))) as JSON")
         }
     }
 
     private func encodeTable(_ t: Int32, _ out: inout [UInt8], _ scratch: UnsafeMutablePointer<JSONScratch>) throws(JSONEncodingError) {
-        let n = Int(lua_rawlen(L, t))
+        let n = Int(rover_lua_rawlen(L, t))
         // Collect the keys at the end of the VM's scratch lists (nested tables use the space
         // after ours and give it back): string keys as (pointer, length) into the table's own
         // strings, which the table keeps alive.
@@ -70,22 +70,22 @@ extension LuaVM {
             if scratch.pointee.integers.count > i0 { scratch.pointee.integers.removeSubrange(i0...) }
         }
         var allArray = true
-        lua_pushnil(L)
-        while lua_next(L, t) != 0 {
+        rover_lua_pushnil(L)
+        while rover_lua_next(L, t) != 0 {
             rover_pop(L, 1)
-            switch lua_type(L, -1) {
+            switch rover_lua_type(L, -1) {
             case LUA_TSTRING:
                 var len = 0
-                let p = lua_tolstring(L, -1, &len)!
+                let p = rover_lua_tolstring(L, -1, &len)!
                 scratch.pointee.strings.append((UnsafeRawPointer(p), len))
                 allArray = false
-            case LUA_TNUMBER where lua_isinteger(L, -1) != 0:
+            case LUA_TNUMBER where rover_lua_isinteger(L, -1) != 0:
                 let k = Int64(rover_tointeger(L, -1))
                 scratch.pointee.integers.append(k)
                 if k < 1 || k > n { allArray = false }
             default:
                 rover_pop(L, 1)
-                throw JSONEncodingError(message: "cannot encode a table key of type \(String(cString: lua_typename(L, lua_type(L, -1)))) as JSON")
+                throw JSONEncodingError(message: "cannot encode a table key of type \(String(cString: rover_lua_typename(L, rover_lua_type(L, -1)))) as JSON")
             }
         }
         let s1 = scratch.pointee.strings.count, i1 = scratch.pointee.integers.count
@@ -93,8 +93,8 @@ extension LuaVM {
             out.append(UInt8(ascii: "["))
             for i in 1...n {
                 if i > 1 { out.append(UInt8(ascii: ",")) }
-                lua_rawgeti(L, t, lua_Integer(i))
-                try encode(lua_gettop(L), &out, scratch)
+                rover_lua_rawgeti(L, t, lua_Integer(i))
+                try encode(rover_lua_gettop(L), &out, scratch)
                 rover_pop(L, 1)
             }
             out.append(UInt8(ascii: "]"))
@@ -110,8 +110,8 @@ extension LuaVM {
             out.append(UInt8(ascii: "\""))
             appendInteger(k, &out)
             out.append(contentsOf: "\":".utf8)
-            lua_rawgeti(L, t, lua_Integer(k))
-            try encode(lua_gettop(L), &out, scratch)
+            rover_lua_rawgeti(L, t, lua_Integer(k))
+            try encode(rover_lua_gettop(L), &out, scratch)
             rover_pop(L, 1)
         }
         if s1 - s0 > 1 {
@@ -126,9 +126,9 @@ extension LuaVM {
             first = false
             JSONString.appendQuoted(UnsafeRawBufferPointer(start: p, count: len), to: &out)
             out.append(UInt8(ascii: ":"))
-            lua_pushlstring(L, p.assumingMemoryBound(to: CChar.self), len)  // interned: finds the key
-            lua_rawget(L, t)
-            try encode(lua_gettop(L), &out, scratch)
+            rover_lua_pushlstring(L, p.assumingMemoryBound(to: CChar.self), len)  // interned: finds the key
+            rover_lua_rawget(L, t)
+            try encode(rover_lua_gettop(L), &out, scratch)
             rover_pop(L, 1)
         }
         out.append(UInt8(ascii: "}"))

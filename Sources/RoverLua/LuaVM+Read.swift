@@ -5,9 +5,9 @@ import CLua
 extension LuaVM {
     /// The bytes of a string at `index` (numbers are not converted). Stack: unchanged.
     public func bytes(at index: Int32) -> [UInt8]? {
-        guard lua_type(L, index) == LUA_TSTRING else { return nil }
+        guard rover_lua_type(L, index) == LUA_TSTRING else { return nil }
         var n = 0
-        guard let p = lua_tolstring(L, index, &n) else { return nil }
+        guard let p = rover_lua_tolstring(L, index, &n) else { return nil }
         return Array(UnsafeRawBufferPointer(start: p, count: n))
     }
 
@@ -18,7 +18,7 @@ extension LuaVM {
 
     public func integer(at index: Int32) -> Int64 { Int64(rover_tointeger(L, index)) }
     public func number(at index: Int32) -> Double { rover_tonumber(L, index) }
-    public func boolean(at index: Int32) -> Bool { lua_toboolean(L, index) != 0 }
+    public func boolean(at index: Int32) -> Bool { rover_lua_toboolean(L, index) != 0 }
 
     /// `tostring` for numbers and booleans, exactly as Lua prints them (`1`, `1.0`, `1e+100`).
     /// Stack: unchanged.
@@ -26,9 +26,9 @@ extension LuaVM {
         switch type(at: index) {
         case .boolean: return Array((boolean(at: index) ? "true" : "false").utf8)
         case .number:
-            lua_pushvalue(L, index)
+            rover_lua_pushvalue(L, index)
             var n = 0
-            let p = lua_tolstring(L, -1, &n)
+            let p = rover_lua_tolstring(L, -1, &n)
             defer { pop() }
             return p.map { Array(UnsafeRawBufferPointer(start: $0, count: n)) }
         case .string: return bytes(at: index)
@@ -39,25 +39,25 @@ extension LuaVM {
     /// Pushes `t[key]` without metamethods. Stack: +1.
     @discardableResult
     public func rawField(_ key: String, of index: Int32) -> LuaType {
-        let t = lua_absindex(L, index)
-        lua_pushstring(L, key)
-        return LuaType(rawValue: lua_rawget(L, t)) ?? .none
+        let t = rover_lua_absindex(L, index)
+        rover_lua_pushstring(L, key)
+        return LuaType(rawValue: rover_lua_rawget(L, t)) ?? .none
     }
 
     /// Pushes `t[i]` without metamethods. Stack: +1.
     @discardableResult
     public func rawIndex(_ i: Int, of index: Int32) -> LuaType {
-        LuaType(rawValue: lua_rawgeti(L, index, lua_Integer(i))) ?? .none
+        LuaType(rawValue: rover_lua_rawgeti(L, index, lua_Integer(i))) ?? .none
     }
 
     /// `#t` without metamethods.
-    public func rawLength(of index: Int32) -> Int { Int(lua_rawlen(L, index)) }
+    public func rawLength(of index: Int32) -> Int { Int(rover_lua_rawlen(L, index)) }
 
     /// Whether the value at `index` has, as its metatable, the registry value `ref`.
     public func hasMetatable(_ ref: LuaRef, at index: Int32) -> Bool {
-        guard lua_getmetatable(L, index) != 0 else { return false }
+        guard rover_lua_getmetatable(L, index) != 0 else { return false }
         push(ref)
-        let same = lua_rawequal(L, -1, -2) != 0
+        let same = rover_lua_rawequal(L, -1, -2) != 0
         pop(2)
         return same
     }
@@ -65,11 +65,11 @@ extension LuaVM {
     /// The string → string pairs of the table at `index`, sorted by key (raw traversal: no
     /// metamethod runs); `nil` when a key or value is not a string. Stack: unchanged.
     public func stringPairs(of index: Int32) -> [(String, String)]? {
-        let t = lua_absindex(L, index)
+        let t = rover_lua_absindex(L, index)
         var out: [(String, String)] = []
-        lua_pushnil(L)
-        while lua_next(L, t) != 0 {
-            guard lua_type(L, -2) == LUA_TSTRING, lua_type(L, -1) == LUA_TSTRING,
+        rover_lua_pushnil(L)
+        while rover_lua_next(L, t) != 0 {
+            guard rover_lua_type(L, -2) == LUA_TSTRING, rover_lua_type(L, -1) == LUA_TSTRING,
                   let k = string(at: -2), let v = string(at: -1) else {
                 pop(2)
                 return nil
@@ -81,15 +81,15 @@ extension LuaVM {
     }
 
     /// Converts a relative index into an absolute one.
-    public func absolute(_ index: Int32) -> Int32 { lua_absindex(L, index) }
+    public func absolute(_ index: Int32) -> Int32 { rover_lua_absindex(L, index) }
 }
 
 extension LuaVM {
     /// Pushes a copy of the value at `index`. Stack: +1.
-    public func pushValue(at index: Int32) { lua_pushvalue(L, index) }
+    public func pushValue(at index: Int32) { rover_lua_pushvalue(L, index) }
 
     /// Pushes nil. Stack: +1.
-    public func pushNil() { lua_pushnil(L) }
+    public func pushNil() { rover_lua_pushnil(L) }
 
     /// Removes the value at `index`, shifting the ones above it down. Stack: -1.
     public func remove(at index: Int32) { rover_remove(L, index) }

@@ -76,8 +76,8 @@ extension LuaVM {
     /// fields. Returns its absolute index. Stack: +1.
     @discardableResult
     public func pushContextTable(extraFields: Int32) -> Int32 {
-        lua_createtable(L, 0, 2 + extraFields)
-        let t = lua_gettop(L)
+        rover_lua_createtable(L, 0, 2 + extraFields)
+        let t = rover_lua_gettop(L)
         rover_push_method_and_path(L, t, request)
         return t
     }
@@ -87,7 +87,7 @@ extension LuaVM {
     @discardableResult
     public func pushRequestRef() -> Int32 {
         _ = rover_push_request_ref(L, request)
-        return lua_gettop(L)
+        return rover_lua_gettop(L)
     }
 
     /// Pushes a new accessor closure over the request ref at `requestRef`, counting it.
@@ -101,7 +101,7 @@ extension LuaVM {
 
     public func setField(_ name: StaticString, of table: Int32) {
         name.withUTF8Buffer { n in
-            n.withMemoryRebound(to: CChar.self) { lua_setfield(L, table, $0.baseAddress) }
+            n.withMemoryRebound(to: CChar.self) { rover_lua_setfield(L, table, $0.baseAddress) }
         }
     }
 
@@ -111,22 +111,22 @@ extension LuaVM {
     public func setHiddenRequest(of table: Int32) {
         rover_push_hidden_key(L)
         rover_insert(L, -2)
-        lua_rawset(L, table)
+        rover_lua_rawset(L, table)
     }
 
     /// Sets the table's metatable to a registry value. Stack: unchanged.
 
     public func setMetatable(_ ref: LuaRef, of table: Int32) {
-        _ = lua_rawgeti(L, rover_registryindex(), lua_Integer(ref.raw))
-        _ = lua_setmetatable(L, table)
+        _ = rover_lua_rawgeti(L, rover_registryindex(), lua_Integer(ref.raw))
+        _ = rover_lua_setmetatable(L, table)
     }
 
     /// A metatable whose `__index` creates the accessor on each access (lazy), optionally storing
     /// it in the ctx (cached). Made once per VM. Stack: unchanged.
     public func makeLazyContextMetatable(cached: Bool) -> LuaRef {
-        lua_createtable(L, 0, 1)
+        rover_lua_createtable(L, 0, 1)
         rover_push_lazy_index(L, cached ? 1 : 0)
-        lua_setfield(L, -2, "__index")
+        rover_lua_setfield(L, -2, "__index")
         return ref()
     }
 
@@ -134,14 +134,14 @@ extension LuaVM {
     /// from the ctx's hidden slot, plus the ctx methods: no closure per request. Made once per VM.
     /// Stack: unchanged.
     public func makeSharedAccessorMetatable() -> LuaRef {
-        lua_createtable(L, 0, 1)
-        lua_createtable(L, 0, 7)
+        rover_lua_createtable(L, 0, 1)
+        rover_lua_createtable(L, 0, 7)
         for a in LuaAccessor.allCases {
             rover_push_shared_accessor(L, a.rawValue)
             setField(a.name, of: -2)
         }
         copyContextMethods(into: -1)
-        lua_setfield(L, -2, "__index")
+        rover_lua_setfield(L, -2, "__index")
         return ref()
     }
 
@@ -149,19 +149,19 @@ extension LuaVM {
     /// `ctx:request_id`), for a ctx that carries its accessors itself (eager). Made once per VM.
     /// Stack: unchanged.
     public func makeContextMethodsMetatable() -> LuaRef {
-        lua_createtable(L, 0, 1)
+        rover_lua_createtable(L, 0, 1)
         rover_push_ctx_methods(L)
-        lua_setfield(L, -2, "__index")
+        rover_lua_setfield(L, -2, "__index")
         return ref()
     }
 
     /// Copies set, get and request_id into the table at `table`. Stack: unchanged.
     private func copyContextMethods(into table: Int32) {
-        let t = lua_absindex(L, table)
+        let t = rover_lua_absindex(L, table)
         rover_push_ctx_methods(L)
         for name in ["set", "get", "request_id"] {
-            lua_getfield(L, -1, name)
-            lua_setfield(L, t, name)
+            rover_lua_getfield(L, -1, name)
+            rover_lua_setfield(L, t, name)
         }
         pop()
     }

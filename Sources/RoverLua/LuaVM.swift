@@ -1,6 +1,6 @@
 import CLua
 
-/// One Lua 5.4 state with a counting allocator, an instruction budget and a memory limit.
+/// One Lua state (Lua 5.4 or LuaJIT, whichever `LuaRuntime` the process loaded) with a counting allocator, an instruction budget and a memory limit.
 ///
 /// The only Swift that touches the Lua stack lives in this type and its extensions. Threading:
 /// not `Sendable`; a VM is used by one thread at a time and crosses threads only through a
@@ -24,10 +24,18 @@ public final class LuaVM {
     let emptyBody = UnsafePointer<UInt8>(UnsafeMutablePointer<UInt8>.allocate(capacity: 1))
 
     /// Lua VM instructions one protected call may run (0: unlimited).
+    ///
+    /// On LuaJIT a budget turns the JIT compiler off (count hooks do not run in compiled traces)
+    /// and 0 turns it on; `jitCompiles` says which.
     public var instructionBudget: Int32 {
         get { state.pointee.budget }
-        set { state.pointee.budget = newValue }
+        set {
+            state.pointee.budget = newValue
+            jitCompiles = rover_vm_jit(L, newValue > 0 ? 0 : 1) != 0
+        }
     }
+    /// LuaJIT with its JIT compiler on (false on Lua 5.4, and on LuaJIT under a budget).
+    public private(set) var jitCompiles = false
     /// Bytes this VM may hold while a protected call runs (0: unlimited).
     public var memoryLimit: Int {
         get { state.pointee.limit }
@@ -35,6 +43,7 @@ public final class LuaVM {
     }
 
     public init(instructionBudget: Int32 = 0, memoryLimit: Int = 0) {
+        LuaRuntime.ensureLoaded()
         state = .allocate(capacity: 1)
         state.initialize(to: RoverVMState())
         request = home.request
@@ -43,15 +52,15 @@ public final class LuaVM {
         json.initialize(to: JSONScratch())
         guard let L = rover_newstate(state) else { fatalError("lua_newstate failed: out of memory") }
         self.L = L
-        state.pointee.budget = instructionBudget
         state.pointee.limit = memoryLimit
-        luaL_openlibs(L)
+        self.instructionBudget = instructionBudget
+        rover_lua_openlibs(L)
         rover_install_ctx(L)  // ctx:set/get/request_id and the headers metatable, once per VM
         rover_install_body(L)  // body value methods on strings, and the rejection metatable
     }
 
     deinit {
-        lua_close(L)  // before the slots go (with the stored properties, after this body)
+        rover_lua_close(L)  // before the slots go (with the stored properties, after this body)
         state.deallocate()
         json.deinitialize(count: 1)
         json.deallocate()
@@ -70,13 +79,13 @@ public final class LuaVM {
     // MARK: Stack
 
     /// The index of the top element (0: empty).
-    public var top: Int32 { lua_gettop(L) }
+    public var top: Int32 { rover_lua_gettop(L) }
 
-    public func setTop(_ index: Int32) { lua_settop(L, index) }
+    public func setTop(_ index: Int32) { rover_lua_settop(L, index) }
 
     public func pop(_ n: Int32 = 1) { rover_pop(L, n) }
 
-    public func type(at index: Int32) -> LuaType { LuaType(rawValue: lua_type(L, index)) ?? .none }
+    public func type(at index: Int32) -> LuaType { LuaType(rawValue: rover_lua_type(L, index)) ?? .none }
 
     // MARK: Loading and calling
 
@@ -139,14 +148,14 @@ public final class LuaVM {
     // MARK: Registry
 
     /// Pops the top value into the registry. Stack: -1.
-    public func ref() -> LuaRef { LuaRef(raw: luaL_ref(L, rover_registryindex())) }
+    public func ref() -> LuaRef { LuaRef(raw: rover_lua_ref(L, rover_registryindex())) }
 
     /// Pushes a registry value. Stack: +1.
-    public func push(_ ref: LuaRef) { _ = lua_rawgeti(L, rover_registryindex(), lua_Integer(ref.raw)) }
+    public func push(_ ref: LuaRef) { _ = rover_lua_rawgeti(L, rover_registryindex(), lua_Integer(ref.raw)) }
 
     /// Pushes a global. Stack: +1.
     @discardableResult
-    public func pushGlobal(_ name: String) -> LuaType { LuaType(rawValue: lua_getglobal(L, name)) ?? .none }
+    public func pushGlobal(_ name: String) -> LuaType { LuaType(rawValue: rover_lua_getglobal(L, name)) ?? .none }
 }
 
 /// Allocation and closure counts of one VM. `allocations` counts blocks allocated or grown.

@@ -23,6 +23,9 @@ public struct SweepPlan: Sendable, Equatable, Codable {
     /// scenario × workers × connections group): the default sweep's design. nil: every
     /// combination of the axes.
     public var strategyPairs: [StrategyPair]?
+    /// The Lua runtimes (`--lua`), the outermost axis. nil: Lua 5.4 only (as every plan before
+    /// the runtime axis).
+    public var runtimes: [String]?
 
     /// A (context, dispatcher) combination.
     public struct StrategyPair: Sendable, Equatable, Hashable, Codable {
@@ -52,18 +55,20 @@ public struct SweepPlan: Sendable, Equatable, Codable {
     public var cells: [CellKey] {
         var out: [CellKey] = []
         var seen = Set<CellKey>()
+        for rt in runtimes ?? [CellKey.defaultRuntime] {
         for s in scenarios {
             for c in contexts {
                 for d in dispatchers where strategyPairs?.contains(StrategyPair(c, d)) ?? true {
                     for w in workers {
                         for n in connections {
                             let key = CellKey(scenario: s, context: c, dispatcher: d,
-                                              workers: w, connections: n, rate: rate)
+                                              workers: w, connections: n, rate: rate, runtime: rt)
                             if seen.insert(key).inserted { out.append(key) }
                         }
                     }
                 }
             }
+        }
         }
         return out
     }

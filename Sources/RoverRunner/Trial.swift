@@ -54,6 +54,7 @@ struct Trial {
         var args = ["serve", scenario.appPath, "--context", cell.context, "--dispatcher", cell.dispatcher,
                     "--workers", String(cell.workers), "--port", "0"]
         if let t = settings.serverThreads { args += ["--threads", String(t)] }
+        if cell.runtime != CellKey.defaultRuntime { args += ["--lua", cell.runtime] }
         let server: ServerProcess
         do {
             server = try ServerProcess.start(executable: settings.executable, arguments: args,

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import RoverEngine
+import RoverLua
 import RoverReport
 import RoverRunner
 import RoverStrategies
@@ -39,6 +40,9 @@ struct DuetCommand: ParsableCommand {
     @Option(name: .customLong("dispatcher"), parsing: .upToNextOption, help: "One dispatcher, or two (reference first).")
     var dispatchers: [DispatcherKind] = [.affine]
 
+    @Option(name: .customLong("lua"), help: "Lua runtime of every server: \(LuaRuntime.allCases.map(\.rawValue).joined(separator: "|")).")
+    var runtime: LuaRuntime = .lua54
+
     @Option(help: "Keep-alive connections per server.")
     var connections = 64
 
@@ -70,7 +74,7 @@ struct DuetCommand: ParsableCommand {
         let (serverList, loadCPUs) = pinning.resolve()
         let workers = pinning.serverCPUCount ?? 2
         let refKey = CellKey(scenario: scenario, context: contexts[0].rawValue, dispatcher: dispatchers[0].rawValue,
-                             workers: workers, connections: connections)
+                             workers: workers, connections: connections, runtime: runtime.rawValue)
         var comparisons = [DuetComparison(kind: .control, cell: refKey, reference: refKey)]
         for name in others {
             guard let other = catalog.first(where: { $0.name == name }) else {
@@ -82,7 +86,7 @@ struct DuetCommand: ParsableCommand {
                 throw ValidationError("--vs \(name): its scenario.json asks or answers differently from \(scenario)'s")
             }
             let key = CellKey(scenario: name, context: refKey.context, dispatcher: refKey.dispatcher,
-                              workers: workers, connections: connections)
+                              workers: workers, connections: connections, runtime: refKey.runtime)
             comparisons.append(DuetComparison(kind: .comparison, cell: key, reference: refKey, cellApp: other.appPath))
         }
         if contexts.count == 2 || dispatchers.count == 2 {

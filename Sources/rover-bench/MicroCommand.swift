@@ -18,6 +18,8 @@ struct MicroCommand: ParsableCommand {
     @Option(name: .customLong("context"), parsing: .upToNextOption, help: "Context builders (default: all).")
     var contexts: [ContextKind] = ContextKind.allCases
 
+    @OptionGroup var lua: LuaOptions
+
     @Option(help: "Rounds per cell (interleaved); the median is reported.")
     var rounds = 7
 
@@ -59,6 +61,7 @@ struct MicroCommand: ParsableCommand {
 
     func run() throws {
         warnIfDebug()
+        try lua.load()
         let all = try Scenario.catalog(root: scenarioOptions.scenariosDir)
         let chosen = try scenarioOptions.scenarios.isEmpty ? all : scenarioOptions.scenarios.map { name in
             guard let s = all.first(where: { $0.name == name }) else {
@@ -72,6 +75,7 @@ struct MicroCommand: ParsableCommand {
         config.fixedBatch = requests
         config.callgrindMarks = callgrindMarks
         config.warmupRequests = max(warmup, 1)
+        config.limits = lua.limits
         let rows = try MicroBench(config).run { printErr($0) }
         if callgrindMarks {
             // Batches ran round-major, cell-minor: the same order the rows come in, once per round.
@@ -90,7 +94,7 @@ struct MicroCommand: ParsableCommand {
                          r.closuresPerRequest, r.allocsPerRequest, r.bytesPerRequest, ratio))
         }
         guard !noFloor else { return }
-        print("\nPlain-C floor (Lua 5.4 + C, no Swift, no router, no JSON), GET /users/123 → { user_id = ctx:params().id }:\n")
+        print("\nPlain-C floor (\(lua.runtime.rawValue) + C, no Swift, no router, no JSON), GET /users/123 → { user_id = ctx:params().id }:\n")
         print("| C ctx | ns/req (median) | CPU ns/req | closures/req | Lua allocs/req | Lua bytes/req | engine CPU ÷ floor (params-only) |")
         print("|---|---:|---:|---:|---:|---:|---:|")
         for mode in CFloor.Mode.allCases where floorModes.contains("\(mode)") {

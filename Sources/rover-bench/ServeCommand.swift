@@ -35,6 +35,8 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "Event-loop threads. Default: --workers for affine and coroutine, else the core count.")
     var threads: Int?
 
+    @OptionGroup var lua: LuaOptions
+
     @Flag(help: "Reference: answer every request with {\"user_id\":\"123\"} without Lua (the HTTP layer's floor).")
     var bare = false
 
@@ -63,7 +65,8 @@ struct ServeCommand: ParsableCommand {
             throw ExitCode(1)
         }
         let loops = threads ?? (dispatcher.hasOneVMPerLoop ? workers : ProcessInfo.processInfo.activeProcessorCount)
-        let factory = makeHandlerFactory(appPath: appPath, context: context, limits: EngineLimits())
+        if !bare { try lua.load() }
+        let factory = makeHandlerFactory(appPath: appPath, context: context, limits: lua.limits)
         var limits = HTTPLimits()
         limits.maxBodyBytes = maxBody
         let server: RoverServer

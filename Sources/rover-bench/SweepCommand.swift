@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import RoverEngine
+import RoverLua
 import RoverReport
 import RoverRunner
 import RoverStrategies
@@ -28,6 +29,10 @@ struct SweepCommand: ParsableCommand {
 
     @Option(name: .customLong("dispatcher"), parsing: .upToNextOption, help: "Dispatchers (default: all).")
     var dispatchers: [DispatcherKind] = []
+
+    @Option(name: .customLong("lua"), parsing: .upToNextOption,
+            help: "Lua runtimes, an axis like the others: \(LuaRuntime.allCases.map(\.rawValue).joined(separator: "|")) (default: lua5.4).")
+    var runtimes: [LuaRuntime] = [.lua54]
 
     @Option(parsing: .upToNextOption, help: "Lua VM counts for the pools (channel always has one). Default: the server's thread count.")
     var workers: [Int] = []
@@ -225,6 +230,8 @@ struct SweepCommand: ParsableCommand {
                              workers: workers.isEmpty ? [defaultWorkers] : workers, connections: connections,
                              rate: rate, repeats: counters ? 1 : repeats)
         if !counters { plan.shuffleSeed = Bootstrap.defaultSeed }
+        let axis = runtimes.reduce(into: [LuaRuntime]()) { if !$0.contains($1) { $0.append($1) } }
+        if axis != [.lua54] { plan.runtimes = axis.map(\.rawValue) }
         // Without --context/--dispatcher (and without --full, --quick or --counters): the seed's
         // and Rover's questions, not the whole product.
         if contexts.isEmpty && dispatchers.isEmpty && !quick && !full && !counters {

@@ -96,3 +96,29 @@ import Testing
         #expect(get(e, "/t").status == 200)
     }
 }
+
+/// On LuaJIT, Lua 5.3/5.4 syntax and library functions are refused at load, naming the line and
+/// what LuaJIT lacks (instead of a parse error near a symbol, or a nil call per request).
+@Suite struct LuaJITRefusalTests {
+    @Test(arguments: [
+        ("local n = 7 // 2", "integer division `//`"),
+        ("local n = 1 << 4", "shift operators"),
+        ("local n = 5 & 3", "bitwise operator `&`"),
+        ("local n = ~5", "bitwise operator `~`"),
+        ("local x <const> = 1", "attribute <const>"),
+        ("local a, b = table.unpack({1, 2})", "table.unpack"),
+        ("local t = math.type(1)", "math.type"),
+        ("local s = utf8.char(72)", "utf8 library"),
+    ])
+    func lua54OnlyCodeIsRefusedWithItsLine(code: String, says: String) throws {
+        let source = "local api = rover.server {}\nfunction api.get(ctx)\n  \(code)\n  return {}\nend\nreturn api\n"
+        let refusal = try #require(AppScanner.firstLuaJITRefusal(in: Array(source.utf8)))
+        #expect(refusal.line == 3)
+        #expect(refusal.message.contains(says), "\(refusal.message)")
+    }
+
+    @Test func lua51CodeIsAccepted() {
+        let source = "local api = rover.server {}\nfunction api.get(ctx)\n  local a = 7 / 2; local b = a ~= 3 and #ctx:params() or unpack({1})\n  return { a = a, b = b }\nend\nreturn api\n"
+        #expect(AppScanner.firstLuaJITRefusal(in: Array(source.utf8)) == nil)
+    }
+}

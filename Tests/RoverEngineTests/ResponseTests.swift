@@ -1,4 +1,5 @@
 import RoverEngine
+import RoverLua
 import Testing
 
 @Suite struct ResponseTests {
@@ -32,7 +33,9 @@ import Testing
         let r = try Self.respond(expr)
         #expect(r.status == status)
         #expect(r.contentType == type)
-        #expect(r.text == body)
+        // LuaJIT has no integer subtype: tostring(2.0) is "2" there (README: two Lua runtimes).
+        let expected = expr == "2.0" && LuaRuntime.loaded == .luajit ? "2" : body
+        #expect(r.text == expected)
     }
 
     /// As Rover: `headers` in api.json's data become response headers (and stay in the JSON).

@@ -17,10 +17,27 @@ import Testing
 
     @Test func headerIsTheDocumentedColumnList() {
         #expect(RunRecord.csvHeader.hasPrefix("run_id,cell,scenario,context,dispatcher,workers,connections,rate,repeat,status,reason,"))
-        #expect(RunRecord.columns.count == 36)
-        #expect(RunRecord.columns.last == "generator_saturated")
+        #expect(RunRecord.columns.count == 37)
+        #expect(RunRecord.columns.last == "runtime")  // appended with the runtime axis
         #expect(Fixtures.key("lazy", "mutex-pool").id == "params-only.lazy.mutex-pool.w2.c64")
         #expect(Self.awkwardRecord().cell == "params-only.cached.lockfree-pool.w2.c64.r5000")
+    }
+
+    /// Rows written before the runtime axis (no `runtime` column) read as Lua 5.4, with the same
+    /// cell ids; a LuaJIT cell's id and column say so.
+    @Test func runtimeColumnIsOptionalAndDefaultsToLua54() throws {
+        var jit = RunRecord(runID: "r", key: CellKey(scenario: "params-only", context: "userdata", dispatcher: "coroutine",
+                                                     workers: 2, connections: 64, runtime: "luajit"), repeatIndex: 0)
+        #expect(jit.cell == "params-only.userdata.coroutine.w2.c64.luajit")
+        jit.rps = 1
+        let back = try RunLog.decode(RunLog.encode([jit]))
+        #expect(back.records.first?.key.runtime == "luajit")
+        let old = Self.awkwardRecord()
+        let header = RunRecord.columns.dropLast().joined(separator: ",")
+        let row = CSV.row(Array(old.csvFields.dropLast()))
+        let read = try RunLog.decode(header + "\n" + row)
+        #expect(read.records.first?.key.runtime == "lua5.4")
+        #expect(read.records.first?.key.id == old.key.id)
     }
 
     @Test func roundTripIsExact() throws {

@@ -35,6 +35,9 @@ enum AppLoader {
         if let refusal = AppScanner.firstRefusal(in: Array(data)) {
             throw EngineError(.unsupported, "\(path):\(refusal.line): \(refusal.message)")
         }
+        if LuaRuntime.loaded == .luajit, let refusal = AppScanner.firstLuaJITRefusal(in: Array(data)) {
+            throw EngineError(.unsupported, "\(path):\(refusal.line): \(refusal.message)")
+        }
         let base = vm.top
         defer { vm.setTop(base) }
         do {

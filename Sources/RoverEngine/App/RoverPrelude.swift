@@ -20,8 +20,14 @@ local function response(status, kind, body, location)
   return setmetatable({ status = status, kind = kind, body = body, location = location }, RESPONSE)
 end
 
+-- LuaJIT (the Lua 5.1 language) has no math.type: its numbers are doubles; integral ones count.
+local math_type = math.type or function(v)
+  if type(v) ~= "number" then return nil end
+  return v == math.floor(v) and "integer" or "float"
+end
+
 local function check_status(status)
-  if math.type(status) ~= "integer" or status < 100 or status > 599 then
+  if math_type(status) ~= "integer" or status < 100 or status > 599 then
     error("invalid HTTP status: " .. tostring(status), 3)
   end
   return status

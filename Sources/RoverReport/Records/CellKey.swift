@@ -1,5 +1,6 @@
 /// Identifies one cell of a sweep: scenario × context × dispatcher × workers × connections
-/// (and the offered rate for open-loop runs; 0 = closed loop).
+/// (and the offered rate for open-loop runs; 0 = closed loop), on one Lua runtime (`lua5.4`, the
+/// default, which runs before the runtime axis existed have, or `luajit`).
 ///
 /// Belongs to RoverReport (records). A value type, `Sendable`.
 /// Strategy names are carried as the strings the CLI accepted (`eager`, `mutex-pool`, …):
@@ -11,6 +12,11 @@ public struct CellKey: Hashable, Sendable, Codable, Comparable, CustomStringConv
     public var workers: Int
     public var connections: Int
     public var rate: Int
+    /// The Lua runtime (`--lua`): part of the load group, so each runtime has its own baseline.
+    public var runtime: String
+
+    /// The runtime of every run made before the runtime axis existed.
+    public static let defaultRuntime = "lua5.4"
 
     /// The context of the seed's current code, which every cell is compared against.
     public static let baselineContext = "eager"
@@ -18,7 +24,8 @@ public struct CellKey: Hashable, Sendable, Codable, Comparable, CustomStringConv
     public static let baselineDispatcher = "channel"
 
     public init(scenario: String, context: String, dispatcher: String,
-                workers: Int, connections: Int, rate: Int = 0) {
+                workers: Int, connections: Int, rate: Int = 0, runtime: String = CellKey.defaultRuntime) {
+        self.runtime = runtime
         self.scenario = scenario
         self.context = context
         self.dispatcher = dispatcher
@@ -28,11 +35,24 @@ public struct CellKey: Hashable, Sendable, Codable, Comparable, CustomStringConv
     }
 
     /// Stable id, safe as a file name: `scenario.context.dispatcher.w<workers>.c<connections>`,
-    /// plus `.r<rate>` for open-loop cells. Example: `params-only.lazy.mutex-pool.w2.c64`.
+    /// plus `.r<rate>` for open-loop cells and `.<runtime>` off Lua 5.4. Example:
+    /// `params-only.lazy.mutex-pool.w2.c64`, `params-only.userdata.coroutine.w2.c64.luajit`.
     /// Used in the `cell` column of runs.csv and as `hgrm/<id>.hgrm`.
     public var id: String {
         let base = "\(scenario).\(context).\(dispatcher).w\(workers).c\(connections)"
-        return rate == 0 ? base : base + ".r\(rate)"
+        let open = rate == 0 ? base : base + ".r\(rate)"
+        return runtime == Self.defaultRuntime ? open : open + ".\(runtime)"
+    }
+
+    enum CodingKeys: String, CodingKey { case scenario, context, dispatcher, workers, connections, rate, runtime }
+
+    /// Reads keys written before the runtime axis (no `runtime`: Lua 5.4).
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(scenario: try c.decode(String.self, forKey: .scenario), context: try c.decode(String.self, forKey: .context),
+                  dispatcher: try c.decode(String.self, forKey: .dispatcher), workers: try c.decode(Int.self, forKey: .workers),
+                  connections: try c.decode(Int.self, forKey: .connections), rate: try c.decode(Int.self, forKey: .rate),
+                  runtime: try c.decodeIfPresent(String.self, forKey: .runtime) ?? Self.defaultRuntime)
     }
 
     public var description: String { id }
@@ -49,13 +69,13 @@ public struct CellKey: Hashable, Sendable, Codable, Comparable, CustomStringConv
     public func with(context: String? = nil, dispatcher: String? = nil) -> CellKey {
         CellKey(scenario: scenario, context: context ?? self.context,
                 dispatcher: dispatcher ?? self.dispatcher,
-                workers: workers, connections: connections, rate: rate)
+                workers: workers, connections: connections, rate: rate, runtime: runtime)
     }
 
     /// The load part of the key (everything but the two strategies): cells in one group
     /// are comparable with each other.
     public var group: LoadGroup {
-        LoadGroup(scenario: scenario, workers: workers, connections: connections, rate: rate)
+        LoadGroup(scenario: scenario, workers: workers, connections: connections, rate: rate, runtime: runtime)
     }
 
     /// Orders by scenario, workers, connections, rate, then context and dispatcher with the
@@ -77,22 +97,43 @@ public struct LoadGroup: Hashable, Sendable, Codable, Comparable, CustomStringCo
     public var workers: Int
     public var connections: Int
     public var rate: Int
+    /// The Lua runtime (CellKey.runtime).
+    public var runtime: String
 
-    public init(scenario: String, workers: Int, connections: Int, rate: Int = 0) {
+    public init(scenario: String, workers: Int, connections: Int, rate: Int = 0, runtime: String = CellKey.defaultRuntime) {
+        self.runtime = runtime
         self.scenario = scenario
         self.workers = workers
         self.connections = connections
         self.rate = rate
     }
 
-    /// Human label, e.g. `params-only, 2 workers, 64 conn` (+ `, 5000 req/s` when open loop).
+    /// Human label, e.g. `params-only, 2 workers, 64 conn` (+ `, 5000 req/s` when open loop,
+    /// + `, luajit` off Lua 5.4: a run with one runtime reads as before).
     public var description: String {
         let base = "\(scenario), \(workers) workers, \(connections) conn"
-        return rate == 0 ? base : base + ", \(rate) req/s"
+        let open = rate == 0 ? base : base + ", \(rate) req/s"
+        return runtime == CellKey.defaultRuntime ? open : open + ", \(runtime)"
+    }
+
+    enum CodingKeys: String, CodingKey { case scenario, workers, connections, rate, runtime }
+
+    /// Reads groups written before the runtime axis (no `runtime`: Lua 5.4).
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(scenario: try c.decode(String.self, forKey: .scenario), workers: try c.decode(Int.self, forKey: .workers),
+                  connections: try c.decode(Int.self, forKey: .connections), rate: try c.decode(Int.self, forKey: .rate),
+                  runtime: try c.decodeIfPresent(String.self, forKey: .runtime) ?? CellKey.defaultRuntime)
     }
 
     public static func < (lhs: LoadGroup, rhs: LoadGroup) -> Bool {
-        (lhs.scenario, lhs.workers, lhs.connections, lhs.rate)
+        if lhs.runtime != rhs.runtime {  // Lua 5.4 first, then by name
+            if lhs.runtime == CellKey.defaultRuntime || rhs.runtime == CellKey.defaultRuntime {
+                return lhs.runtime == CellKey.defaultRuntime
+            }
+            return lhs.runtime < rhs.runtime
+        }
+        return (lhs.scenario, lhs.workers, lhs.connections, lhs.rate)
             < (rhs.scenario, rhs.workers, rhs.connections, rhs.rate)
     }
 }

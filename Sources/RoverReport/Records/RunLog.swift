@@ -21,7 +21,7 @@ public enum RunLog {
     public static func decode(_ text: String) throws(RecordError) -> Contents {
         let parsed = CSV.parse(text)
         guard let header = parsed.rows.first else { throw .missingHeader }
-        for column in RunRecord.columns where !header.contains(column) {
+        for column in RunRecord.columns where !header.contains(column) && !RunRecord.optionalColumns.contains(column) {
             throw .missingColumn(column)
         }
         var records: [RunRecord] = []

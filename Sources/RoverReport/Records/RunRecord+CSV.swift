@@ -10,8 +10,11 @@ extension RunRecord {
         "lat_mean_us", "lat_p50_us", "lat_p90_us", "lat_p99_us", "lat_p999_us", "lat_max_us",
         "server_cpu_us_per_req", "client_cpu_us_per_req", "closures_per_req", "lua_allocs_per_req",
         "lua_bytes_per_req", "handoffs_per_req", "lock_waits_per_req", "cas_retries_per_req",
-        "ctx_switches_per_req", "server_peak_rss_kib", "generator_saturated",
+        "ctx_switches_per_req", "server_peak_rss_kib", "generator_saturated", "runtime",
     ]
+
+    /// Columns appended later, which older runs.csv files lack (read as their default).
+    public static let optionalColumns: Set<String> = ["runtime"]
 
     /// The header line, terminated by `\n`.
     public static var csvHeader: String { CSV.row(columns) }
@@ -24,7 +27,7 @@ extension RunRecord {
          "\(latMeanUs)", "\(latP50Us)", "\(latP90Us)", "\(latP99Us)", "\(latP999Us)", "\(latMaxUs)",
          "\(serverCPUUsPerReq)", "\(clientCPUUsPerReq)", "\(closuresPerReq)", "\(luaAllocsPerReq)",
          "\(luaBytesPerReq)", "\(handoffsPerReq)", "\(lockWaitsPerReq)", "\(casRetriesPerReq)",
-         "\(ctxSwitchesPerReq)", "\(serverPeakRSSKiB)", generatorSaturated ? "true" : "false"]
+         "\(ctxSwitchesPerReq)", "\(serverPeakRSSKiB)", generatorSaturated ? "true" : "false", runtime]
     }
 
     /// This record as one CSV line, terminated by `\n`.
@@ -41,7 +44,8 @@ extension RunRecord {
         let r = FieldReader(byName: byName, line: line)
         let key = CellKey(scenario: try r.text("scenario"), context: try r.text("context"),
                           dispatcher: try r.text("dispatcher"), workers: try r.int("workers"),
-                          connections: try r.int("connections"), rate: try r.int("rate"))
+                          connections: try r.int("connections"), rate: try r.int("rate"),
+                          runtime: byName["runtime"] ?? CellKey.defaultRuntime)
         guard let status = RunStatus(rawValue: try r.text("status")) else {
             throw .badValue(line: line, column: "status", value: byName["status"] ?? "")
         }

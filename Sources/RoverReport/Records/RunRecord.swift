@@ -63,6 +63,8 @@ public struct RunRecord: Codable, Sendable, Equatable {
     public var ctxSwitchesPerReq: Double
     public var serverPeakRSSKiB: Int
     public var generatorSaturated: Bool
+    /// The Lua runtime (runs.csv's last column; rows written before it are Lua 5.4).
+    public var runtime: String = CellKey.defaultRuntime
 
     /// A record for `key`, every measurement zero: the runner fills in what it measured.
     public init(runID: String, key: CellKey, repeatIndex: Int, status: RunStatus = .ok, reason: String = "") {
@@ -74,6 +76,7 @@ public struct RunRecord: Codable, Sendable, Equatable {
         self.workers = key.workers
         self.connections = key.connections
         self.rate = key.rate
+        self.runtime = key.runtime
         self.repeatIndex = repeatIndex
         self.status = status
         self.reason = reason
@@ -89,7 +92,7 @@ public struct RunRecord: Codable, Sendable, Equatable {
     /// The cell this run belongs to, rebuilt from the axis columns.
     public var key: CellKey {
         CellKey(scenario: scenario, context: context, dispatcher: dispatcher,
-                workers: workers, connections: connections, rate: rate)
+                workers: workers, connections: connections, rate: rate, runtime: runtime)
     }
 
     enum CodingKeys: String, CodingKey {

@@ -59,6 +59,7 @@ struct DuetPair {
             let app = name == "cell" ? step.comparison.cellApp ?? scenario.appPath : scenario.appPath
             var args = ["serve", app, "--context", key.context, "--dispatcher", key.dispatcher,
                         "--workers", String(key.workers), "--port", "0"]
+            if key.runtime != CellKey.defaultRuntime { args += ["--lua", key.runtime] }
             if let t = settings.serverThreads { args += ["--threads", String(t)] }
             do {
                 let server = try ServerProcess.start(executable: settings.executable, arguments: args,

@@ -1,0 +1,45 @@
+public import ArgumentParser
+import Foundation
+import RoverEngine
+import RoverLua
+
+extension LuaRuntime: ExpressibleByArgument {}
+
+/// The Lua runtime and the instruction budget, shared by `serve` and `micro` (one runtime per
+/// process: the shim loads one library, see `LuaRuntime`).
+struct LuaOptions: ParsableArguments {
+    @Option(name: .customLong("lua"), help: "Lua runtime: \(LuaRuntime.allCases.map(\.rawValue).joined(separator: "|")).")
+    var runtime: LuaRuntime = .lua54
+
+    @Option(name: .customLong("instruction-budget"),
+            help: "Lua instructions per request (0: none). On luajit a budget turns the JIT compiler off.")
+    var instructionBudget: Int = EngineLimits().instructionBudget
+
+    func validate() throws {
+        guard (0...Int(Int32.max)).contains(instructionBudget) else {
+            throw ValidationError("--instruction-budget must be in 0...\(Int32.max), got \(instructionBudget)")
+        }
+    }
+
+    /// The engine limits these options give.
+    var limits: EngineLimits {
+        var l = EngineLimits()
+        l.instructionBudget = instructionBudget
+        return l
+    }
+
+    /// Loads the runtime before any VM is made and says on stderr what it cannot do; exits 1 when
+    /// its library is missing.
+    func load() throws {
+        do { try runtime.load() } catch {
+            FileHandle.standardError.write(Data("error: --lua \(error)\n".utf8))
+            throw ExitCode(1)
+        }
+        if runtime == .luajit {
+            let mode = instructionBudget > 0
+                ? "luajit: the JIT compiler is off (an instruction budget is set, and LuaJIT does not run count hooks inside compiled traces); --instruction-budget 0 turns it on"
+                : "luajit: the JIT compiler is on and no instruction budget applies"
+            FileHandle.standardError.write(Data("\(mode); the memory limit and allocation counts work as on lua5.4; apps using Lua 5.3+ syntax are refused at load\n".utf8))
+        }
+    }
+}
