@@ -141,12 +141,13 @@ typedef struct RoverLuaAPI {
         int (*resume)(lua_State *, int);
         int (*setmode)(lua_State *, int, int);
     } jit;
-    pthread_mutex_t lock;
 } RoverLuaAPI;
 
 /// The process's runtime. One definition for the whole link (weak, hidden): each Swift module that
 /// includes this header emits it, and the linker keeps one.
-__attribute__((weak, visibility("hidden"))) RoverLuaAPI rover_lua = { .lock = PTHREAD_MUTEX_INITIALIZER };
+__attribute__((weak, visibility("hidden"))) RoverLuaAPI rover_lua;
+/// Serializes `rover_lua_open` (kept out of the table: the table is overwritten while it is held).
+__attribute__((weak, visibility("hidden"))) pthread_mutex_t rover_lua_lock = PTHREAD_MUTEX_INITIALIZER;
 
 // MARK: - The API as macros over the table
 
@@ -413,7 +414,7 @@ static inline const char *rover_lua_soname(int kind) {
 /// symbol is missing, or another runtime was loaded first.
 static inline const char *rover_lua_open(int kind) {
     static __thread char msg[320];
-    pthread_mutex_lock(&rover_lua.lock);
+    pthread_mutex_lock(&rover_lua_lock);
     const char *err = NULL;
     if (rover_lua.kind != 0) {
         if (rover_lua.kind != kind) err = "another Lua runtime is already loaded in this process";
@@ -432,19 +433,18 @@ static inline const char *rover_lua_open(int kind) {
                 dlclose(h);
             } else {
                 api.name = kind == ROVER_LUAJIT ? "LuaJIT 2.1" : "Lua 5.4";
-                api.kind = kind;
-                pthread_mutex_t lock = rover_lua.lock;
+                api.kind = 0;
                 rover_lua = api;
-                rover_lua.lock = lock;
+                __atomic_store_n(&rover_lua.kind, kind, __ATOMIC_RELEASE);  // readers see a full table
             }
         }
     }
-    pthread_mutex_unlock(&rover_lua.lock);
+    pthread_mutex_unlock(&rover_lua_lock);
     return err;
 }
 
 /// The loaded runtime (0: none yet).
-static inline int rover_lua_kind(void) { return rover_lua.kind; }
+static inline int rover_lua_kind(void) { return __atomic_load_n(&rover_lua.kind, __ATOMIC_ACQUIRE); }
 
 // MARK: - RoverBuf: a string builder the same on both runtimes
 
