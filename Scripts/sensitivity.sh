@@ -3,7 +3,7 @@
 # from params-only only by a fixed Lua loop in the handler, sized to cost about 3% and about 1%
 # of a request's server CPU, then runs N duets (default 10): A/A control, params-only vs +3%,
 # params-only vs +1%, all under CONTEXT + DISPATCHER (default lazy + affine). Prints each run's
-# verdicts and how often each was found "slower".
+# verdicts and how often each was found "slower" (and the A/A "no difference").
 # Calibration (printed): a short duet against a 2000-iteration probe gives the share of a request's
 # server CPU one iteration costs.
 # Usage: Scripts/sensitivity.sh [N]   (SKIP_BUILD=1 to reuse the release build; extra duet options
@@ -69,25 +69,29 @@ for r in d["rows"]:
 print(" | ".join(out))
 PY
 }
-# Each run is judged twice: at the default floor (1.5%), and at LOW_FLOOR (default 0.5%), where the
-# effective floor is the A/A bound itself (what a 1% effect needs).
-low=${LOW_FLOOR:-0.005}
-found3=0; found1=0; aa_ok=0; found3_low=0; found1_low=0
+# Each run is judged twice: with the defaults (floor 1.5%, minimum effect max(0.5%, A/A bound)),
+# and with the minimum effect raised to the floor (STRICT_EFFECT, default 1.5%: one threshold for
+# both "no difference" and a direction, as before the minimum effect existed).
+strict=${STRICT_EFFECT:-0.015}
+echo "environment: commit $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- Sources || echo '+changes'), $(date -u +%FT%TZ)," \
+     "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(nproc) CPUs, kernel $(uname -r)"
+found3=0; found1=0; aa_ok=0; found3_strict=0; found1_strict=0
 for i in $(seq 1 "$n"); do
   "$bin" duet --scenarios-dir "$scen" --scenario params-only --vs plus3 plus1 --context "$ctx" --dispatcher "$disp" \
     --out "$work/runs" ${DUET_ARGS:-} > "$work/run$i.md" 2>&1 || { echo "run $i failed: $(tail -3 "$work/run$i.md")"; continue; }
   run=$(ls -dt "$work"/runs/*/ | head -1)
   line=$(verdicts "$run/summary.json")
-  "$bin" report "$run" --paired-floor "$low" > /dev/null
-  low_line=$(verdicts "$run/summary.json")
+  "$bin" report "$run" --min-effect "$strict" > /dev/null
+  strict_line=$(verdicts "$run/summary.json")
+  "$bin" report "$run" > /dev/null
   echo "run $i: $line"
-  echo "   at floor $low: $low_line"
-  echo "$low_line" | grep -q "plus3 [^|]*] slower" && found3_low=$((found3_low + 1))
-  echo "$low_line" | grep -q "plus1 [^|]*] slower" && found1_low=$((found1_low + 1))
+  echo "   minimum effect $strict: $strict_line"
+  echo "$strict_line" | grep -q "plus3 [^|]*] slower" && found3_strict=$((found3_strict + 1))
+  echo "$strict_line" | grep -q "plus1 [^|]*] slower" && found1_strict=$((found1_strict + 1))
   echo "$line" | grep -q "plus3 [^|]*] slower" && found3=$((found3 + 1))
   echo "$line" | grep -q "plus1 [^|]*] slower" && found1=$((found1 + 1))
   echo "$line" | grep -q "A/A [^|]*] no difference" && aa_ok=$((aa_ok + 1))
 done
-echo "default floor: +3% found slower in $found3 of $n; +1% found slower in $found1 of $n; A/A no difference in $aa_ok of $n"
-echo "floor $low: +3% found slower in $found3_low of $n; +1% found slower in $found1_low of $n"
+echo "defaults: +3% found slower in $found3 of $n; +1% found slower in $found1 of $n; A/A no difference in $aa_ok of $n"
+echo "minimum effect $strict: +3% found slower in $found3_strict of $n; +1% found slower in $found1_strict of $n"
 echo "(runs kept in $work)"

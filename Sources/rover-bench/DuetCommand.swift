@@ -108,7 +108,8 @@ struct DuetCommand: ParsableCommand {
         let outcome = try Duet(plan: plan, settings: settings, scenarios: catalog, directory: directory)
             .run(interrupted: { sweepInterrupted.load(ordering: .relaxed) }) { progress.show($0, start: started) }
         progress.finish()
-        let report = try ReportWriter.regenerate(directory, pairedFloor: duetOptions.pairedFloor)
+        let report = try ReportWriter.regenerate(directory, pairedFloor: duetOptions.pairedFloor,
+                                                    pairedMinEffect: duetOptions.minEffect)
         print(try String(contentsOf: directory.summaryMarkdown, encoding: .utf8))
         if report.summary.duet?.machineTooNoisy == true {
             printErr("warning: the A/A control was not \"no difference\": the machine was too noisy for settled verdicts")

@@ -184,7 +184,8 @@ struct SweepCommand: ParsableCommand {
     }
 
     private func finish(_ directory: RunDirectory, progress: ProgressLine, interrupted: Bool) throws {
-        let report = try ReportWriter.regenerate(directory, pairedFloor: duetOptions.pairedFloor)
+        let report = try ReportWriter.regenerate(directory, pairedFloor: duetOptions.pairedFloor,
+                                                    pairedMinEffect: duetOptions.minEffect)
         if let duet = report.summary.duet, duet.machineTooNoisy {
             printErr("warning: the A/A control was not \"no difference\": the machine was too noisy for settled verdicts "
                      + "(other processes, steal or thermal effects). Re-run on a quieter machine.")

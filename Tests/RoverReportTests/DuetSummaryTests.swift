@@ -49,6 +49,44 @@ import Testing
         #expect(DuetMarkdown.render(d).contains("| params-only, 1 workers, 64 conn | lazy + affine | +3.0% ["))
     }
 
+    /// A 1% cost, under the 1.5% margin: found "slower" because it exceeds the A/A bound (the
+    /// group's minimum effect), while the quiet A/A itself reads "no difference".
+    @Test func aOnePercentCostBeyondTheControlsBoundIsFound() throws {
+        let d = DuetSummary(records: Self.windows(Self.base, control: true, truth: 1, starts: 20, windows: 2, seed: 3)
+                            + Self.windows(Self.lazy, truth: 1.01, starts: 20, windows: 2, seed: 4))
+        let control = try #require(d.control(Self.base.group)?.cpu)
+        #expect(control.verdict == .noDifference)
+        let cpu = try #require(d.row(Self.lazy)?.cpu)
+        #expect(cpu.minEffect == max(Verdict.defaultPairedMinEffect, control.test.bound))
+        #expect(cpu.floor == Verdict.defaultPairedFloor && cpu.minEffect! < cpu.floor)
+        #expect(cpu.verdict == .slower)
+        // At a minimum effect of the margin itself (the old single threshold) it is not called.
+        let strict = DuetSummary(records: Self.windows(Self.base, control: true, truth: 1, starts: 20, windows: 2, seed: 3)
+                                 + Self.windows(Self.lazy, truth: 1.01, starts: 20, windows: 2, seed: 4),
+                                 minEffect: Verdict.defaultPairedFloor)
+        #expect(strict.row(Self.lazy)?.cpu?.verdict == .noDifference)
+    }
+
+    /// `duet --vs`: the reference is another app. Its scenario is stored, so the comparison finds
+    /// the A/A control of that app (and its floor); files written before the column still read.
+    @Test func crossAppComparisonKeepsItsReferenceScenario() throws {
+        let other = CellKey(scenario: "plus1", context: "eager", dispatcher: "channel", workers: 1, connections: 64)
+        let rows = Self.windows(Self.base, control: true, truth: 1, noise: 0.04, seed: 2)
+            + Self.windows(other, truth: 1.03, seed: 1)  // against params-only's eager + channel
+        let decoded = try PairLog.decode(PairLog.encode(rows))
+        #expect(decoded == rows && decoded.last?.reference.scenario == "params-only")
+        let d = DuetSummary(records: decoded)
+        let control = try #require(d.control(Self.base.group)?.cpu)
+        let cpu = try #require(d.rows.first { $0.cell == other }?.cpu)
+        #expect(control.test.bound > Verdict.defaultPairedFloor)  // noisy enough to raise the floor
+        #expect(cpu.floor == control.test.bound)
+        // An old file: no ref_scenario column, the reference ran the cell's scenario.
+        let text = PairLog.encode(rows)
+        let lines = text.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).dropLast().joined(separator: ",") }
+        let old = try PairLog.decode(lines.joined(separator: "\n") + "\n")
+        #expect(old.count == rows.count && old.last?.reference.scenario == "plus1")
+    }
+
     @Test func noisyControlMarksEverythingUnsettled() {
         let d = DuetSummary(records: Self.windows(Self.base, control: true, truth: 1, bias: 0.03, noise: 0.05)
                             + Self.windows(Self.lazy, truth: 1.2))

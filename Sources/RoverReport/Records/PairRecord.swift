@@ -79,6 +79,8 @@ extension PairRecord {
         let name: String
         let get: (PairRecord) -> String
         let set: (inout PairRecord, String) -> Bool
+        /// Appended after files were written without it: absent in an old file is not an error.
+        var optional = false
     }
 
     private static func text(_ name: String, _ path: WritableKeyPath<PairRecord, String>) -> Column {
@@ -118,21 +120,29 @@ extension PairRecord {
         int("ref_requests", \.refRequests), real("ref_cpu_ns", \.refCPUNanos),
         real("foreign_share", \.foreignShare), real("steal_share", \.stealShare), real("load_busy", \.loadBusy),
         raw("status", \.status), text("reason", \.reason), text("accounting", \.accounting),
+        // The reference's app, when a duet compares two apps (`duet --vs`); older files lack it
+        // and their reference ran the cell's scenario.
+        Column(name: "ref_scenario", get: { $0.reference.scenario }, set: { r, v in r.reference.scenario = v; return true },
+               optional: true),
     ] }
 
     public static var columns: [String] { table.map(\.name) }
 
     public var csvRow: String { CSV.row(Self.table.map { $0.get(self) }) }
 
-    /// Parses a row by header name; the reference shares the cell's load axes.
+    /// Parses a row by header name; the reference shares the cell's load axes (and its scenario,
+    /// unless `ref_scenario` names another).
     init(header: [String], fields: [String], line: Int) throws(RecordError) {
         let blank = CellKey(scenario: "", context: "", dispatcher: "", workers: 0, connections: 0)
         self.init(cell: blank, reference: blank)
         for column in Self.table {
-            guard let i = header.firstIndex(of: column.name), i < fields.count else { throw .missingColumn(column.name) }
+            guard let i = header.firstIndex(of: column.name), i < fields.count else {
+                if column.optional { continue }
+                throw .missingColumn(column.name)
+            }
             guard column.set(&self, fields[i]) else { throw .badValue(line: line, column: column.name, value: fields[i]) }
         }
-        reference.scenario = cell.scenario
+        if reference.scenario.isEmpty { reference.scenario = cell.scenario }
         reference.workers = cell.workers
         reference.connections = cell.connections
         reference.rate = cell.rate
