@@ -4,8 +4,8 @@
 # of a request's server CPU, then runs N duets (default 10): A/A control, params-only vs +3%,
 # params-only vs +1%, all under CONTEXT + DISPATCHER (default lazy + affine). Prints each run's
 # verdicts and how often each was found "slower" (and the A/A "no difference").
-# Calibration (printed): a short duet against a 2000-iteration probe gives the share of a request's
-# server CPU one iteration costs.
+# Calibration (printed): a duet against two probe apps (1 and 60 iterations) fits what a loop
+# costs at all and per iteration. Each run prints what the +3% and +1% apps measured.
 # Usage: Scripts/sensitivity.sh [N]   (SKIP_BUILD=1 to reuse the release build; extra duet options
 #        go in DUET_ARGS, e.g. DUET_ARGS="--duet-starts 6")
 set -euo pipefail
@@ -33,23 +33,30 @@ end
 return api
 LUA
 }
-json_get() {  # file python-expression-on-d
-  python3 -c "import json,sys; d=json.load(open('$1')); print($2)"
-}
-
-# Calibration by the same method: a short duet of params-only against params-only + a probe loop
-# of 2000 iterations gives the share of a request's server CPU one iteration costs over HTTP
-# (in-process timings under-read it: the first calibration by `micro` sized "+3%" at +5%).
-probe=2000
-spin_app probe $probe
-"$bin" duet --scenarios-dir "$scen" --scenario params-only --vs probe --context "$ctx" --dispatcher "$disp" \
-  --duet-starts 4 --out "$work/calibrate" > /dev/null 2>&1
+# Calibration by the same method: a duet of params-only against two probe apps (LOW_PROBE, default
+# 1 iteration, and PROBE, default 60) gives a line: cost(k) = a + b·k, where a is what a loop costs
+# at all and b one iteration, as shares of a request's server CPU over HTTP. Both matter: sized by
+# b alone (a 2000- or 60-iteration probe), the "+1%" app (9 iterations) measured +1.6 to +2.2% in
+# 6 runs; in-process timings (`micro`) under-read it too ("+3%" measured +5%).
+low_probe=${LOW_PROBE:-1}; probe=${PROBE:-60}
+spin_app probe_low "$low_probe"
+spin_app probe "$probe"
+"$bin" duet --scenarios-dir "$scen" --scenario params-only --vs probe_low probe --context "$ctx" --dispatcher "$disp" \
+  --duet-starts "${CAL_STARTS:-12}" --out "$work/calibrate" > /dev/null 2>&1
 cal=$(ls -d "$work"/calibrate/*/)
-per_iter=$(json_get "$cal/summary.json" "([r for r in d['summary']['duet']['rows'] if not r['isControl']][0]['cpu']['test']['ratio'] - 1) / $probe")
-k3=$(python3 -c "print(max(1, round(0.03 / $per_iter)))")
-k1=$(python3 -c "print(max(1, round(0.01 / $per_iter)))")
-echo "calibration: one Lua loop iteration costs $(python3 -c "print('%.5f' % ($per_iter * 100))")% of a request's" \
-     "server CPU (duet, $probe iterations); +3% = $k3 iterations, +1% = $k1 iterations"
+read -r k3 k1 line < <(python3 - "$cal/summary.json" "$low_probe" "$probe" <<'PY'
+import json, sys
+rows = json.load(open(sys.argv[1]))["summary"]["duet"]["rows"]
+lo, hi = int(sys.argv[2]), int(sys.argv[3])
+cost = {r["cell"]["scenario"]: r["cpu"]["test"]["ratio"] - 1 for r in rows if not r["isControl"]}
+b = (cost["probe"] - cost["probe_low"]) / (hi - lo)
+a = cost["probe_low"] - b * lo
+k = lambda target: max(1, round((target - a) / b))
+print(k(0.03), k(0.01), f"a loop costs {100*a:+.3f}% at all and {100*b:.4f}% per iteration "
+      f"(probes: {lo} iterations {100*cost['probe_low']:+.2f}%, {hi} iterations {100*cost['probe']:+.2f}%)")
+PY
+)
+echo "calibration: $line; +3% = $k3 iterations, +1% = $k1 iterations"
 spin_app plus3 "$k3"
 spin_app plus1 "$k1"
 

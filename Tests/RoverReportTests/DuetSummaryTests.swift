@@ -87,6 +87,19 @@ import Testing
         #expect(old.count == rows.count && old.last?.reference.scenario == "plus1")
     }
 
+    /// A control whose interval excludes 1 by chance (−0.8% [−1.2%, −0.3%], as one run read) is
+    /// still "no difference": its whole interval is inside the 1.5% margin. Its bound raises the
+    /// group's minimum effect instead.
+    @Test func aControlIsJudgedByEquivalenceAlone() throws {
+        var control = Self.windows(Self.base, control: true, truth: 1, starts: 20, windows: 2, seed: 5)
+        for i in control.indices { control[i].cellCPUNanos *= 0.992 }
+        let d = DuetSummary(records: control + Self.windows(Self.lazy, truth: 1.01, starts: 20, windows: 2, seed: 4))
+        let aa = try #require(d.control(Self.base.group)?.cpu)
+        #expect(aa.test.interval.upper < 1 && aa.test.ratio < 0.995)  // excludes 1, beyond 0.5%
+        #expect(aa.verdict == .noDifference && !d.machineTooNoisy)
+        #expect(d.row(Self.lazy)?.cpu?.minEffect == aa.test.bound)
+    }
+
     @Test func noisyControlMarksEverythingUnsettled() {
         let d = DuetSummary(records: Self.windows(Self.base, control: true, truth: 1, bias: 0.03, noise: 0.05)
                             + Self.windows(Self.lazy, truth: 1.2))

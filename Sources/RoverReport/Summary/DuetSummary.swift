@@ -103,13 +103,17 @@ public struct DuetSummary: Codable, Sendable, Equatable {
             rpsFloor[g] = max(floor, rows[i].rps?.test.bound ?? 0)
             cpuEffect[g] = rows[i].cpu.map { max(minEffect, $0.test.bound) }
             rpsEffect[g] = rows[i].rps.map { max(minEffect, $0.test.bound) }
+            // A control asks one question: is the machine's noise within the margin? So it is judged
+            // by equivalence alone (its minimum effect is the floor). A 95% interval of two identical
+            // servers excludes 1 in about 5% of runs by chance; that raises the group's thresholds
+            // (its bound) rather than reading as a difference.
             for path in [\Row.cpu, \Row.rps] {
                 guard let t = rows[i][keyPath: path] else { continue }
                 let v = Verdict.judge(Estimate(value: t.test.ratio, interval: t.test.interval, count: t.test.pairs),
-                                      polarity: t.metric.polarity, floor: floor, minEffect: minEffect)
+                                      polarity: t.metric.polarity, floor: floor)
                 rows[i][keyPath: path]?.verdict = v
                 rows[i][keyPath: path]?.floor = floor
-                rows[i][keyPath: path]?.minEffect = minEffect
+                rows[i][keyPath: path]?.minEffect = floor
                 if path == \Row.cpu && v != .noDifference { noisy = true }
             }
         }
