@@ -4,8 +4,8 @@
 # of a request's server CPU, then runs N duets (default 10): A/A control, params-only vs +3%,
 # params-only vs +1%, all under CONTEXT + DISPATCHER (default lazy + affine). Prints each run's
 # verdicts and how often each was found "slower" (and the A/A "no difference").
-# Calibration (printed): a duet against two probe apps (1 and 60 iterations) fits what a loop
-# costs at all and per iteration. Each run prints what the +3% and +1% apps measured.
+# Calibration (printed): a duet against probe apps (2, 8 and 25 iterations) measures what a loop
+# costs; the sizes are interpolated between them. Each run prints what the +3% and +1% apps measured.
 # Usage: Scripts/sensitivity.sh [N]   (SKIP_BUILD=1 to reuse the release build; extra duet options
 #        go in DUET_ARGS, e.g. DUET_ARGS="--duet-starts 6")
 set -euo pipefail
@@ -33,27 +33,28 @@ end
 return api
 LUA
 }
-# Calibration by the same method: a duet of params-only against two probe apps (LOW_PROBE, default
-# 1 iteration, and PROBE, default 60) gives a line: cost(k) = a + b·k, where a is what a loop costs
-# at all and b one iteration, as shares of a request's server CPU over HTTP. Both matter: sized by
-# b alone (a 2000- or 60-iteration probe), the "+1%" app (9 iterations) measured +1.6 to +2.2% in
-# 6 runs; in-process timings (`micro`) under-read it too ("+3%" measured +5%).
-low_probe=${LOW_PROBE:-1}; probe=${PROBE:-60}
-spin_app probe_low "$low_probe"
-spin_app probe "$probe"
-"$bin" duet --scenarios-dir "$scen" --scenario params-only --vs probe_low probe --context "$ctx" --dispatcher "$disp" \
+# Calibration by the same method: a duet of params-only against probe apps of PROBES iterations
+# (default 2, 8 and 25) measures what each costs as a share of a request's server CPU over HTTP;
+# the sizes for +3% and +1% are interpolated between the probes (piecewise linear through 0).
+# A loop's cost is not linear in its iterations here: probes of 1 and 60 iterations read +0.18%
+# and +7.13%, but the 8- and 25-iteration apps sized from that line read +1.77% and +3.80% (means
+# of 10 runs); in-process timings (`micro`) under-read it too ("+3%" measured +5%).
+read -r -a probes <<< "${PROBES:-2 8 25}"
+for k in "${probes[@]}"; do spin_app "probe$k" "$k"; done
+"$bin" duet --scenarios-dir "$scen" --scenario params-only --vs "${probes[@]/#/probe}" --context "$ctx" --dispatcher "$disp" \
   --duet-starts "${CAL_STARTS:-12}" --out "$work/calibrate" > /dev/null 2>&1
 cal=$(ls -d "$work"/calibrate/*/)
-read -r k3 k1 line < <(python3 - "$cal/summary.json" "$low_probe" "$probe" <<'PY'
+read -r k3 k1 line < <(python3 - "$cal/summary.json" <<'PY'
 import json, sys
 rows = json.load(open(sys.argv[1]))["summary"]["duet"]["rows"]
-lo, hi = int(sys.argv[2]), int(sys.argv[3])
-cost = {r["cell"]["scenario"]: r["cpu"]["test"]["ratio"] - 1 for r in rows if not r["isControl"]}
-b = (cost["probe"] - cost["probe_low"]) / (hi - lo)
-a = cost["probe_low"] - b * lo
-k = lambda target: max(1, round((target - a) / b))
-print(k(0.03), k(0.01), f"a loop costs {100*a:+.3f}% at all and {100*b:.4f}% per iteration "
-      f"(probes: {lo} iterations {100*cost['probe_low']:+.2f}%, {hi} iterations {100*cost['probe']:+.2f}%)")
+points = sorted((int(r["cell"]["scenario"][5:]), r["cpu"]["test"]["ratio"] - 1) for r in rows if not r["isControl"])
+curve = [(0, 0.0)] + points
+def size(target):
+    for (k0, c0), (k1, c1) in zip(curve, curve[1:]):
+        if c1 >= target and c1 > c0: return max(1, round(k0 + (target - c0) / (c1 - c0) * (k1 - k0)))
+    (k0, c0), (k1, c1) = curve[-2], curve[-1]  # beyond the last probe: extend its segment
+    return max(1, round(k1 + (target - c1) / max(c1 - c0, 1e-9) * (k1 - k0)))
+print(size(0.03), size(0.01), "probes: " + ", ".join(f"{k} iterations {100*c:+.2f}%" for k, c in points))
 PY
 )
 echo "calibration: $line; +3% = $k3 iterations, +1% = $k1 iterations"
