@@ -29,6 +29,8 @@ let package = Package(
         ),
         // The only Swift that touches the Lua stack.
         .target(name: "RoverLua", dependencies: ["CLua"], swiftSettings: settings),
+        // The kind enums (context, dispatcher): parsed at the CLI edge, named by every target.
+        .target(name: "RoverKinds", swiftSettings: settings),
         // Request/response model, router, app model, the two strategy protocols, NIO server.
         .target(
             name: "RoverEngine",
@@ -43,7 +45,7 @@ let package = Package(
         .target(
             name: "RoverStrategies",
             dependencies: [
-                "RoverEngine",
+                "RoverEngine", "RoverKinds",
                 "RoverLua",
                 .product(name: "Atomics", package: "swift-atomics"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -62,17 +64,17 @@ let package = Package(
             swiftSettings: settings
         ),
         // Records, statistics, exporters, gate.
-        .target(name: "RoverReport", swiftSettings: settings),
+        .target(name: "RoverReport", dependencies: ["RoverKinds"], swiftSettings: settings),
         // Sweep, scenario catalog, trial lifecycle.
         .target(
             name: "RoverRunner",
-            dependencies: ["RoverReport", "RoverLoad", "RoverEngine", "RoverStrategies", "RoverLua"],
+            dependencies: ["RoverReport", "RoverKinds", "RoverLoad", "RoverEngine", "RoverStrategies", "RoverLua"],
             swiftSettings: settings
         ),
         .executableTarget(
             name: "rover-bench",
             dependencies: [
-                "RoverLua", "RoverEngine", "RoverStrategies", "RoverLoad", "RoverReport", "RoverRunner",
+                "RoverLua", "RoverKinds", "RoverEngine", "RoverStrategies", "RoverLoad", "RoverReport", "RoverRunner",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -85,7 +87,7 @@ let package = Package(
         .testTarget(
             name: "RoverEngineTests",
             dependencies: [
-                "RoverEngine", "RoverLua", "RoverStrategies", "RoverTestSupport",
+                "RoverEngine", "RoverLua", "RoverKinds", "RoverStrategies", "RoverTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
@@ -94,7 +96,7 @@ let package = Package(
         .testTarget(
             name: "RoverStrategiesTests",
             dependencies: [
-                "RoverStrategies", "RoverEngine", "RoverLua", "RoverTestSupport",
+                "RoverStrategies", "RoverKinds", "RoverEngine", "RoverLua", "RoverTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
@@ -110,10 +112,10 @@ let package = Package(
             ],
             swiftSettings: settings
         ),
-        .testTarget(name: "RoverReportTests", dependencies: ["RoverReport", "RoverTestSupport"], swiftSettings: settings),
+        .testTarget(name: "RoverReportTests", dependencies: ["RoverReport", "RoverKinds", "RoverTestSupport"], swiftSettings: settings),
         .testTarget(
             name: "RoverRunnerTests",
-            dependencies: ["RoverRunner", "RoverReport", "RoverEngine", "RoverStrategies", "RoverTestSupport"],
+            dependencies: ["RoverRunner", "RoverReport", "RoverKinds", "RoverEngine", "RoverStrategies", "RoverTestSupport"],
             swiftSettings: settings
         ),
     ]

@@ -2,6 +2,7 @@ import Foundation
 import RoverEngine
 import RoverLoad
 import RoverReport
+public import RoverKinds
 
 /// How every trial of a sweep is run (shared settings, not the cell's axes).
 public struct TrialSettings: Sendable, Codable {
@@ -51,7 +52,7 @@ struct Trial {
             record.reason = why
             return Outcome(record: record, load: nil)
         }
-        var args = ["serve", scenario.appPath, "--context", cell.context, "--dispatcher", cell.dispatcher,
+        var args = ["serve", scenario.appPath, "--context", cell.context.rawValue, "--dispatcher", cell.dispatcher.rawValue,
                     "--workers", String(cell.workers), "--port", "0"]
         if let t = settings.serverThreads { args += ["--threads", String(t)] }
         let server: ServerProcess

@@ -2,6 +2,7 @@ public import ArgumentParser
 import Foundation
 import RoverEngine
 import RoverStrategies
+public import RoverKinds
 
 extension DispatcherKind: ExpressibleByArgument {}
 

@@ -1,6 +1,7 @@
 import RoverEngine
 import RoverStrategies
 import Testing
+import RoverKinds
 
 /// Deterministic per-request counters: what each context builder creates, by construction.
 @Suite struct CounterTests {

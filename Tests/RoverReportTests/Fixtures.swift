@@ -1,10 +1,11 @@
 @testable import RoverReport
+import RoverKinds
 
 /// Fabricated runs with known values, shared by the summary, exporter and gate tests.
 enum Fixtures {
     static let group = LoadGroup(scenario: "params-only", workers: 2, connections: 64)
 
-    static func key(_ context: String, _ dispatcher: String) -> CellKey {
+    static func key(_ context: ContextKind, _ dispatcher: DispatcherKind) -> CellKey {
         CellKey(scenario: "params-only", context: context, dispatcher: dispatcher, workers: 2, connections: 64)
     }
 
@@ -37,16 +38,16 @@ enum Fixtures {
     /// eager+channel 20k rps, lazy+channel 25k, eager+mutex-pool 24k, lazy+mutex-pool 30k.
     static func runs(extraClosure: Bool = false) -> [RunRecord] {
         let jitter: [Double] = [0.98, 0.99, 1.0, 1.01, 1.02]
-        let cells: [(String, String, Double, Double, Double, Double, Double)] = [
-            ("eager", "channel", 20_000, 50, 4, 11, 2),
-            ("lazy", "channel", 25_000, 40, 1, 8, 2),
-            ("eager", "mutex-pool", 24_000, 42, 4, 11, 0),
-            ("lazy", "mutex-pool", 30_000, 33, 1, 8, 0),
+        let cells: [(ContextKind, DispatcherKind, Double, Double, Double, Double, Double)] = [
+            (.eager, .channel, 20_000, 50, 4, 11, 2),
+            (.lazy, .channel, 25_000, 40, 1, 8, 2),
+            (.eager, .mutexPool, 24_000, 42, 4, 11, 0),
+            (.lazy, .mutexPool, 30_000, 33, 1, 8, 0),
         ]
         var out: [RunRecord] = []
         for i in 0..<5 {  // interleaved, as the sweep runs them
             for (ctx, disp, rps, cpu, closures, allocs, handoffs) in cells {
-                let c = extraClosure && ctx == "lazy" ? closures + 1 : closures
+                let c = extraClosure && ctx == .lazy ? closures + 1 : closures
                 out.append(run(key(ctx, disp), repeat: i, rps: rps * jitter[i], cpu: cpu / jitter[i],
                                closures: c, allocs: allocs, handoffs: handoffs))
             }
@@ -59,11 +60,11 @@ extension Fixtures {
     /// Ten identical runs per cell (enough pairs for a verdict): every interval is a single point,
     /// so exporter output can be checked digit for digit against hand-computed values.
     static func constantRuns() -> [RunRecord] {
-        let cells: [(String, String, Double, Double, Double, Double, Double)] = [
-            ("eager", "channel", 20_000, 50, 4, 11, 2),
-            ("lazy", "channel", 25_000, 40, 1, 8, 2),
-            ("eager", "mutex-pool", 24_000, 42, 4, 11, 0),
-            ("lazy", "mutex-pool", 30_000, 33, 1, 8, 0),
+        let cells: [(ContextKind, DispatcherKind, Double, Double, Double, Double, Double)] = [
+            (.eager, .channel, 20_000, 50, 4, 11, 2),
+            (.lazy, .channel, 25_000, 40, 1, 8, 2),
+            (.eager, .mutexPool, 24_000, 42, 4, 11, 0),
+            (.lazy, .mutexPool, 30_000, 33, 1, 8, 0),
         ]
         return (0..<10).flatMap { i in
             cells.map { ctx, disp, rps, cpu, closures, allocs, handoffs in

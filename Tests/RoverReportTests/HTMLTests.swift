@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import RoverReport
+import RoverKinds
 
 @Suite struct HTMLTests {
     static let hgrm = """
@@ -67,7 +68,7 @@ import Testing
 
     @Test func embeddedJSONCannotCloseTheScript() {
         var r = Fixtures.constantRuns()
-        for i in r.indices where r[i].context == "lazy" { r[i].scenario = "</script><!--x" }
+        for i in r.indices where r[i].context == .lazy { r[i].scenario = "</script><!--x" }
         let html = HTMLExporter.render(Summary(records: r))
         let start = html.range(of: "id=\"report-data\">")!.upperBound
         let end = html.range(of: "</script>", range: start..<html.endIndex)!.lowerBound

@@ -2,6 +2,7 @@ import Foundation
 import RoverTestSupport
 import Testing
 @testable import RoverReport
+import RoverKinds
 
 /// Renders report.html with headless chromium through Scripts/render-report.sh and checks the
 /// charts were drawn by the page's script. Skipped, with the reason printed, without chromium.
@@ -26,7 +27,7 @@ import Testing
         let writer = try RunLogWriter(url: dir.runsCSV)
         for r in Fixtures.runs() { try writer.append(r) }
         writer.close()
-        try Data(HTMLTests.hgrm.utf8).write(to: dir.hgrm(for: Fixtures.key("lazy", "mutex-pool")))
+        try Data(HTMLTests.hgrm.utf8).write(to: dir.hgrm(for: Fixtures.key(.lazy, .mutexPool)))
         let pairs = DuetSummaryTests.windows(DuetSummaryTests.base, control: true, truth: 1, seed: 2)
             + DuetSummaryTests.windows(DuetSummaryTests.lazy, truth: 1.03, seed: 1)
         try Data(PairLog.encode(pairs).utf8).write(to: dir.url.appendingPathComponent(PairLog.fileName))

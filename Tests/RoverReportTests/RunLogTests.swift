@@ -1,10 +1,11 @@
 import Foundation
 import Testing
 @testable import RoverReport
+import RoverKinds
 
 @Suite struct RunLogTests {
     static func awkwardRecord() -> RunRecord {
-        var r = Fixtures.run(Fixtures.key("cached", "lockfree-pool"), repeat: 3, rps: 12_345.678,
+        var r = Fixtures.run(Fixtures.key(.cached, .lockfreePool), repeat: 3, rps: 12_345.678,
                              cpu: 0.1 + 0.2, closures: 1, allocs: 7.25, handoffs: 0)
         r.status = .failed
         r.reason = "server exited: \"signal 9\", see log\nsecond line"
@@ -19,7 +20,7 @@ import Testing
         #expect(RunRecord.csvHeader.hasPrefix("run_id,cell,scenario,context,dispatcher,workers,connections,rate,repeat,status,reason,"))
         #expect(RunRecord.columns.count == 36)
         #expect(RunRecord.columns.last == "generator_saturated")
-        #expect(Fixtures.key("lazy", "mutex-pool").id == "params-only.lazy.mutex-pool.w2.c64")
+        #expect(Fixtures.key(.lazy, .mutexPool).id == "params-only.lazy.mutex-pool.w2.c64")
         #expect(Self.awkwardRecord().cell == "params-only.cached.lockfree-pool.w2.c64.r5000")
     }
 

@@ -4,6 +4,7 @@ import RoverReport
 import RoverRunner
 import RoverTestSupport
 import Testing
+import RoverKinds
 
 /// Real sweeps with real `serve` children (the debug binary), kept tiny: 0.2 s trials.
 @Suite(.serialized) struct SweepTests {
@@ -43,7 +44,7 @@ import Testing
     /// read, so hand-offs (counted at enqueue and at reply) come out exactly 2 per request for the
     /// channel and 0 for the pool; a crashing cell is still a failed row.
     @Test func countersPassIsExact() throws {
-        let plan = SweepPlan(scenarios: ["params-only", "crash"], contexts: ["eager"], dispatchers: ["channel", "mutex-pool"],
+        let plan = SweepPlan(scenarios: ["params-only", "crash"], contexts: [.eager], dispatchers: [.channel, .mutexPool],
                              workers: [1], connections: [8], repeats: 1)
         let sweep = try Self.sweep(plan, fixedRequests: 500)
         let outcome = try sweep.run(interrupted: { false }) { _ in }
@@ -55,7 +56,7 @@ import Testing
     }
 
     @Test func brokenAndCrashingCellsBecomeFailedRowsAndTheSweepGoesOn() throws {
-        let plan = SweepPlan(scenarios: ["broken", "crash", "params-only"], contexts: ["lazy"], dispatchers: ["mutex-pool"],
+        let plan = SweepPlan(scenarios: ["broken", "crash", "params-only"], contexts: [.lazy], dispatchers: [.mutexPool],
                              workers: [1], connections: [4], repeats: 1)
         let sweep = try Self.sweep(plan)
         let outcome = try sweep.run(interrupted: { false }) { _ in }
@@ -75,7 +76,7 @@ import Testing
     /// Answers are checked under load, not only before it: a cell that answers wrong bodies
     /// once the start-up check has passed becomes a failed row.
     @Test func wrongBodiesUnderLoadFailTheCell() throws {
-        let plan = SweepPlan(scenarios: ["liar"], contexts: ["lazy"], dispatchers: ["affine"],
+        let plan = SweepPlan(scenarios: ["liar"], contexts: [.lazy], dispatchers: [.affine],
                              workers: [1], connections: [2], repeats: 1)
         let sweep = try Self.sweep(plan)
         _ = try sweep.run(interrupted: { false }) { _ in }
@@ -85,7 +86,7 @@ import Testing
     }
 
     @Test func interruptedSweepKeepsFinishedRowsAndResumeCompletesIt() throws {
-        let plan = SweepPlan(scenarios: ["params-only"], contexts: ["eager", "lazy"], dispatchers: ["channel"],
+        let plan = SweepPlan(scenarios: ["params-only"], contexts: [.eager, .lazy], dispatchers: [.channel],
                              workers: [1], connections: [2], repeats: 2)
         let sweep = try Self.sweep(plan)
         var seen = 0

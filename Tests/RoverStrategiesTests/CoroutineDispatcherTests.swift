@@ -3,6 +3,7 @@ import Foundation
 import RoverEngine
 import RoverStrategies
 import Testing
+import RoverKinds
 
 /// The `coroutine` dispatcher over real sockets, with the real engine: yields, pooling, counters.
 @Suite(.serialized) struct CoroutineDispatcherTests {

@@ -5,6 +5,7 @@ import RoverEngine
 import RoverStrategies
 import Synchronization
 import Testing
+import RoverKinds
 
 /// One contract over every dispatcher, through the real HTTP server on 127.0.0.1 port 0.
 @Suite(.serialized) struct DispatcherContractTests {

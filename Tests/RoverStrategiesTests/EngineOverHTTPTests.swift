@@ -3,6 +3,7 @@ import Foundation
 import RoverEngine
 import RoverStrategies
 import Testing
+import RoverKinds
 
 /// The real engine behind every context builder × dispatcher pair, over real sockets.
 @Suite(.serialized) struct EngineOverHTTPTests {

@@ -19,8 +19,7 @@ public enum SummaryCSVExporter {
     static let compared: [(String, Metric)] = [("rps", .rps), ("server_cpu", .serverCPU), ("lat_p99", .latP99)]
 
     public static var columns: [String] {
-        ["cell", "scenario", "context", "dispatcher", "workers", "connections", "rate",
-         "ok_runs", "failed_runs", "saturated_runs"]
+        ["cell"] + CellKey.Axis.allCases.map(\.rawValue) + ["ok_runs", "failed_runs", "saturated_runs"]
             + estimated.flatMap { ["\($0.0)_median", "\($0.0)_ci_low", "\($0.0)_ci_high"] }
             + medians.map { "\($0.rawValue)_median" }
             + ["rps_cv", "server_cpu_cv", "baseline_cell"]
@@ -33,8 +32,7 @@ public enum SummaryCSVExporter {
 
     static func fields(_ c: CellSummary, _ s: Summary) -> [String] {
         let k = c.key
-        var f = [k.id, k.scenario, k.context, k.dispatcher, "\(k.workers)", "\(k.connections)", "\(k.rate)",
-                 "\(c.okRuns)", "\(c.failedRuns)", "\(c.saturatedRuns)"]
+        var f = [k.id] + CellKey.Axis.allCases.map(k.text) + ["\(c.okRuns)", "\(c.failedRuns)", "\(c.saturatedRuns)"]
         for (_, m) in estimated {
             let e = c.estimate(m)
             f += [real(e?.value), real(e?.interval.lower), real(e?.interval.upper)]

@@ -1,3 +1,4 @@
+public import RoverKinds
 /// The CSV form of ``RunRecord``: header, one row per run, and the strict and tolerant readers.
 ///
 /// Belongs to RoverReport (records). Pure functions; thread-safe.
@@ -18,7 +19,7 @@ extension RunRecord {
 
     /// This record's fields in ``columns`` order.
     public var csvFields: [String] {
-        [runID, cell, scenario, context, dispatcher, "\(workers)", "\(connections)", "\(rate)",
+        [runID, cell, scenario, context.rawValue, dispatcher.rawValue, "\(workers)", "\(connections)", "\(rate)",
          "\(repeatIndex)", status.rawValue, reason, "\(durationSeconds)", "\(requests)", "\(rps)",
          "\(errorsConnect)", "\(errorsRead)", "\(errorsWrite)", "\(errorsTimeout)", "\(non2xx)",
          "\(latMeanUs)", "\(latP50Us)", "\(latP90Us)", "\(latP99Us)", "\(latP999Us)", "\(latMaxUs)",
@@ -39,9 +40,11 @@ extension RunRecord {
         var byName: [String: String] = [:]
         for (name, value) in zip(header, fields) { byName[name] = value }
         let r = FieldReader(byName: byName, line: line)
-        let key = CellKey(scenario: try r.text("scenario"), context: try r.text("context"),
-                          dispatcher: try r.text("dispatcher"), workers: try r.int("workers"),
-                          connections: try r.int("connections"), rate: try r.int("rate"))
+        var key = CellKey.blank
+        for axis in CellKey.Axis.allCases {
+            let text = try r.text(axis.rawValue)
+            guard key.set(axis, to: text) else { throw .badValue(line: line, column: axis.rawValue, value: text) }
+        }
         guard let status = RunStatus(rawValue: try r.text("status")) else {
             throw .badValue(line: line, column: "status", value: byName["status"] ?? "")
         }

@@ -1,3 +1,5 @@
+public import RoverKinds
+
 /// One row of `runs.csv`: everything measured in one run (one trial) of one cell.
 ///
 /// Belongs to RoverReport (records). Written by the sweep runner as soon as a trial ends
@@ -30,8 +32,8 @@ public struct RunRecord: Codable, Sendable, Equatable {
     public var runID: String
     public var cell: String
     public var scenario: String
-    public var context: String
-    public var dispatcher: String
+    public var context: ContextKind
+    public var dispatcher: DispatcherKind
     public var workers: Int
     public var connections: Int
     public var rate: Int
