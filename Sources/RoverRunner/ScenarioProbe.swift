@@ -29,7 +29,7 @@ enum ScenarioProbe {
     /// The closed-loop (or open-loop at `rate`) load for `scenario` on `port`, every 2xx body
     /// checked against the expected answer.
     static func loadConfig(_ scenario: Scenario, port: Int, connections: Int, threads: Int, timeout: Double,
-                           rate: Int = 0) throws -> LoadConfig {
+                           mode: LoadMode = .closedLoop) throws -> LoadConfig {
         var config = LoadConfig(url: try TargetURL("http://127.0.0.1:\(port)\(scenario.path)"))
         config.connections = connections
         config.threads = threads
@@ -38,7 +38,7 @@ enum ScenarioProbe {
         config.body = scenario.body.map { Array($0.utf8) } ?? []
         config.timeout = timeout
         config.expectBody = scenario.method == "HEAD" ? nil : Array(scenario.expectBody.utf8)
-        config.rate = rate > 0 ? Double(rate) : nil
+        config.mode = mode
         return config
     }
 

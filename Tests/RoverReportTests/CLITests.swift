@@ -35,7 +35,7 @@ import RoverKinds
     static func workspace(rules: String) throws -> URL {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("cli-\(UUID().uuidString)")
         var fewer = Fixtures.runs()
-        for i in fewer.indices where fewer[i].context == .lazy { fewer[i].luaAllocsPerReq -= 1 }
+        for i in fewer.indices where fewer[i].key.context == .lazy { fewer[i][.luaAllocs] -= 1 }
         let allFailed = Fixtures.runs().map { r -> RunRecord in
             var r = r
             r.status = .failed

@@ -14,23 +14,23 @@ enum Fixtures {
     static func run(_ key: CellKey, repeat index: Int, rps: Double, cpu: Double,
                     closures: Double, allocs: Double, handoffs: Double) -> RunRecord {
         var r = RunRecord(runID: "\(key.id)#\(index)", key: key, repeatIndex: index)
-        r.durationSeconds = 5
-        r.requests = Int(rps * 5)
-        r.rps = rps
-        r.latMeanUs = 64_000_000 / rps   // 64 connections, closed loop: mean = conn / rps
-        r.latP50Us = r.latMeanUs * 0.9
-        r.latP90Us = r.latMeanUs * 1.3
-        r.latP99Us = r.latMeanUs * 2
-        r.latP999Us = r.latMeanUs * 3
-        r.latMaxUs = r.latMeanUs * 5
-        r.serverCPUUsPerReq = cpu
-        r.clientCPUUsPerReq = 20
-        r.closuresPerReq = closures
-        r.luaAllocsPerReq = allocs
-        r.luaBytesPerReq = allocs * 64
-        r.handoffsPerReq = handoffs
-        r.ctxSwitchesPerReq = handoffs
-        r.serverPeakRSSKiB = 20_000
+        r[.duration] = 5
+        r[.requests] = Double(Int(rps * 5))
+        r[.rps] = rps
+        r[.latMean] = 64_000_000 / rps   // 64 connections, closed loop: mean = conn / rps
+        r[.latP50] = r[.latMean] * 0.9
+        r[.latP90] = r[.latMean] * 1.3
+        r[.latP99] = r[.latMean] * 2
+        r[.latP999] = r[.latMean] * 3
+        r[.latMax] = r[.latMean] * 5
+        r[.serverCPU] = cpu
+        r[.clientCPU] = 20
+        r[.closures] = closures
+        r[.luaAllocs] = allocs
+        r[.luaBytes] = allocs * 64
+        r[.handoffs] = handoffs
+        r[.ctxSwitches] = handoffs
+        r[.peakRSS] = 20_000
         return r
     }
 

@@ -98,13 +98,13 @@ import RoverKinds
 
     @Test func withinToleranceIsNotARegression() {
         var runs = Fixtures.runs()
-        for i in runs.indices { runs[i].luaAllocsPerReq += 0.04 }  // under the 0.05 absolute allowance
+        for i in runs.indices { runs[i][.luaAllocs] += 0.04 }  // under the 0.05 absolute allowance
         #expect(Gate.evaluate(baseline: Self.baseline, current: RunSet(runs), rules: Self.rules).outcome == .pass)
     }
 
     @Test func fewerAllocationsOnlyIsAnImprovement() {
         var runs = Fixtures.runs()
-        for i in runs.indices where runs[i].context == .lazy { runs[i].luaAllocsPerReq -= 1 }
+        for i in runs.indices where runs[i].key.context == .lazy { runs[i][.luaAllocs] -= 1 }
         let report = Gate.evaluate(baseline: Self.baseline, current: RunSet(runs), rules: Self.rules)
         #expect(report.outcome == .improvement && report.outcome.exitCode == 3)
     }
@@ -168,13 +168,13 @@ import RoverKinds
         #expect(report.checks.filter { $0.kind == .comparison }.map(\.status) == [.advisory, .missing])
         #expect(report.outcome == .regression)
         // A baseline cell absent from the run is missing too: the run did not cover the baseline.
-        let partial = RunSet(Fixtures.runs().filter { $0.context == .eager })
+        let partial = RunSet(Fixtures.runs().filter { $0.key.context == .eager })
         #expect(Gate.evaluate(baseline: Self.baseline, current: partial, rules: GateRules()).outcome == .regression)
     }
 
     @Test func throughputIsAdvisoryUnlessEnforced() {
         var slow = Fixtures.runs()
-        for i in slow.indices { slow[i].rps *= 0.5 }
+        for i in slow.indices { slow[i][.rps] *= 0.5 }
         #expect(Gate.evaluate(baseline: Self.baseline, current: RunSet(slow), rules: GateRules()).outcome == .pass)
         let enforced = GateRules(throughput: .init(tolerance: 0.1, enforce: true))
         #expect(Gate.evaluate(baseline: Self.baseline, current: RunSet(slow), rules: enforced).outcome == .regression)

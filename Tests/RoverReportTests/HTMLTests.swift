@@ -68,7 +68,7 @@ import RoverKinds
 
     @Test func embeddedJSONCannotCloseTheScript() {
         var r = Fixtures.constantRuns()
-        for i in r.indices where r[i].context == .lazy { r[i].scenario = "</script><!--x" }
+        for i in r.indices where r[i].key.context == .lazy { r[i].key.scenario = "</script><!--x" }
         let html = HTMLExporter.render(Summary(records: r))
         let start = html.range(of: "id=\"report-data\">")!.upperBound
         let end = html.range(of: "</script>", range: start..<html.endIndex)!.lowerBound

@@ -7,7 +7,7 @@ import RoverKinds
         {
             var r = RunRecord(runID: "x", key: Fixtures.key(.lazy, .mutexPool), repeatIndex: 5, status: .failed,
                               reason: "server crashed")
-            r.rps = 1_000_000  // must not count: the run failed
+            r[.rps] = 1_000_000  // must not count: the run failed
             return r
         }(),
     ])
