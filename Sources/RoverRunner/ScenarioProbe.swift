@@ -13,7 +13,7 @@ enum ScenarioProbe {
     /// Sends the scenario's request once; throws unless the status and body are exactly the
     /// expected ones (a fast wrong answer is a bug, not a result).
     static func checkAnswer(_ scenario: Scenario, port: Int) throws {
-        let reply = try ProbeClient.request(port: port, method: scenario.method, target: scenario.path,
+        let reply = try BlockingHTTPClient.request(port: port, method: scenario.method, target: scenario.path,
                                             headers: scenario.headers, body: scenario.body.map { Array($0.utf8) })
         let body = String(decoding: reply.body, as: UTF8.self)
         guard reply.status == scenario.expectStatus, body == scenario.expectBody else {
@@ -22,7 +22,7 @@ enum ScenarioProbe {
     }
 
     static func counters(port: Int) throws -> CountersEndpoint.Body {
-        let reply = try ProbeClient.request(port: port, method: "GET", target: "/__rover/counters")
+        let reply = try BlockingHTTPClient.request(port: port, method: "GET", target: "/__rover/counters")
         return try CountersEndpoint.decode(reply.body)
     }
 

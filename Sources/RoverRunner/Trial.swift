@@ -3,6 +3,7 @@ import RoverEngine
 import RoverLoad
 import RoverReport
 public import RoverKinds
+public import RoverSystem
 
 /// How every trial of a sweep is run (shared settings, not the cell's axes).
 public struct TrialSettings: Sendable, Codable {

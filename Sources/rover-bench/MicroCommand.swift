@@ -109,13 +109,3 @@ struct MicroCommand: ParsableCommand {
     }
 }
 
-extension CFloor.Mode {
-    /// The engine's context builder this C floor mode mirrors (its row is the ratio's numerator).
-    var context: ContextKind {
-        switch self {
-        case .eager: .eager
-        case .lazy: .lazy
-        case .cached: .cached
-        }
-    }
-}

@@ -4,6 +4,7 @@ import RoverEngine
 import RoverLoad
 import RoverReport
 public import RoverKinds
+public import RoverSystem
 
 /// One process pair of a duet: start both servers (in slot order) in their own cgroups, check
 /// both answers, load both at once, sample every window, stop, check again. Returns the pair's
