@@ -9,6 +9,12 @@ enum Fixtures {
         CellKey(scenario: "params-only", context: context, dispatcher: dispatcher, workers: 2, connections: 64)
     }
 
+    /// The load part of a cell id (`params-only.lazy.mutex-pool.w2.c64` → `params-only.w2.c64`).
+    static func group(of id: String) -> String {
+        let parts = id.split(separator: ".")
+        return ([parts[0]] + parts.dropFirst(3)).joined(separator: ".")
+    }
+
     /// One run: throughput `rps`, server CPU `cpu` µs/req, latencies derived from them,
     /// deterministic counters given.
     static func run(_ key: CellKey, repeat index: Int, rps: Double, cpu: Double,

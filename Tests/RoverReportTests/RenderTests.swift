@@ -53,6 +53,7 @@ import RoverKinds
         // 4 cells → 4 throughput bars, 4 latency curves (1 from hgrm, 3 from medians), 4 CPU bars.
         #expect(dom.contains("id=\"chart-throughput\" data-rendered=\"4\""))
         #expect(dom.contains("id=\"chart-latency\" data-rendered=\"4\""))
+        #expect(dom.contains("data-panels=\"1\""))  // 4 cells of one load: one small multiple
         #expect(dom.contains("id=\"chart-server-cpu\" data-rendered=\"4\""))
         #expect(dom.components(separatedBy: "<svg").count - 1 == 3 + 1)  // and the forest plot
         #expect(dom.contains("class=\"forest-svg\" data-rows=\"2\""))
