@@ -5,6 +5,7 @@ import RoverReport
 import RoverRunner
 import RoverStrategies
 import Synchronization
+public import RoverKinds
 
 /// `rover-bench duet`: the paired, simultaneous comparison on its own, for two strategies or two
 /// apps. `--vs` names scenarios whose apps answer the reference scenario's request the same way
@@ -69,7 +70,7 @@ struct DuetCommand: ParsableCommand {
         }
         let (serverList, loadCPUs) = pinning.resolve()
         let workers = pinning.serverCPUCount ?? 2
-        let refKey = CellKey(scenario: scenario, context: contexts[0].rawValue, dispatcher: dispatchers[0].rawValue,
+        let refKey = CellKey(scenario: scenario, context: contexts[0], dispatcher: dispatchers[0],
                              workers: workers, connections: connections)
         var comparisons = [DuetComparison(kind: .control, cell: refKey, reference: refKey)]
         for name in others {
@@ -86,7 +87,7 @@ struct DuetCommand: ParsableCommand {
             comparisons.append(DuetComparison(kind: .comparison, cell: key, reference: refKey, cellApp: other.appPath))
         }
         if contexts.count == 2 || dispatchers.count == 2 {
-            let key = refKey.with(context: contexts.last!.rawValue, dispatcher: dispatchers.last!.rawValue)
+            let key = refKey.with(context: contexts.last!, dispatcher: dispatchers.last!)
             comparisons.append(DuetComparison(kind: .comparison, cell: key, reference: refKey))
         }
         var settings = DuetSettings(executable: selfExecutable())

@@ -5,6 +5,7 @@ import RoverReport
 import RoverRunner
 import RoverStrategies
 import Synchronization
+public import RoverKinds
 
 /// Set by SIGINT/SIGTERM; the sweep finishes writing, discards the trial in flight, and stops.
 let sweepInterrupted = Atomic<Bool>(false)
@@ -79,8 +80,8 @@ struct SweepCommand: ParsableCommand {
     /// (lazy; the mutex pool), what Rover shipped (pooled userdata; one loop with coroutines),
     /// and `affine` with each context, where the duet compares contexts without the channel's noise.
     static let defaultPairs: [SweepPlan.StrategyPair] = [
-        .init("eager", "channel"), .init("lazy", "channel"), .init("eager", "mutex-pool"), .init("lazy", "mutex-pool"),
-        .init("userdata", "coroutine"), .init("eager", "affine"), .init("lazy", "affine"), .init("userdata", "affine"),
+        .init(.eager, .channel), .init(.lazy, .channel), .init(.eager, .mutexPool), .init(.lazy, .mutexPool),
+        .init(.userdata, .coroutine), .init(.eager, .affine), .init(.lazy, .affine), .init(.userdata, .affine),
     ]
 
     @Flag(help: ArgumentHelp("Untimed counters pass for the gate: every cell once, exactly --counters-requests requests, no warm-up.",
@@ -222,7 +223,7 @@ struct SweepCommand: ParsableCommand {
         }
         let ctx = contexts.isEmpty ? (quick ? [.eager, .lazy] : ContextKind.allCases) : contexts
         let disp = dispatchers.isEmpty ? (quick ? [.channel, .mutexPool] : DispatcherKind.allCases) : dispatchers
-        var plan = SweepPlan(scenarios: names, contexts: ctx.map(\.rawValue), dispatchers: disp.map(\.rawValue),
+        var plan = SweepPlan(scenarios: names, contexts: ctx, dispatchers: disp,
                              workers: workers.isEmpty ? [defaultWorkers] : workers, connections: connections,
                              rate: rate, repeats: counters ? 1 : repeats)
         if !counters { plan.shuffleSeed = Bootstrap.defaultSeed }

@@ -1,12 +1,13 @@
 import Glibc
 import Testing
 @testable import RoverReport
+import RoverKinds
 
 /// The duet's statistics on windows with known truth: the A/A control and the floor it sets,
 /// the "too noisy" warning, dropped windows, failed comparisons, and pairs.csv round trips.
 @Suite struct DuetSummaryTests {
-    static let base = CellKey(scenario: "params-only", context: "eager", dispatcher: "channel", workers: 1, connections: 64)
-    static let lazy = base.with(context: "lazy", dispatcher: "affine")
+    static let base = CellKey(scenario: "params-only", context: .eager, dispatcher: .channel, workers: 1, connections: 64)
+    static let lazy = base.with(context: .lazy, dispatcher: .affine)
 
     /// `starts` × `windows` windows of `cell` against the baseline whose CPU per request is
     /// `truth` times the reference's, times a per-pair bias and per-window noise.

@@ -1,23 +1,26 @@
+public import RoverKinds
+
 /// Identifies one cell of a sweep: scenario × context × dispatcher × workers × connections
 /// (and the offered rate for open-loop runs; 0 = closed loop).
 ///
 /// Belongs to RoverReport (records). A value type, `Sendable`.
-/// Strategy names are carried as the strings the CLI accepted (`eager`, `mutex-pool`, …):
-/// RoverReport must not import the strategies, and the CSV stores them as text anyway.
+/// The strategies are carried as kinds (RoverKinds), never as strings; files hold their raw
+/// values (`eager`, `mutex-pool`, …). The axes as file columns are ``Axis`` (CellKey+Axis.swift):
+/// a new axis is a property here and a case there.
 public struct CellKey: Hashable, Sendable, Codable, Comparable, CustomStringConvertible {
     public var scenario: String
-    public var context: String
-    public var dispatcher: String
+    public var context: ContextKind
+    public var dispatcher: DispatcherKind
     public var workers: Int
     public var connections: Int
     public var rate: Int
 
     /// The context of the seed's current code, which every cell is compared against.
-    public static let baselineContext = "eager"
+    public static let baselineContext = ContextKind.eager
     /// The dispatcher of the seed's current code, which every cell is compared against.
-    public static let baselineDispatcher = "channel"
+    public static let baselineDispatcher = DispatcherKind.channel
 
-    public init(scenario: String, context: String, dispatcher: String,
+    public init(scenario: String, context: ContextKind, dispatcher: DispatcherKind,
                 workers: Int, connections: Int, rate: Int = 0) {
         self.scenario = scenario
         self.context = context
@@ -46,7 +49,7 @@ public struct CellKey: Hashable, Sendable, Codable, Comparable, CustomStringConv
     public var isBaseline: Bool { self == baseline }
 
     /// The same load (scenario, workers, connections, rate) with other strategies.
-    public func with(context: String? = nil, dispatcher: String? = nil) -> CellKey {
+    public func with(context: ContextKind? = nil, dispatcher: DispatcherKind? = nil) -> CellKey {
         CellKey(scenario: scenario, context: context ?? self.context,
                 dispatcher: dispatcher ?? self.dispatcher,
                 workers: workers, connections: connections, rate: rate)
@@ -59,11 +62,12 @@ public struct CellKey: Hashable, Sendable, Codable, Comparable, CustomStringConv
     }
 
     /// Orders by scenario, workers, connections, rate, then context and dispatcher with the
-    /// seed's current code first, so tables list the baseline before its alternatives.
+    /// seed's current code first, so tables list the baseline before its alternatives (the
+    /// others by name).
     public static func < (lhs: CellKey, rhs: CellKey) -> Bool {
         if lhs.group != rhs.group { return lhs.group < rhs.group }
-        let l = (lhs.context != baselineContext, lhs.context, lhs.dispatcher != baselineDispatcher, lhs.dispatcher)
-        let r = (rhs.context != baselineContext, rhs.context, rhs.dispatcher != baselineDispatcher, rhs.dispatcher)
+        let l = (lhs.context != baselineContext, lhs.context.rawValue, lhs.dispatcher != baselineDispatcher, lhs.dispatcher.rawValue)
+        let r = (rhs.context != baselineContext, rhs.context.rawValue, rhs.dispatcher != baselineDispatcher, rhs.dispatcher.rawValue)
         if l.0 != r.0 { return !l.0 }
         if l.1 != r.1 { return l.1 < r.1 }
         if l.2 != r.2 { return !l.2 }

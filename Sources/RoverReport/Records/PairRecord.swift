@@ -113,8 +113,8 @@ extension PairRecord {
         raw("kind", \.kind),
         text("scenario", \.cell.scenario), int("workers", \.cell.workers), int("connections", \.cell.connections),
         int("rate", \.cell.rate),
-        text("context", \.cell.context), text("dispatcher", \.cell.dispatcher),
-        text("ref_context", \.reference.context), text("ref_dispatcher", \.reference.dispatcher),
+        raw("context", \.cell.context), raw("dispatcher", \.cell.dispatcher),
+        raw("ref_context", \.reference.context), raw("ref_dispatcher", \.reference.dispatcher),
         int("start", \.start), int("window", \.window), int("slot", \.slot), real("seconds", \.seconds),
         int("cell_requests", \.cellRequests), real("cell_cpu_ns", \.cellCPUNanos),
         int("ref_requests", \.refRequests), real("ref_cpu_ns", \.refCPUNanos),
@@ -133,8 +133,7 @@ extension PairRecord {
     /// Parses a row by header name; the reference shares the cell's load axes (and its scenario,
     /// unless `ref_scenario` names another).
     init(header: [String], fields: [String], line: Int) throws(RecordError) {
-        let blank = CellKey(scenario: "", context: "", dispatcher: "", workers: 0, connections: 0)
-        self.init(cell: blank, reference: blank)
+        self.init(cell: .blank, reference: .blank)
         for column in Self.table {
             guard let i = header.firstIndex(of: column.name), i < fields.count else {
                 if column.optional { continue }

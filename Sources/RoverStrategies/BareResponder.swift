@@ -1,11 +1,13 @@
 public import NIOCore
+public import RoverEngine
 import Synchronization
 
 /// The HTTP layer's floor: a `Dispatcher` that answers every request in place with one fixed
 /// response and never touches Lua (`rover-bench serve --bare`). Measured in the same run as the
 /// engine, it tells how much of the server's CPU per request is HTTP, not Lua.
 ///
-/// Not a strategy (it does not run the app), so it is not a `DispatcherKind`. Thread-safe.
+/// Lives in RoverStrategies beside the dispatchers it is measured against; not a strategy (it
+/// does not run the app), so it is not a `DispatcherKind`. Thread-safe.
 public final class BareResponder: Dispatcher {
     private let response: Response
     private let counts = EngineCounters()

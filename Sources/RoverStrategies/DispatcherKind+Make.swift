@@ -1,20 +1,11 @@
 public import NIOPosix
 public import RoverEngine
+public import RoverKinds
 
-/// The dispatcher strategies, and the one place that maps a kind to its type.
+/// The one place that maps a dispatcher kind to its type.
 ///
-/// Lives in RoverStrategies; parsed at the CLI edge (`--dispatcher`), never passed as a string
-/// past it. A plain value, `Sendable`.
-public enum DispatcherKind: String, CaseIterable, Sendable {
-    case channel
-    case mutexPool = "mutex-pool"
-    case lockfreePool = "lockfree-pool"
-    case affine
-    case coroutine
-
-    /// One VM per event loop (`affine`, `coroutine`): `--workers` is then the loop count.
-    public var hasOneVMPerLoop: Bool { self == .affine || self == .coroutine }
-
+/// Belongs to RoverStrategies (it names every dispatcher); the kind itself lives in RoverKinds.
+extension DispatcherKind {
     /// Builds the dispatcher. `workers` is the VM count for the pools; `channel` always has one
     /// VM (one Lua thread), `affine` and `coroutine` one per loop of `group`, so they ignore it.
     public func make(workers: Int, group: MultiThreadedEventLoopGroup,

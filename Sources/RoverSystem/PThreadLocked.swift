@@ -6,8 +6,8 @@ import Darwin
 
 /// A value behind a `pthread_mutex_t`.
 ///
-/// Lives in RoverEngine/HTTP (the connection registry) and is reused by the mutex-pool
-/// dispatcher. Chosen over `Synchronization.Mutex` because ThreadSanitizer intercepts pthread
+/// Lives in RoverSystem (process-level OS facilities): used by the engine's connection registry,
+/// the channel and mutex-pool dispatchers and the runner's load threads. Chosen over `Synchronization.Mutex` because ThreadSanitizer intercepts pthread
 /// mutexes but not the raw futex calls `Mutex` makes on Linux, which it reports as races; the
 /// uncontended cost is the same order (a userspace CAS in glibc). `@unchecked Sendable` —
 /// invariant: `value` is only read or written inside `withLock`/`withLockIfAvailable`, i.e. with

@@ -6,7 +6,8 @@ import Darwin
 
 /// Raises this process's open-file limit (`RLIMIT_NOFILE`) to its hard limit.
 ///
-/// Lives in RoverEngine/HTTP; process-wide, call once at startup before serving.
+/// Lives in RoverSystem (process-level OS facilities); process-wide, call once at startup before
+/// serving (the serve command) or opening many sockets (tests).
 public enum FileDescriptorLimit {
     /// The soft limit after trying to raise it to the hard limit.
     @discardableResult

@@ -6,7 +6,8 @@ import Darwin
 
 /// This process's resource usage (`getrusage(RUSAGE_SELF)`): CPU, context switches, peak RSS.
 ///
-/// Lives in RoverEngine/HTTP for the counters endpoint; a plain value, read from any thread.
+/// Lives in RoverSystem (process-level OS facilities): the engine's counters endpoint reports it
+/// and the runner reads it back. A plain value, read from any thread.
 public struct ProcessUsage: Sendable, Equatable, Codable {
     public var userCPUMicros: UInt64
     public var systemCPUMicros: UInt64

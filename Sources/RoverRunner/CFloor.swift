@@ -1,7 +1,11 @@
 import CLua
+public import RoverKinds
 
 /// The plain-C floor of the params-only request path (see `rover_floor.h`): what Lua 5.4 costs
 /// for building ctx and running `return { user_id = ctx:params().id }` with no Swift around it.
+///
+/// Belongs to RoverRunner: a benchmark (the micro command reports it beside the engine), not
+/// part of the Lua wrapper. Runs on the calling thread in a Lua state of its own.
 public enum CFloor {
     public enum Mode: Int32, CaseIterable, Sendable {
         case eager = 0, lazy = 1, cached = 2
@@ -24,5 +28,16 @@ public enum CFloor {
         return Result(nsPerRequest: r.ns_per_request, cpuNsPerRequest: r.cpu_ns_per_request,
                       allocsPerRequest: Double(r.allocs) / n, bytesPerRequest: Double(r.bytes) / n,
                       closuresPerRequest: Double(r.closures) / n, verified: r.ok != 0)
+    }
+}
+
+extension CFloor.Mode {
+    /// The engine's context builder this C floor mode mirrors (its row is the ratio's numerator).
+    public var context: ContextKind {
+        switch self {
+        case .eager: .eager
+        case .lazy: .lazy
+        case .cached: .cached
+        }
     }
 }

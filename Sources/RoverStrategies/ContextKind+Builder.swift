@@ -1,10 +1,10 @@
 public import RoverEngine
+public import RoverKinds
 
-/// The context builders, by name. Parsed at the CLI edge; this is the one place that maps a
-/// name to a type.
-public enum ContextKind: String, CaseIterable, Sendable, Codable {
-    case eager, lazy, cached, shared, userdata
-
+/// The one place that maps a context kind to its builder type.
+///
+/// Belongs to RoverStrategies (it names every builder); the kind itself lives in RoverKinds.
+extension ContextKind {
     public func makeBuilder() -> any ContextBuilder {
         switch self {
         case .eager: EagerContext()

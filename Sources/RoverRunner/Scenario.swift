@@ -1,8 +1,12 @@
 import Foundation
+public import RoverEngine
 
 /// A benchmark scenario: `Scenarios/<name>/app.lua` plus `scenario.json`, which says what one
 /// request looks like and what the response must be. Read by the in-process benchmark, the
 /// contract tests and the sweep (which checks the response before it measures).
+///
+/// Belongs to RoverRunner (the scenario catalog is what the runner runs; the engine knows only
+/// apps). A plain value, `Sendable`.
 public struct Scenario: Sendable, Codable, Equatable {
     public var name: String = ""
     public var description: String

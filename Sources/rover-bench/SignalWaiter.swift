@@ -7,7 +7,7 @@ import Darwin
 
 /// Waits for SIGINT or SIGTERM: the serve command's way to know when to stop gracefully.
 ///
-/// Lives in RoverEngine/HTTP. The default action of the signals is replaced (SIG_IGN) and a
+/// Lives in the rover-bench executable, beside its only user. The default action of the signals is replaced (SIG_IGN) and a
 /// Dispatch signal source resumes the waiting task once; process-wide, use once per process.
 public enum SignalWaiter {
     /// Returns the signal number received.
