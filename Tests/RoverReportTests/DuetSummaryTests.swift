@@ -71,7 +71,7 @@ import RoverKinds
     /// `duet --vs`: the reference is another app. Its scenario is stored, so the comparison finds
     /// the A/A control of that app (and its floor); files written before the column still read.
     @Test func crossAppComparisonKeepsItsReferenceScenario() throws {
-        let other = CellKey(scenario: "plus1", context: "eager", dispatcher: "channel", workers: 1, connections: 64)
+        let other = CellKey(scenario: "plus1", context: .eager, dispatcher: .channel, workers: 1, connections: 64)
         let rows = Self.windows(Self.base, control: true, truth: 1, noise: 0.04, seed: 2)
             + Self.windows(other, truth: 1.03, seed: 1)  // against params-only's eager + channel
         let decoded = try PairLog.decode(PairLog.encode(rows))
