@@ -28,12 +28,16 @@ let package = Package(
             providers: [.apt(["liblua5.4-dev", "libluajit2-5.1-dev"])]
         ),
         // The only Swift that touches the Lua stack.
-        .target(name: "RoverLua", dependencies: ["CLua"], swiftSettings: settings),
+        .target(name: "RoverLua", dependencies: ["CLua", "RoverKinds"], swiftSettings: settings),
+        // Process-level OS facilities: a pthread mutex box, getrusage, the open-file limit.
+        .target(name: "RoverSystem", swiftSettings: settings),
+        // The kind enums (context, dispatcher, Lua runtime): parsed at the CLI edge, named by every target.
+        .target(name: "RoverKinds", swiftSettings: settings),
         // Request/response model, router, app model, the two strategy protocols, NIO server.
         .target(
             name: "RoverEngine",
             dependencies: [
-                "RoverLua",
+                "RoverLua", "RoverKinds", "RoverSystem",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
@@ -43,7 +47,7 @@ let package = Package(
         .target(
             name: "RoverStrategies",
             dependencies: [
-                "RoverEngine",
+                "RoverEngine", "RoverKinds", "RoverSystem",
                 "RoverLua",
                 .product(name: "Atomics", package: "swift-atomics"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -51,41 +55,42 @@ let package = Package(
             ],
             swiftSettings: settings
         ),
+        // epoll's header for the load generator (instead of NIO's internal CNIOLinux).
+        .target(name: "CEpoll"),
         // The load generator: knows a URL, nothing of the engine.
         .target(
             name: "RoverLoad",
             dependencies: [
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
+                "CEpoll",
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ],
             swiftSettings: settings
         ),
         // Records, statistics, exporters, gate.
-        .target(name: "RoverReport", swiftSettings: settings),
+        .target(name: "RoverReport", dependencies: ["RoverKinds"], swiftSettings: settings),
         // Sweep, scenario catalog, trial lifecycle.
         .target(
             name: "RoverRunner",
-            dependencies: ["RoverReport", "RoverLoad", "RoverEngine", "RoverStrategies", "RoverLua"],
+            dependencies: ["RoverReport", "RoverKinds", "RoverSystem", "RoverLoad", "RoverEngine", "RoverStrategies", "RoverLua", "CLua"],
             swiftSettings: settings
         ),
         .executableTarget(
             name: "rover-bench",
             dependencies: [
-                "RoverLua", "RoverEngine", "RoverStrategies", "RoverLoad", "RoverReport", "RoverRunner",
+                "RoverLua", "RoverKinds", "RoverSystem", "RoverEngine", "RoverStrategies", "RoverLoad", "RoverReport", "RoverRunner",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
             swiftSettings: settings
         ),
-        // Test helpers shared by the test targets (a raw-socket HTTP client).
+        // Test helpers shared by the test targets (where the repository is).
         .target(name: "RoverTestSupport", path: "Tests/RoverTestSupport", swiftSettings: settings),
-        .testTarget(name: "RoverLuaTests", dependencies: ["RoverLua", "CLua"], swiftSettings: settings),
+        .testTarget(name: "RoverLuaTests", dependencies: ["RoverLua", "RoverKinds", "CLua"], swiftSettings: settings),
         .testTarget(
             name: "RoverEngineTests",
             dependencies: [
-                "RoverEngine", "RoverLua", "RoverStrategies", "RoverTestSupport",
+                "RoverEngine", "RoverLua", "RoverKinds", "RoverSystem", "RoverStrategies", "RoverRunner", "RoverTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
@@ -94,7 +99,7 @@ let package = Package(
         .testTarget(
             name: "RoverStrategiesTests",
             dependencies: [
-                "RoverStrategies", "RoverEngine", "RoverLua", "RoverTestSupport",
+                "RoverStrategies", "RoverKinds", "RoverSystem", "RoverEngine", "RoverLua", "RoverRunner", "RoverTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
@@ -110,10 +115,10 @@ let package = Package(
             ],
             swiftSettings: settings
         ),
-        .testTarget(name: "RoverReportTests", dependencies: ["RoverReport", "RoverTestSupport"], swiftSettings: settings),
+        .testTarget(name: "RoverReportTests", dependencies: ["RoverReport", "RoverKinds", "RoverTestSupport"], swiftSettings: settings),
         .testTarget(
             name: "RoverRunnerTests",
-            dependencies: ["RoverRunner", "RoverReport", "RoverEngine", "RoverStrategies", "RoverTestSupport"],
+            dependencies: ["RoverRunner", "RoverReport", "RoverKinds", "RoverEngine", "RoverStrategies", "RoverTestSupport", "CLua"],
             swiftSettings: settings
         ),
     ]

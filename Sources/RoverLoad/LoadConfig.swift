@@ -19,10 +19,8 @@ public struct LoadConfig: Sendable {
     public var pipeline: Int = 1
     /// A request outstanding longer than this is counted as a timeout; its connection is reopened.
     public var timeout: Double = 2
-    /// Open loop: total target requests per second. `nil` = closed loop.
-    public var rate: Double?
-    /// Stop after exactly this many requests have been resolved (answered or failed). `nil` = by time.
-    public var requests: Int?
+    /// Closed loop by time, open loop at a rate, or a fixed count of requests.
+    public var mode: LoadMode = .closedLoop
     /// Check every 2xx response's body against these bytes, under load (a benchmark that wins
     /// by answering wrong must not win): mismatches are counted in `LoadResult.bodyMismatches`.
     public var expectBody: [UInt8]?
@@ -58,19 +56,7 @@ public struct LoadConfig: Sendable {
         if !(warmup >= 0) { throw LoadConfigError.invalid("--warmup", "must be 0 or more (got \(warmup))") }
         if pipeline < 1 { throw LoadConfigError.invalid("--pipeline", "must be at least 1 (got \(pipeline))") }
         if !(timeout > 0) { throw LoadConfigError.invalid("--timeout", "must be greater than 0 (got \(timeout))") }
-        if let requests, requests < 1 {
-            throw LoadConfigError.invalid("--requests", "must be at least 1 (got \(requests))")
-        }
-        if let rate {
-            if !(rate > 0) || !rate.isFinite { throw LoadConfigError.invalid("--rate", "must be greater than 0 (got \(rate))") }
-            if !(duration > 0) { throw LoadConfigError.invalid("--rate", "needs a --duration greater than 0") }
-            if requests != nil { throw LoadConfigError.invalid("--rate", "cannot be combined with --requests") }
-            if pipeline != 1 { throw LoadConfigError.invalid("--pipeline", "must be 1 with --rate (open loop)") }
-        }
-        if !(duration > 0) && requests == nil {
-            throw LoadConfigError.invalid("--duration", "must be greater than 0 (got \(duration))")
-        }
-        if requests != nil && warmup > 0 { throw LoadConfigError.invalid("--requests", "cannot be combined with --warmup") }
+        try mode.validate(self)
         let tchar = Set("!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
         if method.isEmpty || !method.allSatisfy({ tchar.contains($0) }) {
             throw LoadConfigError.invalid("--method", "must be an HTTP token such as GET or POST (got '\(method)')")

@@ -120,7 +120,7 @@ extension LoadResult {
         run = RunInfo(
             url: "http://\(config.url.hostHeader)\(config.url.pathAndQuery)", method: config.method,
             connections: config.connections, threads: config.threads, pipeline: config.pipeline,
-            targetRate: config.rate, warmupSeconds: config.warmup, timeoutSeconds: config.timeout)
+            targetRate: config.mode.rate, warmupSeconds: config.warmup, timeoutSeconds: config.timeout)
         var success = LatencyHistogram.latency(), failed = LatencyHistogram.latency()
         var corrected = LatencyHistogram.latency()
         var errors = ErrorCounts()
@@ -141,7 +141,8 @@ extension LoadResult {
         reconnects = stats.reduce(0) { $0 + $1.reconnects }
         latency = success
         failedLatency = failed
-        correctedLatency = config.rate == nil ? nil : corrected
+        correctedLatency = config.mode.behaviour(connections: config.connections, threads: config.threads)
+            .correctsLatency ? corrected : nil
         missedSends = stats.reduce(0) { $0 + $1.missedSends }
         generatorCPUMicros = stats.reduce(0) { $0 + $1.cpuMicros }
         lateWakes = stats.reduce(0) { $0 + $1.lateWakes }

@@ -14,19 +14,18 @@ public func runLoad(_ config: LoadConfig) throws -> LoadResult {
     let start = LoadClock.now()
     let measureStart = start + nanos(config.warmup)
     let end = config.duration > 0 ? measureStart + nanos(config.duration) : UInt64.max
-    let interval = config.rate.map { UInt64(max(1, 1e9 * Double(config.connections) / $0)) }
+    let behaviour = config.mode.behaviour(connections: config.connections, threads: config.threads)
 
     var plans: [WorkerPlan] = []
     var first = 0
     for t in 0..<config.threads {
         let count = config.connections / config.threads + (t < config.connections % config.threads ? 1 : 0)
-        let budget = config.requests.map { $0 / config.threads + (t < $0 % config.threads ? 1 : 0) }
         plans.append(WorkerPlan(
             address: address, request: request, depth: config.pipeline,
             isHead: config.method.uppercased() == "HEAD",
-            firstConnection: first, connections: count, budget: budget,
+            firstConnection: first, connections: count, budget: behaviour.budgets[t],
             start: start, measureStart: measureStart, end: end,
-            interval: interval, totalConnections: config.connections, timeout: nanos(config.timeout),
+            interval: behaviour.interval, totalConnections: config.connections, timeout: nanos(config.timeout),
             expectBody: config.expectBody))
         first += count
     }

@@ -1,4 +1,4 @@
-import CNIOLinux
+import CEpoll
 import Glibc
 
 /// Socket side of `WorkerLoop`: non-blocking connect, write of the pre-encoded batch, read

@@ -1,4 +1,4 @@
-import CNIOLinux
+import CEpoll
 import Glibc
 
 /// One connection's slot in a worker: its socket, life-cycle machine and response parser.

@@ -1,14 +1,12 @@
 import CLua
+public import RoverKinds
 
-/// The Lua runtimes rover-bench runs apps on: PUC Lua 5.4 (the default) or LuaJIT 2.1.
+/// Loading a ``LuaRuntime``'s library into this process.
 ///
 /// Belongs to RoverLua because the C shim loads the library (`rover_lua_open` in `rover_lua.h`):
 /// the two libraries export the same symbols, so one process loads exactly one of them, before its
-/// first VM. Parsed at the CLI edge; the raw values are the `--lua` spellings and the runs.csv column.
-public enum LuaRuntime: String, CaseIterable, Sendable, Codable, Comparable {
-    case lua54 = "lua5.4"
-    case luajit
-
+/// first VM.
+extension LuaRuntime {
     /// The runtime used when nothing chose one: `ROVER_LUA` from the environment (how the test
     /// suite is run on LuaJIT), else Lua 5.4.
     public static var processDefault: LuaRuntime {
@@ -37,10 +35,6 @@ public enum LuaRuntime: String, CaseIterable, Sendable, Codable, Comparable {
     static func ensureLoaded() {
         if rover_lua_kind() != 0 { return }
         do { try processDefault.load() } catch { fatalError("\(error)") }
-    }
-
-    public static func < (a: LuaRuntime, b: LuaRuntime) -> Bool {
-        allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
     }
 }
 

@@ -1,4 +1,5 @@
 import CLua
+import RoverKinds
 
 /// One Lua state (Lua 5.4 or LuaJIT, whichever `LuaRuntime` the process loaded) with a counting allocator, an instruction budget and a memory limit.
 ///

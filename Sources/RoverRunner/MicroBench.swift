@@ -2,6 +2,7 @@ import Glibc
 public import RoverEngine
 import RoverLua
 import RoverReport
+public import RoverKinds
 public import RoverStrategies
 
 /// The in-process benchmark: `Engine.handle` with no sockets, for each scenario × context
@@ -34,7 +35,7 @@ public struct MicroBench {
 
     public struct Row: Sendable {
         public var scenario: String
-        public var context: String
+        public var context: ContextKind
         public var nsPerRequest: Double
         public var cpuNsPerRequest: Double
         /// Smallest and largest round, wall clock: the spread a reader should see.
@@ -46,7 +47,7 @@ public struct MicroBench {
     }
 
     public enum Failure: Error, CustomStringConvertible {
-        case wrongResponse(scenario: String, context: String, status: Int, body: String)
+        case wrongResponse(scenario: String, context: ContextKind, status: Int, body: String)
         public var description: String {
             switch self {
             case let .wrongResponse(s, c, status, body):
@@ -92,7 +93,7 @@ public struct MicroBench {
             for cell in cells { try measure(cell) }
         }
         return cells.map { c in
-            Row(scenario: c.scenario.name, context: c.context.rawValue, nsPerRequest: Stats.median(c.wall) ?? 0,
+            Row(scenario: c.scenario.name, context: c.context, nsPerRequest: Stats.median(c.wall) ?? 0,
                 cpuNsPerRequest: Stats.median(c.cpu) ?? 0, minNs: c.wall.min() ?? 0, maxNs: c.wall.max() ?? 0,
                 closuresPerRequest: c.closures, allocsPerRequest: c.allocs, bytesPerRequest: c.bytes)
         }
@@ -119,7 +120,7 @@ public struct MicroBench {
         let r = cell.engine.handle(cell.request)
         let body = String(decoding: r.body, as: UTF8.self)
         guard r.status == cell.scenario.expectStatus, body == cell.scenario.expectBody else {
-            throw Failure.wrongResponse(scenario: cell.scenario.name, context: cell.context.rawValue,
+            throw Failure.wrongResponse(scenario: cell.scenario.name, context: cell.context,
                                         status: r.status, body: body)
         }
     }

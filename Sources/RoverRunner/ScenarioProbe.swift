@@ -13,7 +13,7 @@ enum ScenarioProbe {
     /// Sends the scenario's request once; throws unless the status and body are exactly the
     /// expected ones (a fast wrong answer is a bug, not a result).
     static func checkAnswer(_ scenario: Scenario, port: Int) throws {
-        let reply = try ProbeClient.request(port: port, method: scenario.method, target: scenario.path,
+        let reply = try BlockingHTTPClient.request(port: port, method: scenario.method, target: scenario.path,
                                             headers: scenario.headers, body: scenario.body.map { Array($0.utf8) })
         let body = String(decoding: reply.body, as: UTF8.self)
         guard reply.status == scenario.expectStatus, body == scenario.expectBody else {
@@ -22,14 +22,14 @@ enum ScenarioProbe {
     }
 
     static func counters(port: Int) throws -> CountersEndpoint.Body {
-        let reply = try ProbeClient.request(port: port, method: "GET", target: "/__rover/counters")
+        let reply = try BlockingHTTPClient.request(port: port, method: "GET", target: "/__rover/counters")
         return try CountersEndpoint.decode(reply.body)
     }
 
     /// The closed-loop (or open-loop at `rate`) load for `scenario` on `port`, every 2xx body
     /// checked against the expected answer.
     static func loadConfig(_ scenario: Scenario, port: Int, connections: Int, threads: Int, timeout: Double,
-                           rate: Int = 0) throws -> LoadConfig {
+                           mode: LoadMode = .closedLoop) throws -> LoadConfig {
         var config = LoadConfig(url: try TargetURL("http://127.0.0.1:\(port)\(scenario.path)"))
         config.connections = connections
         config.threads = threads
@@ -38,7 +38,7 @@ enum ScenarioProbe {
         config.body = scenario.body.map { Array($0.utf8) } ?? []
         config.timeout = timeout
         config.expectBody = scenario.method == "HEAD" ? nil : Array(scenario.expectBody.utf8)
-        config.rate = rate > 0 ? Double(rate) : nil
+        config.mode = mode
         return config
     }
 

@@ -1,3 +1,4 @@
+public import RoverKinds
 public import RoverReport
 
 /// What a sweep runs: every combination of the axes, each `repeats` times, interleaved.
@@ -8,8 +9,8 @@ public import RoverReport
 /// landing on whichever cell ran last. A pure value.
 public struct SweepPlan: Sendable, Equatable, Codable {
     public var scenarios: [String]
-    public var contexts: [String]
-    public var dispatchers: [String]
+    public var contexts: [ContextKind]
+    public var dispatchers: [DispatcherKind]
     public var workers: [Int]
     public var connections: [Int]
     /// 0: closed loop; otherwise open loop at this many requests per second.
@@ -25,20 +26,20 @@ public struct SweepPlan: Sendable, Equatable, Codable {
     public var strategyPairs: [StrategyPair]?
     /// The Lua runtimes (`--lua`), the outermost axis. nil: Lua 5.4 only (as every plan before
     /// the runtime axis).
-    public var runtimes: [String]?
+    public var runtimes: [LuaRuntime]?
 
     /// A (context, dispatcher) combination.
     public struct StrategyPair: Sendable, Equatable, Hashable, Codable {
-        public var context: String
-        public var dispatcher: String
-        public init(_ context: String, _ dispatcher: String) {
+        public var context: ContextKind
+        public var dispatcher: DispatcherKind
+        public init(_ context: ContextKind, _ dispatcher: DispatcherKind) {
             self.context = context
             self.dispatcher = dispatcher
         }
     }
 
 
-    public init(scenarios: [String], contexts: [String], dispatchers: [String], workers: [Int],
+    public init(scenarios: [String], contexts: [ContextKind], dispatchers: [DispatcherKind], workers: [Int],
                 connections: [Int], rate: Int = 0, repeats: Int) {
         self.scenarios = scenarios
         self.contexts = contexts
@@ -55,20 +56,20 @@ public struct SweepPlan: Sendable, Equatable, Codable {
     public var cells: [CellKey] {
         var out: [CellKey] = []
         var seen = Set<CellKey>()
-        for rt in runtimes ?? [CellKey.defaultRuntime] {
-        for s in scenarios {
-            for c in contexts {
-                for d in dispatchers where strategyPairs?.contains(StrategyPair(c, d)) ?? true {
-                    for w in workers {
-                        for n in connections {
-                            let key = CellKey(scenario: s, context: c, dispatcher: d,
-                                              workers: w, connections: n, rate: rate, runtime: rt)
-                            if seen.insert(key).inserted { out.append(key) }
+        for rt in runtimes ?? [.lua54] {
+            for s in scenarios {
+                for c in contexts {
+                    for d in dispatchers where strategyPairs?.contains(StrategyPair(c, d)) ?? true {
+                        for w in workers {
+                            for n in connections {
+                                let key = CellKey(scenario: s, context: c, dispatcher: d,
+                                                  workers: w, connections: n, rate: rate, runtime: rt)
+                                if seen.insert(key).inserted { out.append(key) }
+                            }
                         }
                     }
                 }
             }
-        }
         }
         return out
     }

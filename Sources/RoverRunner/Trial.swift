@@ -2,6 +2,8 @@ import Foundation
 import RoverEngine
 import RoverLoad
 import RoverReport
+public import RoverKinds
+public import RoverSystem
 
 /// How every trial of a sweep is run (shared settings, not the cell's axes).
 public struct TrialSettings: Sendable, Codable {
@@ -46,15 +48,18 @@ struct Trial {
 
     func run() -> Outcome {
         var record = RunRecord(runID: runID, key: cell, repeatIndex: repeatIndex)
+        // The counters pass counts requests; otherwise the cell's rate says closed or open loop.
+        let mode: LoadMode = settings.fixedRequests.map { .fixedCount($0) }
+            ?? (cell.rate > 0 ? .openLoop(rate: Double(cell.rate)) : .closedLoop)
         func failed(_ why: String) -> Outcome {
             record.status = .failed
             record.reason = why
             return Outcome(record: record, load: nil)
         }
-        var args = ["serve", scenario.appPath, "--context", cell.context, "--dispatcher", cell.dispatcher,
+        var args = ["serve", scenario.appPath, "--context", cell.context.rawValue, "--dispatcher", cell.dispatcher.rawValue,
                     "--workers", String(cell.workers), "--port", "0"]
         if let t = settings.serverThreads { args += ["--threads", String(t)] }
-        if cell.runtime != CellKey.defaultRuntime { args += ["--lua", cell.runtime] }
+        if cell.runtime != .lua54 { args += ["--lua", cell.runtime.rawValue] }
         let server: ServerProcess
         do {
             server = try ServerProcess.start(executable: settings.executable, arguments: args,
@@ -74,23 +79,24 @@ struct Trial {
         var config: LoadConfig
         do {
             config = try ScenarioProbe.loadConfig(scenario, port: server.port, connections: cell.connections,
-                                                  threads: settings.loadThreads, timeout: settings.timeout, rate: cell.rate)
+                                                  threads: settings.loadThreads, timeout: settings.timeout, mode: mode)
         } catch {
             return failed("url: \(error)")
         }
         let before: CountersEndpoint.Body, after: CountersEndpoint.Body, load: LoadResult
-        if let n = settings.fixedRequests {
-            config.requests = n
-            config.duration = 120  // a cap only: the count ends the trial
-        }
         do {
-            if settings.warmup > 0 && settings.fixedRequests == nil {
-                var warm = config
-                warm.duration = settings.warmup
-                _ = try runLoad(warm)
+            switch mode {
+            case .fixedCount:
+                config.duration = 120  // a cap only: the count ends the trial; no warm-up
+            case .closedLoop, .openLoop:
+                if settings.warmup > 0 {
+                    var warm = config
+                    warm.duration = settings.warmup
+                    _ = try runLoad(warm)
+                }
+                config.duration = settings.duration
             }
             before = try counters(server.port)
-            if settings.fixedRequests == nil { config.duration = settings.duration }
             load = try runLoad(config)
             after = try counters(server.port)
         } catch {
@@ -100,7 +106,7 @@ struct Trial {
         if status & 0x7f != 0 || (status >> 8) & 0xff != 0 {
             return failed("server exited badly after the load (\(ServerProcess.describe(status))): \(server.stderrTail())")
         }
-        fill(&record, load: load, before: before, after: after)
+        record.values = Self.values(load: load, before: before, after: after)
         // A cell that answers errors or wrong bodies fast must not win: the row fails (its
         // figures stay in the row for inspection).
         if let problem = ScenarioProbe.problems(load) {
@@ -124,36 +130,40 @@ struct Trial {
 
     private func counters(_ port: Int) throws -> CountersEndpoint.Body { try ScenarioProbe.counters(port: port) }
 
-    private func fill(_ r: inout RunRecord, load: LoadResult, before: CountersEndpoint.Body, after: CountersEndpoint.Body) {
-        r.durationSeconds = load.duration
-        r.requests = load.requests
-        r.rps = load.requestsPerSecond
-        r.errorsConnect = load.errors.connect
-        r.errorsRead = load.errors.read
-        r.errorsWrite = load.errors.write
-        r.errorsTimeout = load.errors.timeout
-        r.non2xx = load.non2xx
+    /// What one trial measured, by metric: the load generator's figures and the server's own
+    /// deltas over the app requests it answered in the window. The one place a metric gets its
+    /// value.
+    static func values(load: LoadResult, before: CountersEndpoint.Body, after: CountersEndpoint.Body) -> [Metric: Double] {
         let lat = LatencySummary(load.correctedLatency ?? load.latency)
-        r.latMeanUs = lat.mean
-        r.latP50Us = Double(lat.p50)
-        r.latP90Us = Double(lat.p90)
-        r.latP99Us = Double(lat.p99)
-        r.latP999Us = Double(lat.p999)
-        r.latMaxUs = Double(lat.max)
-        r.clientCPUUsPerReq = load.generatorCPUMicrosPerRequest
-        // Per request = the server's own delta over the app requests it answered in the window.
         let n = Double(max(1, Int64(after.server.appRequests) - Int64(before.server.appRequests)))
         func per(_ a: UInt64, _ b: UInt64) -> Double { Double(Int64(bitPattern: a &- b)) / n }
-        r.serverCPUUsPerReq = per(after.process.cpuMicros, before.process.cpuMicros)
-        r.closuresPerReq = per(after.counters.closures, before.counters.closures)
-        r.luaAllocsPerReq = per(after.counters.luaAllocs, before.counters.luaAllocs)
-        r.luaBytesPerReq = per(after.counters.luaBytes, before.counters.luaBytes)
-        r.handoffsPerReq = per(after.counters.handoffs, before.counters.handoffs)
-        r.lockWaitsPerReq = per(after.counters.lockContended, before.counters.lockContended)
-        r.casRetriesPerReq = per(after.counters.casRetries, before.counters.casRetries)
-        r.ctxSwitchesPerReq = per(after.process.voluntaryContextSwitches + after.process.involuntaryContextSwitches,
-                                  before.process.voluntaryContextSwitches + before.process.involuntaryContextSwitches)
-        r.serverPeakRSSKiB = Int(after.process.maxRSSKiB)
-        r.generatorSaturated = load.generatorSaturated
+        let switches = { (p: ProcessUsage) in p.voluntaryContextSwitches + p.involuntaryContextSwitches }
+        return [
+            .duration: load.duration,
+            .requests: Double(load.requests),
+            .rps: load.requestsPerSecond,
+            .errorsConnect: Double(load.errors.connect),
+            .errorsRead: Double(load.errors.read),
+            .errorsWrite: Double(load.errors.write),
+            .errorsTimeout: Double(load.errors.timeout),
+            .non2xx: Double(load.non2xx),
+            .latMean: lat.mean,
+            .latP50: Double(lat.p50),
+            .latP90: Double(lat.p90),
+            .latP99: Double(lat.p99),
+            .latP999: Double(lat.p999),
+            .latMax: Double(lat.max),
+            .serverCPU: per(after.process.cpuMicros, before.process.cpuMicros),
+            .clientCPU: load.generatorCPUMicrosPerRequest,
+            .closures: per(after.counters.closures, before.counters.closures),
+            .luaAllocs: per(after.counters.luaAllocs, before.counters.luaAllocs),
+            .luaBytes: per(after.counters.luaBytes, before.counters.luaBytes),
+            .handoffs: per(after.counters.handoffs, before.counters.handoffs),
+            .lockWaits: per(after.counters.lockContended, before.counters.lockContended),
+            .casRetries: per(after.counters.casRetries, before.counters.casRetries),
+            .ctxSwitches: per(switches(after.process), switches(before.process)),
+            .peakRSS: Double(Int(after.process.maxRSSKiB)),
+            .generatorSaturated: load.generatorSaturated ? 1 : 0,
+        ]
     }
 }

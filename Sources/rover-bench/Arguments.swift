@@ -1,6 +1,7 @@
 import Foundation
 public import ArgumentParser
 public import RoverStrategies
+public import RoverKinds
 
 extension ContextKind: ExpressibleByArgument {}
 

@@ -1,11 +1,11 @@
 import ArgumentParser
 import Foundation
 import RoverEngine
-import RoverLua
 import RoverReport
 import RoverRunner
 import RoverStrategies
 import Synchronization
+public import RoverKinds
 
 /// `rover-bench duet`: the paired, simultaneous comparison on its own, for two strategies or two
 /// apps. `--vs` names scenarios whose apps answer the reference scenario's request the same way
@@ -73,8 +73,8 @@ struct DuetCommand: ParsableCommand {
         }
         let (serverList, loadCPUs) = pinning.resolve()
         let workers = pinning.serverCPUCount ?? 2
-        let refKey = CellKey(scenario: scenario, context: contexts[0].rawValue, dispatcher: dispatchers[0].rawValue,
-                             workers: workers, connections: connections, runtime: runtime.rawValue)
+        let refKey = CellKey(scenario: scenario, context: contexts[0], dispatcher: dispatchers[0],
+                             workers: workers, connections: connections, runtime: runtime)
         var comparisons = [DuetComparison(kind: .control, cell: refKey, reference: refKey)]
         for name in others {
             guard let other = catalog.first(where: { $0.name == name }) else {
@@ -86,11 +86,11 @@ struct DuetCommand: ParsableCommand {
                 throw ValidationError("--vs \(name): its scenario.json asks or answers differently from \(scenario)'s")
             }
             let key = CellKey(scenario: name, context: refKey.context, dispatcher: refKey.dispatcher,
-                              workers: workers, connections: connections, runtime: refKey.runtime)
+                              workers: workers, connections: connections, runtime: runtime)
             comparisons.append(DuetComparison(kind: .comparison, cell: key, reference: refKey, cellApp: other.appPath))
         }
         if contexts.count == 2 || dispatchers.count == 2 {
-            let key = refKey.with(context: contexts.last!.rawValue, dispatcher: dispatchers.last!.rawValue)
+            let key = refKey.with(context: contexts.last!, dispatcher: dispatchers.last!)
             comparisons.append(DuetComparison(kind: .comparison, cell: key, reference: refKey))
         }
         var settings = DuetSettings(executable: selfExecutable())
@@ -112,7 +112,8 @@ struct DuetCommand: ParsableCommand {
         let outcome = try Duet(plan: plan, settings: settings, scenarios: catalog, directory: directory)
             .run(interrupted: { sweepInterrupted.load(ordering: .relaxed) }) { progress.show($0, start: started) }
         progress.finish()
-        let report = try ReportWriter.regenerate(directory, pairedFloor: duetOptions.pairedFloor)
+        let report = try ReportWriter.regenerate(directory, pairedFloor: duetOptions.pairedFloor,
+                                                    pairedMinEffect: duetOptions.minEffect)
         print(try String(contentsOf: directory.summaryMarkdown, encoding: .utf8))
         if report.summary.duet?.machineTooNoisy == true {
             printErr("warning: the A/A control was not \"no difference\": the machine was too noisy for settled verdicts")

@@ -16,8 +16,11 @@ struct DuetOptions: ParsableArguments {
     @Option(name: .customLong("duet-warmup"), help: "Duet: seconds of load before a pair's first window.")
     var warmup = 0.3
 
-    @Option(name: .customLong("paired-floor"), help: "Duet: smallest effect reported as faster/slower (the A/A control can raise it).")
+    @Option(name: .customLong("paired-floor"), help: "Duet: margin of \"no difference\": the whole interval must lie within it (the A/A control can raise it).")
     var pairedFloor = Verdict.defaultPairedFloor
+
+    @Option(name: .customLong("min-effect"), help: "Duet: smallest effect reported as faster/slower (the A/A control's bound can raise it).")
+    var minEffect = Verdict.defaultPairedMinEffect
 
     func validate() throws {
         guard (2...100).contains(starts) else { throw ValidationError("--duet-starts must be in 2...100 (got \(starts))") }
@@ -25,6 +28,7 @@ struct DuetOptions: ParsableArguments {
         guard window >= 0.05, window <= 60 else { throw ValidationError("--duet-window must be in [0.05, 60] seconds (got \(window))") }
         guard warmup >= 0, warmup <= 60 else { throw ValidationError("--duet-warmup must be in [0, 60] seconds (got \(warmup))") }
         guard pairedFloor >= 0, pairedFloor < 1 else { throw ValidationError("--paired-floor must be in [0, 1) (got \(pairedFloor))") }
+        guard minEffect >= 0, minEffect < 1 else { throw ValidationError("--min-effect must be in [0, 1) (got \(minEffect))") }
     }
 
     func plan(_ comparisons: [DuetComparison]) -> DuetPlan {

@@ -78,8 +78,7 @@ struct LoadCommand: ParsableCommand {
             }
         }
         config.pipeline = pipeline
-        config.rate = rate
-        config.requests = requests
+        config.mode = try LoadMode(rate: rate, requests: requests)
         config.expectBody = expectBody.map { Array($0.utf8) }
         config.allowRemote = allowRemote
         try config.validate()

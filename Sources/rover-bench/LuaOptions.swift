@@ -1,4 +1,5 @@
 public import ArgumentParser
+import RoverKinds
 import Foundation
 import RoverEngine
 import RoverLua

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import RoverEngine
+import RoverKinds
 import RoverLua
 import RoverReport
 import RoverRunner
@@ -36,7 +37,7 @@ struct MicroCommand: ParsableCommand {
     var floorRequests = 20_000
 
     @Option(name: .customLong("floor-mode"), parsing: .upToNextOption, help: "C floor modes: eager, lazy, cached (default: all).")
-    var floorModes: [String] = ["eager", "lazy", "cached"]
+    var floorModes: [ContextKind] = CFloor.Mode.allCases.map(\.context)
 
     @Flag(help: "Skip the plain-C floor measurement.")
     var noFloor = false
@@ -49,7 +50,7 @@ struct MicroCommand: ParsableCommand {
         guard rounds >= 1 else { throw ValidationError("--rounds must be at least 1 (got \(rounds))") }
         guard roundMs > 0 else { throw ValidationError("--round-ms must be positive (got \(roundMs))") }
         if let requests, requests < 1 { throw ValidationError("--requests must be at least 1 (got \(requests))") }
-        for m in floorModes where !CFloor.Mode.allCases.map({ "\($0)" }).contains(m) {
+        for m in floorModes where !CFloor.Mode.allCases.map(\.context).contains(m) {
             throw ValidationError("--floor-mode \(m): expected eager, lazy or cached")
         }
         guard floorRequests >= 1 else { throw ValidationError("--floor-requests must be at least 1 (got \(floorRequests))") }
@@ -87,23 +88,23 @@ struct MicroCommand: ParsableCommand {
         print("| scenario | context | ns/req (median) | CPU ns/req | min–max ns | closures/req | Lua allocs/req | Lua bytes/req | vs eager |")
         print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
         for r in rows {
-            let eager = rows.first { $0.scenario == r.scenario && $0.context == "eager" }
+            let eager = rows.first { $0.scenario == r.scenario && $0.context == .eager }
             let ratio = eager.map { String(format: "%.2f×", r.cpuNsPerRequest / $0.cpuNsPerRequest) } ?? "–"
             print(String(format: "| %@ | %@ | %.0f | %.0f | %.0f–%.0f | %.2f | %.2f | %.0f | %@ |",
-                         r.scenario, r.context, r.nsPerRequest, r.cpuNsPerRequest, r.minNs, r.maxNs,
+                         r.scenario, r.context.rawValue, r.nsPerRequest, r.cpuNsPerRequest, r.minNs, r.maxNs,
                          r.closuresPerRequest, r.allocsPerRequest, r.bytesPerRequest, ratio))
         }
         guard !noFloor else { return }
         print("\nPlain-C floor (\(lua.runtime.rawValue) + C, no Swift, no router, no JSON), GET /users/123 → { user_id = ctx:params().id }:\n")
         print("| C ctx | ns/req (median) | CPU ns/req | closures/req | Lua allocs/req | Lua bytes/req | engine CPU ÷ floor (params-only) |")
         print("|---|---:|---:|---:|---:|---:|---:|")
-        for mode in CFloor.Mode.allCases where floorModes.contains("\(mode)") {
+        for mode in CFloor.Mode.allCases where floorModes.contains(mode.context) {
             var results: [CFloor.Result] = []
             for _ in 0..<rounds { results.append(CFloor.run(mode, requests: floorRequests)) }
             guard results.allSatisfy(\.verified) else { throw ValidationError("the C floor did not read back the expected result") }
             let cpu = Stats.median(results.map(\.cpuNsPerRequest)) ?? 0
             let wall = Stats.median(results.map(\.nsPerRequest)) ?? 0
-            let engine = rows.first { $0.scenario == "params-only" && $0.context == "\(mode)" }
+            let engine = rows.first { $0.scenario == "params-only" && $0.context == mode.context }
             let ratio = engine.map { String(format: "%.2f×", $0.cpuNsPerRequest / cpu) } ?? "–"
             let r = results[0]
             print(String(format: "| %@ | %.0f | %.0f | %.2f | %.2f | %.0f | %@ |", "\(mode)", wall, cpu,
@@ -111,3 +112,4 @@ struct MicroCommand: ParsableCommand {
         }
     }
 }
+

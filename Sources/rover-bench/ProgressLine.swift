@@ -11,7 +11,7 @@ final class ProgressLine {
         let r = e.record
         let eta = Int(e.secondsPerTrial * Double(e.total - e.index))
         let what = r.status == .ok
-            ? String(format: "%.0f req/s, %.1f µs CPU/req", r.rps, r.serverCPUUsPerReq)
+            ? String(format: "%.0f req/s, %.1f µs CPU/req", r[.rps], r[.serverCPU])
             : "FAILED: \(r.reason.prefix(120))"
         let line = "[\(e.index)/\(e.total)] \(r.cell) r\(r.repeatIndex): \(what) · ETA \(eta / 60)m\(eta % 60)s"
         if tty {

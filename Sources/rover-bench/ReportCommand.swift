@@ -29,8 +29,11 @@ struct ReportCommand: ParsableCommand {
     @Option(help: "Effect floor for faster/slower verdicts (fraction).")
     var floor: Double = Verdict.defaultFloor
 
-    @Option(name: .customLong("paired-floor"), help: "Floor of the duet's verdicts (fraction; the A/A control can raise it).")
+    @Option(name: .customLong("paired-floor"), help: "Duet: margin of \"no difference\" (fraction; the A/A control can raise it).")
     var pairedFloor: Double = Verdict.defaultPairedFloor
+
+    @Option(name: .customLong("min-effect"), help: "Duet: smallest effect reported as faster/slower (fraction; the A/A bound can raise it).")
+    var minEffect: Double = Verdict.defaultPairedMinEffect
 
     @Option(help: "Bootstrap resamples.")
     var resamples: Int = 2000
@@ -50,13 +53,14 @@ struct ReportCommand: ParsableCommand {
         }
         guard floor >= 0 && floor < 1 else { throw ValidationError("--floor must be in [0, 1), got \(floor)") }
         guard pairedFloor >= 0 && pairedFloor < 1 else { throw ValidationError("--paired-floor must be in [0, 1), got \(pairedFloor)") }
+        guard minEffect >= 0 && minEffect < 1 else { throw ValidationError("--min-effect must be in [0, 1), got \(minEffect)") }
         guard resamples > 0 else { throw ValidationError("--resamples must be positive, got \(resamples)") }
     }
 
     func run() throws {
         let dir = RunDirectory(url: URL(fileURLWithPath: runDir))
         let outcome = try ReportWriter.regenerate(dir, bootstrap: Bootstrap(resamples: resamples), floor: floor,
-                                                  pairedFloor: pairedFloor)
+                                                  pairedFloor: pairedFloor, pairedMinEffect: minEffect)
         if let tail = outcome.droppedTail {
             FileHandle.standardError.write(Data("warning: ignored truncated last line of runs.csv: \(tail.prefix(60))…\n".utf8))
         }

@@ -2,6 +2,8 @@ public import ArgumentParser
 import Foundation
 import RoverEngine
 import RoverStrategies
+public import RoverKinds
+public import RoverSystem
 
 extension DispatcherKind: ExpressibleByArgument {}
 

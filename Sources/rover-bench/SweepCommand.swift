@@ -1,11 +1,11 @@
 import ArgumentParser
 import Foundation
 import RoverEngine
-import RoverLua
 import RoverReport
 import RoverRunner
 import RoverStrategies
 import Synchronization
+public import RoverKinds
 
 /// Set by SIGINT/SIGTERM; the sweep finishes writing, discards the trial in flight, and stops.
 let sweepInterrupted = Atomic<Bool>(false)
@@ -84,8 +84,8 @@ struct SweepCommand: ParsableCommand {
     /// (lazy; the mutex pool), what Rover shipped (pooled userdata; one loop with coroutines),
     /// and `affine` with each context, where the duet compares contexts without the channel's noise.
     static let defaultPairs: [SweepPlan.StrategyPair] = [
-        .init("eager", "channel"), .init("lazy", "channel"), .init("eager", "mutex-pool"), .init("lazy", "mutex-pool"),
-        .init("userdata", "coroutine"), .init("eager", "affine"), .init("lazy", "affine"), .init("userdata", "affine"),
+        .init(.eager, .channel), .init(.lazy, .channel), .init(.eager, .mutexPool), .init(.lazy, .mutexPool),
+        .init(.userdata, .coroutine), .init(.eager, .affine), .init(.lazy, .affine), .init(.userdata, .affine),
     ]
 
     @Flag(help: ArgumentHelp("Untimed counters pass for the gate: every cell once, exactly --counters-requests requests, no warm-up.",
@@ -189,7 +189,8 @@ struct SweepCommand: ParsableCommand {
     }
 
     private func finish(_ directory: RunDirectory, progress: ProgressLine, interrupted: Bool) throws {
-        let report = try ReportWriter.regenerate(directory, pairedFloor: duetOptions.pairedFloor)
+        let report = try ReportWriter.regenerate(directory, pairedFloor: duetOptions.pairedFloor,
+                                                    pairedMinEffect: duetOptions.minEffect)
         if let duet = report.summary.duet, duet.machineTooNoisy {
             printErr("warning: the A/A control was not \"no difference\": the machine was too noisy for settled verdicts "
                      + "(other processes, steal or thermal effects). Re-run on a quieter machine.")
@@ -226,12 +227,12 @@ struct SweepCommand: ParsableCommand {
         }
         let ctx = contexts.isEmpty ? (quick ? [.eager, .lazy] : ContextKind.allCases) : contexts
         let disp = dispatchers.isEmpty ? (quick ? [.channel, .mutexPool] : DispatcherKind.allCases) : dispatchers
-        var plan = SweepPlan(scenarios: names, contexts: ctx.map(\.rawValue), dispatchers: disp.map(\.rawValue),
+        var plan = SweepPlan(scenarios: names, contexts: ctx, dispatchers: disp,
                              workers: workers.isEmpty ? [defaultWorkers] : workers, connections: connections,
                              rate: rate, repeats: counters ? 1 : repeats)
         if !counters { plan.shuffleSeed = Bootstrap.defaultSeed }
         let axis = runtimes.reduce(into: [LuaRuntime]()) { if !$0.contains($1) { $0.append($1) } }
-        if axis != [.lua54] { plan.runtimes = axis.map(\.rawValue) }
+        if axis != [.lua54] { plan.runtimes = axis }
         // Without --context/--dispatcher (and without --full, --quick or --counters): the seed's
         // and Rover's questions, not the whole product.
         if contexts.isEmpty && dispatchers.isEmpty && !quick && !full && !counters {

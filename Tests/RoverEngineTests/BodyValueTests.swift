@@ -1,6 +1,7 @@
 import RoverEngine
 import RoverStrategies
 import Testing
+import RoverKinds
 
 /// ctx:body(): the built-in body value (the body string with Rover's BodyValue methods), or what
 /// the app's `rover.guard.__body_value` builds; the same under every builder.

@@ -1,6 +1,7 @@
 import RoverEngine
 import RoverStrategies
 import Testing
+import RoverKinds
 
 /// What a handler sees on ctx, under every builder.
 @Suite struct ContextTests {

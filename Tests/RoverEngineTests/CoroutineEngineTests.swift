@@ -2,6 +2,7 @@ import RoverEngine
 import RoverLua
 import RoverStrategies
 import Testing
+import RoverKinds
 
 /// `Engine`'s coroutine path (what the `coroutine` dispatcher drives), step by step.
 @Suite struct CoroutineEngineTests {

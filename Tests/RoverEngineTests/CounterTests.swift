@@ -1,6 +1,8 @@
 import RoverEngine
 import RoverStrategies
 import Testing
+import RoverKinds
+import RoverRunner
 
 /// Deterministic per-request counters: what each context builder creates, by construction.
 @Suite struct CounterTests {

@@ -2,6 +2,7 @@ import RoverEngine
 import RoverLua
 import RoverStrategies
 import Testing
+import RoverKinds
 
 /// Bad handlers answer 500 and leave the VM usable, with its Lua stack exactly as deep as before.
 @Suite struct FailureTests {

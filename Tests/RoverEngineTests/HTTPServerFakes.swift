@@ -1,6 +1,7 @@
 import NIOCore
 import RoverEngine
 import Synchronization
+import RoverSystem
 
 /// Answers synchronously with the request's path (and body, if any) as a text body.
 final class EchoDispatcher: Dispatcher {

@@ -3,6 +3,9 @@ import NIOCore
 import Synchronization
 import Testing
 @testable import RoverEngine
+import RoverRunner
+import RoverSystem
+import RoverStrategies
 
 /// The HTTP layer over real sockets on 127.0.0.1, port 0, with fake dispatchers.
 @Suite struct HTTPServerTests {
@@ -15,7 +18,7 @@ import Testing
 
     @Test func keepAliveServesManyRequestsOnOneConnection() async throws {
         try await withServer(EchoDispatcher()) { server in
-            let c = try RawHTTPClient(port: server.port)
+            let c = try BlockingHTTPClient(port: server.port)
             for i in 0..<20 {
                 try c.send("GET /k/\(i) HTTP/1.1\r\nHost: x\r\n\r\n")
                 let r = try #require(try c.readResponse())
@@ -30,7 +33,7 @@ import Testing
     @Test func bareResponderAnswersTheFixedBodyWithoutLua() async throws {
         let bare = BareResponder()
         try await withServer(bare) { server in
-            let c = try RawHTTPClient(port: server.port)
+            let c = try BlockingHTTPClient(port: server.port)
             try c.send("GET /users/9 HTTP/1.1\r\nHost: x\r\n\r\nGET /other HTTP/1.1\r\nHost: x\r\n\r\n")
             for _ in 0..<2 {
                 let r = try #require(try c.readResponse())
@@ -45,7 +48,7 @@ import Testing
     @Test func pipelinedRepliesAreWrittenInRequestOrder() async throws {
         // The dispatcher answers each batch of 3 in reverse order.
         try await withServer(GatedDispatcher(batch: 3)) { server in
-            let c = try RawHTTPClient(port: server.port)
+            let c = try BlockingHTTPClient(port: server.port)
             try c.send("GET /1 HTTP/1.1\r\n\r\nGET /2 HTTP/1.1\r\n\r\nGET /3 HTTP/1.1\r\n\r\n")
             var got: [String] = []
             for _ in 0..<3 { got.append(try #require(try c.readResponse()).text) }
@@ -55,14 +58,14 @@ import Testing
 
     @Test func malformedRequestGets400AndCloseThenNewConnectionWorks() async throws {
         try await withServer(EchoDispatcher()) { server in
-            let c = try RawHTTPClient(port: server.port)
+            let c = try BlockingHTTPClient(port: server.port)
             try c.send("GET /ok HTTP/1.1\r\n\r\nNOT HTTP AT ALL\r\n\r\nGET /never HTTP/1.1\r\n\r\n")
             #expect(try c.readResponse()?.text == "/ok")
             let bad = try #require(try c.readResponse())
             #expect(bad.status == 400)
             #expect(bad.header("Connection") == "close")
             #expect(try c.readsEOF())
-            let d = try RawHTTPClient(port: server.port)
+            let d = try BlockingHTTPClient(port: server.port)
             try d.send("GET /again HTTP/1.1\r\n\r\n")
             #expect(try d.readResponse()?.text == "/again")
             #expect(server.stats.snapshot().parseErrors == 1)
@@ -71,10 +74,10 @@ import Testing
 
     @Test func limitsAnswer431And413() async throws {
         try await withServer(EchoDispatcher(), limits: HTTPLimits(maxHeaderBytes: 256, maxBodyBytes: 8)) { server in
-            let c = try RawHTTPClient(port: server.port)
+            let c = try BlockingHTTPClient(port: server.port)
             try c.send("GET / HTTP/1.1\r\nX: " + String(repeating: "a", count: 300) + "\r\n\r\n")
             #expect(try c.readResponse()?.status == 431)
-            let d = try RawHTTPClient(port: server.port)
+            let d = try BlockingHTTPClient(port: server.port)
             try d.send("POST / HTTP/1.1\r\nContent-Length: 9\r\n\r\n")
             #expect(try d.readResponse()?.status == 413)
             #expect(try d.readsEOF())
@@ -83,7 +86,7 @@ import Testing
 
     @Test func bodiesHeadHTTP10AndClose() async throws {
         try await withServer(EchoDispatcher()) { server in
-            let c = try RawHTTPClient(port: server.port)
+            let c = try BlockingHTTPClient(port: server.port)
             try c.send("POST /b HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n")
             #expect(try c.readResponse()?.text == "/b|abc")
             try c.send("HEAD /h HTTP/1.1\r\n\r\n")
@@ -95,7 +98,7 @@ import Testing
             let last = try #require(try c.readResponse())
             #expect(last.text == "/bye" && last.header("Connection") == "close")
             #expect(try c.readsEOF())
-            let old = try RawHTTPClient(port: server.port)
+            let old = try BlockingHTTPClient(port: server.port)
             try old.send("GET /old HTTP/1.0\r\n\r\n")
             #expect(try old.readResponse()?.text == "/old")
             #expect(try old.readsEOF())
@@ -104,7 +107,7 @@ import Testing
 
     @Test func expectContinueGets100ThenTheResponse() async throws {
         try await withServer(EchoDispatcher()) { server in
-            let c = try RawHTTPClient(port: server.port)
+            let c = try BlockingHTTPClient(port: server.port)
             try c.send("POST /e HTTP/1.1\r\nExpect: 100-continue\r\nContent-Length: 4\r\n\r\n")
             #expect(try c.readResponse()?.status == 100)
             try c.send("body")
@@ -116,7 +119,7 @@ import Testing
     @Test func countersEndpointIsNativeAndCountedApart() async throws {
         let echo = EchoDispatcher()
         try await withServer(echo) { server in
-            let c = try RawHTTPClient(port: server.port)
+            let c = try BlockingHTTPClient(port: server.port)
             for _ in 0..<3 {
                 try c.send("GET /x HTTP/1.1\r\n\r\n")
                 _ = try c.readResponse()
@@ -137,14 +140,14 @@ import Testing
     @Test func stopFinishesInFlightRequests() async throws {
         let gate = GatedDispatcher()
         let server = try await RoverServer.start(eventLoopThreads: 1) { _ in gate }
-        let c = try RawHTTPClient(port: server.port)
+        let c = try BlockingHTTPClient(port: server.port)
         try c.send("GET /inflight HTTP/1.1\r\n\r\n")
         #expect(await eventually { gate.waiting == 1 })
         let stopping = Task { await server.stop() }
         // Once stop() has told the connection to finish (the listener is closed by then), release
         // the reply: the Quiesce event is queued on the loop before the reply.
         #expect(await eventually { server.quiesceSent.load(ordering: .acquiring) })
-        #expect((try? RawHTTPClient(port: server.port)) == nil)
+        #expect((try? BlockingHTTPClient(port: server.port)) == nil)
         gate.release()
         let r = try #require(try c.readResponse())
         #expect(r.status == 200 && r.text == "/inflight")

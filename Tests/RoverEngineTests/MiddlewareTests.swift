@@ -2,6 +2,7 @@ import RoverEngine
 import RoverLua
 import RoverStrategies
 import Testing
+import RoverKinds
 
 /// Rover's middleware (`api.before.*`, `api.after.*`, global and scoped), `api:error`, and the
 /// ctx methods hooks use (`ctx:set/get/request_id`), under every builder.

@@ -1,4 +1,5 @@
 import RoverEngine
+import RoverKinds
 import RoverLua
 import Testing
 

@@ -2,6 +2,7 @@ import Foundation
 import RoverEngine
 import RoverStrategies
 import RoverTestSupport
+import RoverKinds
 
 /// Writes `source` to a temporary app.lua and loads it.
 func makeEngine(_ source: String, context: ContextKind = .lazy, limits: EngineLimits = EngineLimits(),

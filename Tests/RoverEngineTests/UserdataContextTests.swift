@@ -2,6 +2,7 @@ import RoverEngine
 import RoverLua
 import RoverStrategies
 import Testing
+import RoverKinds
 
 /// What only the pooled `userdata` ctx has to get right: reuse of its preallocated userdata.
 @Suite struct UserdataContextTests {

@@ -3,6 +3,7 @@ import RoverEngine
 import RoverLua
 import RoverStrategies
 import Testing
+import RoverKinds
 
 /// JSON output is always valid: invalid UTF-8 from a request (or the app) becomes U+FFFD.
 @Suite struct ValidJSONTests {

@@ -17,7 +17,7 @@ import Testing
         let server = try TestHTTPServer()
         defer { server.shutdown() }
         let r = try runLoad(Self.config(server) {
-            $0.connections = connections; $0.threads = threads; $0.pipeline = pipeline; $0.requests = 1001
+            $0.connections = connections; $0.threads = threads; $0.pipeline = pipeline; $0.mode = .fixedCount(1001)
         })
         #expect(r.requests == 1001)
         #expect(r.latency.totalCount == 1001)
@@ -30,7 +30,7 @@ import Testing
         let server = try TestHTTPServer(TestServerBehaviour(chunked: true))
         defer { server.shutdown() }
         let r = try runLoad(Self.config(server) {
-            $0.connections = 4; $0.method = "POST"; $0.body = Array(repeating: 65, count: 3000); $0.requests = 400
+            $0.connections = 4; $0.method = "POST"; $0.body = Array(repeating: 65, count: 3000); $0.mode = .fixedCount(400)
             $0.headers = [("X-Test", "1")]
         })
         #expect(r.requests == 400 && r.errors.total == 0)
@@ -40,7 +40,7 @@ import Testing
     @Test func medianReflectsServerDelay() throws {
         let server = try TestHTTPServer(TestServerBehaviour(delay: .milliseconds(20)))
         defer { server.shutdown() }
-        let r = try runLoad(Self.config(server) { $0.connections = 4; $0.requests = 200 })
+        let r = try runLoad(Self.config(server) { $0.connections = 4; $0.mode = .fixedCount(200) })
         let p50 = Double(r.latency.valueAtPercentile(50)) / 1000
         #expect(p50 >= 20 && p50 <= 25, "p50 \(p50) ms")
         #expect(r.requests == 200)
@@ -49,7 +49,7 @@ import Testing
     @Test func non2xxAreCountedApart() throws {
         let server = try TestHTTPServer(TestServerBehaviour(status: 503))
         defer { server.shutdown() }
-        let r = try runLoad(Self.config(server) { $0.connections = 3; $0.requests = 300 })
+        let r = try runLoad(Self.config(server) { $0.connections = 3; $0.mode = .fixedCount(300) })
         #expect(r.requests == 300)
         #expect(r.non2xx == 300)
         #expect(r.latency.totalCount == 0)
@@ -60,7 +60,7 @@ import Testing
     @Test func serverClosesAreCountedAndReconnected() throws {
         let server = try TestHTTPServer(TestServerBehaviour(closeEvery: 5))
         defer { server.shutdown() }
-        let r = try runLoad(Self.config(server) { $0.connections = 4; $0.requests = 300 })
+        let r = try runLoad(Self.config(server) { $0.connections = 4; $0.mode = .fixedCount(300) })
         #expect(r.requests == 300 && r.errors.total == 0)
         // Every connection life ends after its 5th response; only the last life of each of the
         // 4 connections may end early (when the budget runs out).
@@ -72,7 +72,7 @@ import Testing
     @Test func droppedRequestsAreReadErrors() throws {
         let server = try TestHTTPServer(TestServerBehaviour(dropEvery: 10))
         defer { server.shutdown() }
-        let r = try runLoad(Self.config(server) { $0.connections = 2; $0.requests = 200 })
+        let r = try runLoad(Self.config(server) { $0.connections = 2; $0.mode = .fixedCount(200) })
         // Each connection life ends at its 10th request, which fails; only the last life of each
         // of the 2 connections may end early, when the budget runs out.
         #expect(r.errors.read >= (200 - 2 * 9) / 10 && r.errors.read <= 20)
@@ -115,7 +115,7 @@ extension LiveLoadTests {
         // resolved exactly once (answered, or failed with the read error), none is lost or doubled.
         let server = try TestHTTPServer(TestServerBehaviour(dropEvery: 3))
         defer { server.shutdown() }
-        let r = try runLoad(Self.config(server) { $0.connections = 4; $0.pipeline = 4; $0.requests = 400 })
+        let r = try runLoad(Self.config(server) { $0.connections = 4; $0.pipeline = 4; $0.mode = .fixedCount(400) })
         #expect(r.errors.read > 0)
         #expect(r.requests + Int(r.failedLatency.totalCount) == 400)
         #expect(r.latency.totalCount == UInt64(r.requests))

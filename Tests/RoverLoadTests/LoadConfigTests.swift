@@ -40,15 +40,25 @@ import Testing
         #expect(try message { $0.threads = 0 }?.hasPrefix("--threads") == true)
         #expect(try message { $0.threads = 4; $0.connections = 2 }?.hasPrefix("--threads") == true)
         #expect(try message { $0.duration = 0 }?.hasPrefix("--duration") == true)
-        #expect(try message { $0.rate = 100; $0.duration = 0 }?.hasPrefix("--rate") == true)
-        #expect(try message { $0.rate = 0 }?.hasPrefix("--rate") == true)
-        #expect(try message { $0.rate = 100; $0.pipeline = 2 }?.hasPrefix("--pipeline") == true)
+        #expect(try message { $0.mode = .openLoop(rate: 100); $0.duration = 0 }?.hasPrefix("--rate") == true)
+        #expect(try message { $0.mode = .openLoop(rate: 0) }?.hasPrefix("--rate") == true)
+        #expect(try message { $0.mode = .openLoop(rate: 100); $0.pipeline = 2 }?.hasPrefix("--pipeline") == true)
         #expect(try message { $0.pipeline = 0 }?.hasPrefix("--pipeline") == true)
         #expect(try message { $0.method = "GE T" }?.hasPrefix("--method") == true)
-        #expect(try message { $0.requests = 0 }?.hasPrefix("--requests") == true)
+        #expect(try message { $0.mode = .fixedCount(0) }?.hasPrefix("--requests") == true)
         #expect(try message { $0.timeout = 0 }?.hasPrefix("--timeout") == true)
         #expect(try message { _ in } == nil)
-        #expect(try message { $0.requests = 10; $0.duration = 0 } == nil)
+        #expect(try message { $0.mode = .fixedCount(10); $0.duration = 0 } == nil)
+    }
+
+    /// The CLI's `--rate` / `--requests` become one mode; both together are refused by name.
+    @Test func loadModeFromOptions() throws {
+        #expect(try LoadMode(rate: nil, requests: nil) == .closedLoop)
+        #expect(try LoadMode(rate: 250, requests: nil) == .openLoop(rate: 250))
+        #expect(try LoadMode(rate: nil, requests: 7) == .fixedCount(7))
+        #expect(throws: LoadConfigError.invalid("--rate", "cannot be combined with --requests")) {
+            try LoadMode(rate: 100, requests: 10)
+        }
     }
 
     @Test func refusesNonLoopbackTargetsUnlessAllowed() throws {

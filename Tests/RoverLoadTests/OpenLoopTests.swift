@@ -11,7 +11,7 @@ import Testing
         let server = try TestHTTPServer(TestServerBehaviour(stallAtRequest: 400, stallFor: .seconds(1)))
         defer { server.shutdown() }
         var c = LoadConfig(url: try TargetURL(server.url))
-        c.connections = 4; c.rate = 400; c.duration = 4; c.timeout = 5
+        c.connections = 4; c.mode = .openLoop(rate: 400); c.duration = 4; c.timeout = 5
         let r = try runLoad(c)
         let corrected = try #require(r.correctedLatency)
         let correctedP99 = Double(corrected.valueAtPercentile(99)) / 1000

@@ -21,7 +21,7 @@ import Testing
         stats.cpuMicros = Double(requests) * 3
         stats.windowNanos = 2_000_000_000
         var config = LoadConfig(url: try! TargetURL("http://127.0.0.1:1/"))
-        config.rate = open ? 500 : nil
+        config.mode = open ? .openLoop(rate: 500) : .closedLoop
         return LoadResult(config: config, stats: [stats])
     }
 

@@ -1,3 +1,4 @@
+import RoverKinds
 import RoverLua
 import Testing
 

@@ -91,12 +91,4 @@ import Testing
         #expect(throws: JSONEncodingError.self) { try vm.appendJSON(at: -1, to: &out) }
         #expect(vm.top == d2)
     }
-
-    @Test func cFloorDoesTheWorkItClaims() {
-        for mode in CFloor.Mode.allCases {
-            let r = CFloor.run(mode, requests: 100)
-            #expect(r.verified)
-            #expect(r.closuresPerRequest == (mode == .eager ? 4 : 1))
-        }
-    }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import RoverReport
+import RoverKinds
 
 /// Runs the built `rover-bench report` and `rover-bench gate` and checks their exit codes and
 /// files. Skipped, with the reason printed, when the executable has not been built.
@@ -34,7 +35,7 @@ import Testing
     static func workspace(rules: String) throws -> URL {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("cli-\(UUID().uuidString)")
         var fewer = Fixtures.runs()
-        for i in fewer.indices where fewer[i].context == "lazy" { fewer[i].luaAllocsPerReq -= 1 }
+        for i in fewer.indices where fewer[i].key.context == .lazy { fewer[i][.luaAllocs] -= 1 }
         let allFailed = Fixtures.runs().map { r -> RunRecord in
             var r = r
             r.status = .failed
@@ -119,7 +120,7 @@ import Testing
         #expect(result.code == 0, "\(result.err)")
         #expect(try String(contentsOf: baseline.appendingPathComponent("gate.json"), encoding: .utf8) == Self.rules)
         let summary = try GateFiles.loadBaseline(baseline)
-        #expect(summary.cell(Fixtures.key("lazy", "channel"))?.median(.closures) == 2)
+        #expect(summary.cell(Fixtures.key(.lazy, .channel))?.median(.closures) == 2)
         // Now the extra closure is the baseline, so the same run passes.
         let again = try Self.run(["gate", "--baseline", baseline.path, "--current", root.appendingPathComponent("extra-closure").path])
         #expect(again.code == 0)

@@ -1,12 +1,13 @@
 import Glibc
 import Testing
 @testable import RoverReport
+import RoverKinds
 
 /// The duet's statistics on windows with known truth: the A/A control and the floor it sets,
 /// the "too noisy" warning, dropped windows, failed comparisons, and pairs.csv round trips.
 @Suite struct DuetSummaryTests {
-    static let base = CellKey(scenario: "params-only", context: "eager", dispatcher: "channel", workers: 1, connections: 64)
-    static let lazy = base.with(context: "lazy", dispatcher: "affine")
+    static let base = CellKey(scenario: "params-only", context: .eager, dispatcher: .channel, workers: 1, connections: 64)
+    static let lazy = base.with(context: .lazy, dispatcher: .affine)
 
     /// `starts` × `windows` windows of `cell` against the baseline whose CPU per request is
     /// `truth` times the reference's, times a per-pair bias and per-window noise.
@@ -47,6 +48,57 @@ import Testing
         #expect(row.rps?.verdict == .slower)  // fewer requests in the same CPU share
         #expect(d.comparison(Self.lazy, .serverCPU)?.method == "duet, n=20/5 pairs")
         #expect(DuetMarkdown.render(d).contains("| params-only, 1 workers, 64 conn | lazy + affine | +3.0% ["))
+    }
+
+    /// A 1.2% cost, under the 1.5% margin: found "slower" because it exceeds the group's minimum
+    /// effect (1%, above this quiet A/A's bound), while the A/A itself reads "no difference".
+    @Test func aOnePercentCostBeyondTheControlsBoundIsFound() throws {
+        let d = DuetSummary(records: Self.windows(Self.base, control: true, truth: 1, starts: 20, windows: 2, seed: 3)
+                            + Self.windows(Self.lazy, truth: 1.012, starts: 20, windows: 2, seed: 4))
+        let control = try #require(d.control(Self.base.group)?.cpu)
+        #expect(control.verdict == .noDifference)
+        let cpu = try #require(d.row(Self.lazy)?.cpu)
+        #expect(cpu.minEffect == max(Verdict.defaultPairedMinEffect, control.test.bound))
+        #expect(cpu.floor == Verdict.defaultPairedFloor && cpu.minEffect! < cpu.floor)
+        #expect(cpu.verdict == .slower)
+        // At a minimum effect of the margin itself (the old single threshold) it is not called.
+        let strict = DuetSummary(records: Self.windows(Self.base, control: true, truth: 1, starts: 20, windows: 2, seed: 3)
+                                 + Self.windows(Self.lazy, truth: 1.012, starts: 20, windows: 2, seed: 4),
+                                 minEffect: Verdict.defaultPairedFloor)
+        #expect(strict.row(Self.lazy)?.cpu?.verdict == .noDifference)
+    }
+
+    /// `duet --vs`: the reference is another app. Its scenario is stored, so the comparison finds
+    /// the A/A control of that app (and its floor); files written before the column still read.
+    @Test func crossAppComparisonKeepsItsReferenceScenario() throws {
+        let other = CellKey(scenario: "plus1", context: .eager, dispatcher: .channel, workers: 1, connections: 64)
+        let rows = Self.windows(Self.base, control: true, truth: 1, noise: 0.04, seed: 2)
+            + Self.windows(other, truth: 1.03, seed: 1)  // against params-only's eager + channel
+        let decoded = try PairLog.decode(PairLog.encode(rows))
+        #expect(decoded == rows && decoded.last?.reference.scenario == "params-only")
+        let d = DuetSummary(records: decoded)
+        let control = try #require(d.control(Self.base.group)?.cpu)
+        let cpu = try #require(d.rows.first { $0.cell == other }?.cpu)
+        #expect(control.test.bound > Verdict.defaultPairedFloor)  // noisy enough to raise the floor
+        #expect(cpu.floor == control.test.bound)
+        // An old file: no ref_scenario column, the reference ran the cell's scenario.
+        let text = PairLog.encode(rows)
+        let lines = text.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).dropLast().joined(separator: ",") }
+        let old = try PairLog.decode(lines.joined(separator: "\n") + "\n")
+        #expect(old.count == rows.count && old.last?.reference.scenario == "plus1")
+    }
+
+    /// A control whose interval excludes 1 by chance (−0.8% [−1.2%, −0.3%], as one run read) is
+    /// still "no difference": its whole interval is inside the 1.5% margin. Its bound raises the
+    /// group's minimum effect instead.
+    @Test func aControlIsJudgedByEquivalenceAlone() throws {
+        var control = Self.windows(Self.base, control: true, truth: 1, starts: 20, windows: 2, seed: 5)
+        for i in control.indices { control[i].cellCPUNanos *= 0.988 }
+        let d = DuetSummary(records: control + Self.windows(Self.lazy, truth: 1.01, starts: 20, windows: 2, seed: 4))
+        let aa = try #require(d.control(Self.base.group)?.cpu)
+        #expect(aa.test.interval.upper < 1 && aa.test.ratio < 0.995)  // excludes 1, beyond 0.5%
+        #expect(aa.verdict == .noDifference && !d.machineTooNoisy)
+        #expect(d.row(Self.lazy)?.cpu?.minEffect == max(Verdict.defaultPairedMinEffect, aa.test.bound))
     }
 
     @Test func noisyControlMarksEverythingUnsettled() {

@@ -1,10 +1,11 @@
 import Foundation
 import Testing
 @testable import RoverReport
+import RoverKinds
 
 @Suite struct GateTests {
     static let baseline = Summary(records: Fixtures.runs())
-    static let lazyBeatsEagerOnCPU = ComparisonRule(scenario: "params-only", dispatcher: "mutex-pool",
+    static let lazyBeatsEagerOnCPU = ComparisonRule(scenario: "params-only", dispatcher: .mutexPool,
                                                     better: "lazy", worse: "eager", metric: .serverCPU)
     static let rules = GateRules(comparisons: [lazyBeatsEagerOnCPU])
 
@@ -97,20 +98,20 @@ import Testing
 
     @Test func withinToleranceIsNotARegression() {
         var runs = Fixtures.runs()
-        for i in runs.indices { runs[i].luaAllocsPerReq += 0.04 }  // under the 0.05 absolute allowance
+        for i in runs.indices { runs[i][.luaAllocs] += 0.04 }  // under the 0.05 absolute allowance
         #expect(Gate.evaluate(baseline: Self.baseline, current: RunSet(runs), rules: Self.rules).outcome == .pass)
     }
 
     @Test func fewerAllocationsOnlyIsAnImprovement() {
         var runs = Fixtures.runs()
-        for i in runs.indices where runs[i].context == "lazy" { runs[i].luaAllocsPerReq -= 1 }
+        for i in runs.indices where runs[i].key.context == .lazy { runs[i][.luaAllocs] -= 1 }
         let report = Gate.evaluate(baseline: Self.baseline, current: RunSet(runs), rules: Self.rules)
         #expect(report.outcome == .improvement && report.outcome.exitCode == 3)
     }
 
     @Test func newCellAsksForABaselineRefresh() {
         let extra = (0..<3).map {
-            Fixtures.run(Fixtures.key("cached", "affine"), repeat: $0, rps: 31_000, cpu: 30, closures: 1, allocs: 8, handoffs: 0)
+            Fixtures.run(Fixtures.key(.cached, .affine), repeat: $0, rps: 31_000, cpu: 30, closures: 1, allocs: 8, handoffs: 0)
         }
         let report = Gate.evaluate(baseline: Self.baseline, current: RunSet(Fixtures.runs() + extra), rules: Self.rules)
         #expect(report.outcome == .improvement)
@@ -122,10 +123,10 @@ import Testing
         let a: [Double] = [100, 90, 110, 95, 105], b: [Double] = [101, 92, 108, 97, 103]
         var runs: [RunRecord] = []
         for i in 0..<5 {
-            runs.append(Fixtures.run(Fixtures.key("eager", "affine"), repeat: i, rps: 1000, cpu: a[i], closures: 4, allocs: 11, handoffs: 0))
-            runs.append(Fixtures.run(Fixtures.key("cached", "affine"), repeat: i, rps: 1000, cpu: b[i], closures: 1, allocs: 8, handoffs: 0))
+            runs.append(Fixtures.run(Fixtures.key(.eager, .affine), repeat: i, rps: 1000, cpu: a[i], closures: 4, allocs: 11, handoffs: 0))
+            runs.append(Fixtures.run(Fixtures.key(.cached, .affine), repeat: i, rps: 1000, cpu: b[i], closures: 1, allocs: 8, handoffs: 0))
         }
-        let advisory = ComparisonRule(scenario: "params-only", dispatcher: "affine", better: "cached", worse: "eager", metric: .serverCPU)
+        let advisory = ComparisonRule(scenario: "params-only", dispatcher: .affine, better: "cached", worse: "eager", metric: .serverCPU)
         let quiet = Gate.evaluate(baseline: Summary(records: runs), current: RunSet(runs), rules: GateRules(comparisons: [advisory]))
         #expect(quiet.outcome == .pass)
         #expect(quiet.checks.first { $0.kind == .comparison }?.status == .advisory)
@@ -137,19 +138,19 @@ import Testing
     }
 
     @Test func comparisonTheWrongWayIsARegression() {
-        let timing = ComparisonRule(scenario: "params-only", dispatcher: "mutex-pool", better: "eager", worse: "lazy",
+        let timing = ComparisonRule(scenario: "params-only", dispatcher: .mutexPool, better: "eager", worse: "lazy",
                                     metric: .serverCPU, enforce: true)
         #expect(Gate.evaluate(baseline: Self.baseline, current: RunSet(Fixtures.constantRuns()),
                               rules: GateRules(comparisons: [timing])).outcome == .regression)
         // Five rounds are too few for a timing verdict: an enforced rule then cannot tell (4).
         #expect(Gate.evaluate(baseline: Self.baseline, current: RunSet(Fixtures.runs()),
                               rules: GateRules(comparisons: [timing])).outcome == .inconclusive)
-        let counter = ComparisonRule(scenario: "params-only", dispatcher: "mutex-pool", better: "eager", worse: "lazy",
+        let counter = ComparisonRule(scenario: "params-only", dispatcher: .mutexPool, better: "eager", worse: "lazy",
                                      metric: .closures)
         #expect(Gate.evaluate(baseline: Self.baseline, current: RunSet(Fixtures.runs()),
                               rules: GateRules(comparisons: [counter])).outcome == .regression)
         // A counter rule that ties is broken too: both contexts allocate the same here.
-        let tie = ComparisonRule(scenario: "params-only", context: "eager", better: "mutex-pool", worse: "channel",
+        let tie = ComparisonRule(scenario: "params-only", context: .eager, better: "mutex-pool", worse: "channel",
                                  metric: .luaAllocs)
         let report = Gate.evaluate(baseline: Self.baseline, current: RunSet(Fixtures.runs()), rules: GateRules(comparisons: [tie]))
         #expect(report.outcome == .regression)
@@ -157,23 +158,23 @@ import Testing
     }
 
     @Test func dispatcherAxisAndMissingCells() {
-        let byDispatcher = ComparisonRule(scenario: "params-only", context: "eager", better: "mutex-pool",
+        let byDispatcher = ComparisonRule(scenario: "params-only", context: .eager, better: "mutex-pool",
                                           worse: "channel", metric: .rps)
-        #expect(byDispatcher.cells(in: Fixtures.group)?.better == Fixtures.key("eager", "mutex-pool"))
-        let missing = ComparisonRule(scenario: "params-only", context: "eager", better: "lockfree-pool",
+        #expect(byDispatcher.cells(in: Fixtures.group)?.better == Fixtures.key(.eager, .mutexPool))
+        let missing = ComparisonRule(scenario: "params-only", context: .eager, better: "lockfree-pool",
                                      worse: "channel", metric: .rps)
         let report = Gate.evaluate(baseline: Self.baseline, current: RunSet(Fixtures.runs()),
                                    rules: GateRules(comparisons: [byDispatcher, missing]))
         #expect(report.checks.filter { $0.kind == .comparison }.map(\.status) == [.advisory, .missing])
         #expect(report.outcome == .regression)
         // A baseline cell absent from the run is missing too: the run did not cover the baseline.
-        let partial = RunSet(Fixtures.runs().filter { $0.context == "eager" })
+        let partial = RunSet(Fixtures.runs().filter { $0.key.context == .eager })
         #expect(Gate.evaluate(baseline: Self.baseline, current: partial, rules: GateRules()).outcome == .regression)
     }
 
     @Test func throughputIsAdvisoryUnlessEnforced() {
         var slow = Fixtures.runs()
-        for i in slow.indices { slow[i].rps *= 0.5 }
+        for i in slow.indices { slow[i][.rps] *= 0.5 }
         #expect(Gate.evaluate(baseline: Self.baseline, current: RunSet(slow), rules: GateRules()).outcome == .pass)
         let enforced = GateRules(throughput: .init(tolerance: 0.1, enforce: true))
         #expect(Gate.evaluate(baseline: Self.baseline, current: RunSet(slow), rules: enforced).outcome == .regression)

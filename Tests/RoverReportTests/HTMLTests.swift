@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import RoverReport
+import RoverKinds
 
 @Suite struct HTMLTests {
     static let hgrm = """
@@ -65,9 +66,31 @@ import Testing
         #expect(fallback.source == "medians" && fallback.points.map { $0[0] } == [0.5, 0.9, 0.99, 0.999])
     }
 
+    /// Latency curves are small multiples: one panel per load group, at most 8 lines each.
+    @Test func latencyPanelsHoldOneLoadAndAtMostEightLines() {
+        var runs: [RunRecord] = []
+        for c in ContextKind.allCases {
+            for d in [DispatcherKind.channel, .mutexPool, .affine] {
+                runs.append(Fixtures.run(Fixtures.key(c, d), repeat: 0, rps: 1000, cpu: 10, closures: 1, allocs: 1, handoffs: 0))
+            }
+        }
+        var other = Fixtures.key(.eager, .channel)
+        other.connections = 8
+        runs.append(Fixtures.run(other, repeat: 0, rps: 1000, cpu: 10, closures: 1, allocs: 1, handoffs: 0))
+        let data = HTMLExporter.chartData(Summary(records: runs), [:])
+        let panels = Dictionary(grouping: data.curves, by: \.panel)
+        #expect(data.curves.count == 16)
+        #expect(panels.count == 3)
+        #expect(panels.values.allSatisfy { $0.count <= HTMLChartData.linesPerPanel })
+        #expect(panels.values.allSatisfy { Set($0.map { Fixtures.group(of: $0.cell) }).count == 1 })
+        #expect(panels.keys.sorted() == ["params-only, 2 workers, 64 conn (1/2)", "params-only, 2 workers, 64 conn (2/2)",
+                                         "params-only, 2 workers, 8 conn"])
+        #expect(data.curves.first?.label == "eager + channel")
+    }
+
     @Test func embeddedJSONCannotCloseTheScript() {
         var r = Fixtures.constantRuns()
-        for i in r.indices where r[i].context == "lazy" { r[i].scenario = "</script><!--x" }
+        for i in r.indices where r[i].key.context == .lazy { r[i].key.scenario = "</script><!--x" }
         let html = HTMLExporter.render(Summary(records: r))
         let start = html.range(of: "id=\"report-data\">")!.upperBound
         let end = html.range(of: "</script>", range: start..<html.endIndex)!.lowerBound

@@ -1,10 +1,11 @@
 import Testing
 @testable import RoverReport
+import RoverKinds
 
 /// Comparisons pair runs by repeat when they can, so drift shared by a round cancels out.
 @Suite struct PairedComparisonTests {
-    static let base = Fixtures.key("eager", "channel")
-    static let lazy = Fixtures.key("lazy", "channel")
+    static let base = Fixtures.key(.eager, .channel)
+    static let lazy = Fixtures.key(.lazy, .channel)
 
     static func runs(_ key: CellKey, _ values: [Double], repeats: [Int]? = nil) -> [RunRecord] {
         zip(repeats ?? Array(values.indices), values).map { r, v in

@@ -2,6 +2,7 @@ import Foundation
 import RoverTestSupport
 import Testing
 @testable import RoverReport
+import RoverKinds
 
 /// Renders report.html with headless chromium through Scripts/render-report.sh and checks the
 /// charts were drawn by the page's script. Skipped, with the reason printed, without chromium.
@@ -26,7 +27,7 @@ import Testing
         let writer = try RunLogWriter(url: dir.runsCSV)
         for r in Fixtures.runs() { try writer.append(r) }
         writer.close()
-        try Data(HTMLTests.hgrm.utf8).write(to: dir.hgrm(for: Fixtures.key("lazy", "mutex-pool")))
+        try Data(HTMLTests.hgrm.utf8).write(to: dir.hgrm(for: Fixtures.key(.lazy, .mutexPool)))
         let pairs = DuetSummaryTests.windows(DuetSummaryTests.base, control: true, truth: 1, seed: 2)
             + DuetSummaryTests.windows(DuetSummaryTests.lazy, truth: 1.03, seed: 1)
         try Data(PairLog.encode(pairs).utf8).write(to: dir.url.appendingPathComponent(PairLog.fileName))
@@ -52,6 +53,7 @@ import Testing
         // 4 cells → 4 throughput bars, 4 latency curves (1 from hgrm, 3 from medians), 4 CPU bars.
         #expect(dom.contains("id=\"chart-throughput\" data-rendered=\"4\""))
         #expect(dom.contains("id=\"chart-latency\" data-rendered=\"4\""))
+        #expect(dom.contains("data-panels=\"1\""))  // 4 cells of one load: one small multiple
         #expect(dom.contains("id=\"chart-server-cpu\" data-rendered=\"4\""))
         #expect(dom.components(separatedBy: "<svg").count - 1 == 3 + 1)  // and the forest plot
         #expect(dom.contains("class=\"forest-svg\" data-rows=\"2\""))

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import RoverReport
+import RoverKinds
 
 @Suite struct RunDirectoryTests {
     static func tempDir() -> URL {
@@ -20,7 +21,7 @@ import Testing
         let writer = try RunLogWriter(url: dir.runsCSV)
         for r in Fixtures.constantRuns() { try writer.append(r) }
         writer.close()
-        try Data(HTMLTests.hgrm.utf8).write(to: dir.hgrm(for: Fixtures.key("lazy", "channel")))
+        try Data(HTMLTests.hgrm.utf8).write(to: dir.hgrm(for: Fixtures.key(.lazy, .channel)))
         try Data("garbage\n".utf8).write(to: dir.hgrmDirectory.appendingPathComponent("bad.hgrm"))
         let meta = RunMeta(timestamp: "t", host: "h", cpuModel: "cpu", cores: 2, kernel: "k", os: "o",
                            swiftVersion: "s", luaVersion: "5.4.4", buildConfiguration: "release",

@@ -101,6 +101,22 @@ import Testing
         #expect(Verdict.judge(e, polarity: polarity) == expected)
     }
 
+    /// The two thresholds: a direction needs the minimum effect, "no difference" the floor. A real
+    /// 1% effect with a tight interval is "slower" at a 0.5% minimum effect, although it lies
+    /// inside the 1.5% margin; below the minimum effect the same interval is "no difference".
+    @Test(arguments: [
+        (1.010, 1.006, 1.014, 0.005, Verdict.slower),
+        (1.010, 1.006, 1.014, 0.015, Verdict.noDifference),
+        (1.004, 1.001, 1.007, 0.005, Verdict.noDifference),  // real but under the minimum effect
+        (1.010, 0.998, 1.022, 0.005, Verdict.inconclusive),  // interval has 1 and leaves the margin
+        (0.985, 0.975, 0.995, 0.005, Verdict.faster),
+    ])
+    func minimumEffectGivesTheDirectionAndTheFloorTheMargin(ratio: Double, lower: Double, upper: Double,
+                                                             minEffect: Double, expected: Verdict) {
+        let e = Estimate(value: ratio, interval: Interval(lower: lower, upper: upper), count: 20)
+        #expect(Verdict.judge(e, polarity: .lowerIsBetter, floor: 0.015, minEffect: minEffect, adjustedP: 0.01) == expected)
+    }
+
     @Test func fewerThanTenPairsIsTooFew() {
         let e = Estimate(value: 2, interval: Interval(lower: 1.9, upper: 2.1), count: 9)
         #expect(Verdict.judge(e, polarity: .higherIsBetter) == .tooFew)

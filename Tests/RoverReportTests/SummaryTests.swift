@@ -1,12 +1,13 @@
 import Testing
 @testable import RoverReport
+import RoverKinds
 
 @Suite struct SummaryTests {
     let summary = Summary(records: Fixtures.runs() + [
         {
-            var r = RunRecord(runID: "x", key: Fixtures.key("lazy", "mutex-pool"), repeatIndex: 5, status: .failed,
+            var r = RunRecord(runID: "x", key: Fixtures.key(.lazy, .mutexPool), repeatIndex: 5, status: .failed,
                               reason: "server crashed")
-            r.rps = 1_000_000  // must not count: the run failed
+            r[.rps] = 1_000_000  // must not count: the run failed
             return r
         }(),
     ])
@@ -19,7 +20,7 @@ import Testing
     }
 
     @Test func cellStatistics() throws {
-        let lazyPool = try #require(summary.cell(Fixtures.key("lazy", "mutex-pool")))
+        let lazyPool = try #require(summary.cell(Fixtures.key(.lazy, .mutexPool)))
         #expect(lazyPool.okRuns == 5 && lazyPool.failedRuns == 1)
         #expect(lazyPool.rps?.value == 30_000)
         #expect(lazyPool.median(.closures) == 1)
@@ -32,16 +33,16 @@ import Testing
     }
 
     @Test func comparisonsAgainstBaseline() throws {
-        #expect(summary.comparison(Fixtures.key("eager", "channel"), .rps) == nil)
-        let rps = try #require(summary.comparison(Fixtures.key("lazy", "mutex-pool"), .rps))
-        #expect(rps.reference == Fixtures.key("eager", "channel"))
+        #expect(summary.comparison(Fixtures.key(.eager, .channel), .rps) == nil)
+        let rps = try #require(summary.comparison(Fixtures.key(.lazy, .mutexPool), .rps))
+        #expect(rps.reference == Fixtures.key(.eager, .channel))
         #expect(abs(rps.ratio.value - 1.5) < 1e-9)
         #expect(rps.verdict == .tooFew)  // five paired rounds: under the ten a verdict needs
         #expect(rps.p != nil && rps.adjustedP != nil && rps.adjustedP! >= rps.p!)
-        let cpu = try #require(summary.comparison(Fixtures.key("lazy", "channel"), .serverCPU))
+        let cpu = try #require(summary.comparison(Fixtures.key(.lazy, .channel), .serverCPU))
         #expect(abs(cpu.ratio.value - 0.8) < 1e-9)
         let ten = Summary(records: Fixtures.constantRuns())
-        #expect(ten.comparison(Fixtures.key("lazy", "channel"), .serverCPU)?.verdict == .faster)  // less CPU is better
+        #expect(ten.comparison(Fixtures.key(.lazy, .channel), .serverCPU)?.verdict == .faster)  // less CPU is better
         let count = summary.comparisons.count
         #expect(count == 3 * CellSummary.estimated.count)
     }
@@ -60,11 +61,11 @@ import Testing
     @Test func bestPoolIsChosenByMedianThroughput() {
         var runs = Fixtures.runs()
         for i in 0..<3 {
-            runs.append(Fixtures.run(Fixtures.key("eager", "lockfree-pool"), repeat: i, rps: 26_000, cpu: 40,
+            runs.append(Fixtures.run(Fixtures.key(.eager, .lockfreePool), repeat: i, rps: 26_000, cpu: 40,
                                      closures: 4, allocs: 11, handoffs: 0))
         }
         let s = Summary(records: runs)
-        #expect(s.claimCell(.poolDispatch, in: Fixtures.group)?.dispatcher == "lockfree-pool")
-        #expect(s.claimCell(.combined, in: Fixtures.group)?.dispatcher == "mutex-pool")
+        #expect(s.claimCell(.poolDispatch, in: Fixtures.group)?.dispatcher == .lockfreePool)
+        #expect(s.claimCell(.combined, in: Fixtures.group)?.dispatcher == .mutexPool)
     }
 }

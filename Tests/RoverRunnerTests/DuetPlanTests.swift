@@ -1,10 +1,11 @@
 import RoverReport
 import RoverRunner
 import Testing
+import RoverKinds
 
 /// The duet's and the sequential phase's run orders are part of the method: pinned here.
 @Suite struct DuetPlanTests {
-    static let cells = SweepPlan(scenarios: ["a", "b"], contexts: ["eager", "lazy"], dispatchers: ["channel", "affine"],
+    static let cells = SweepPlan(scenarios: ["a", "b"], contexts: [.eager, .lazy], dispatchers: [.channel, .affine],
                                  workers: [1], connections: [64], repeats: 1).cells
 
     /// Each reference in use gets its A/A control first: the seed's eager + channel for every
@@ -15,10 +16,10 @@ import Testing
                                 "a/a.a.eager.affine.w1.c64", "a.lazy.affine.w1.c64~eager.affine",
                                 "a/a.b.eager.channel.w1.c64", "b.eager.affine.w1.c64", "b.lazy.channel.w1.c64",
                                 "a/a.b.eager.affine.w1.c64", "b.lazy.affine.w1.c64~eager.affine"])
-        #expect(c.filter(\.isControl).allSatisfy { $0.cell == $0.reference && $0.cell.context == "eager" })
+        #expect(c.filter(\.isControl).allSatisfy { $0.cell == $0.reference && $0.cell.context == .eager })
         #expect(c.filter { !$0.isControl }.allSatisfy {
-            $0.reference == ($0.cell.context != "eager" && $0.cell.dispatcher == "affine"
-                             ? $0.cell.with(context: "eager") : $0.cell.baseline)
+            $0.reference == ($0.cell.context != .eager && $0.cell.dispatcher == .affine
+                             ? $0.cell.with(context: .eager) : $0.cell.baseline)
         })
         // A group without its baseline gets no comparison at all.
         #expect(DuetPlan.comparisons(for: Self.cells.filter { !$0.isBaseline }).isEmpty)
@@ -45,15 +46,15 @@ import Testing
     }
 
     @Test func strategyPairsSelectCellsOfTheAxes() {
-        var plan = SweepPlan(scenarios: ["a"], contexts: ["eager", "lazy", "shared"], dispatchers: ["channel", "affine", "mutex-pool"],
+        var plan = SweepPlan(scenarios: ["a"], contexts: [.eager, .lazy, .shared], dispatchers: [.channel, .affine, .mutexPool],
                              workers: [1], connections: [64], repeats: 1)
-        plan.strategyPairs = [.init("eager", "channel"), .init("lazy", "mutex-pool"), .init("shared", "affine"),
-                              .init("userdata", "coroutine")]  // the last is not on the axes: never run
+        plan.strategyPairs = [.init(.eager, .channel), .init(.lazy, .mutexPool), .init(.shared, .affine),
+                              .init(.userdata, .coroutine)]  // the last is not on the axes: never run
         #expect(plan.cells.map { "\($0.context)+\($0.dispatcher)" } == ["eager+channel", "lazy+mutex-pool", "shared+affine"])
     }
 
     @Test func sequentialRoundsAreShuffledWhenSeeded() {
-        var plan = SweepPlan(scenarios: ["a"], contexts: ["eager", "lazy", "cached"], dispatchers: ["channel", "affine"],
+        var plan = SweepPlan(scenarios: ["a"], contexts: [.eager, .lazy, .cached], dispatchers: [.channel, .affine],
                              workers: [1], connections: [64], repeats: 3)
         let fixed = plan.trials
         plan.shuffleSeed = 42

@@ -4,6 +4,7 @@ import RoverReport
 import RoverRunner
 import RoverTestSupport
 import Testing
+import RoverKinds
 
 /// A real, tiny duet with `serve` children (the debug binary): rows per window with both sides'
 /// requests and CPU, slots swapped between process pairs, a crashing scenario as one failed row
@@ -17,18 +18,18 @@ import Testing
                     directory: try RunDirectory.create(in: out))
     }
 
-    static func key(_ scenario: String, _ context: String, _ dispatcher: String) -> CellKey {
+    static func key(_ scenario: String, _ context: ContextKind, _ dispatcher: DispatcherKind) -> CellKey {
         CellKey(scenario: scenario, context: context, dispatcher: dispatcher, workers: 1, connections: 4)
     }
 
     @Test func windowsAreRecordedAndACrashStopsItsComparison() throws {
-        let cells = [Self.key("params-only", "eager", "channel"), Self.key("params-only", "lazy", "affine"),
-                     Self.key("crash", "eager", "channel")]
+        let cells = [Self.key("params-only", .eager, .channel), Self.key("params-only", .lazy, .affine),
+                     Self.key("crash", .eager, .channel)]
         let duet = try Self.duet(cells)
         let outcome = try duet.run(interrupted: { false }) { _ in }
         #expect(outcome.ran == 5 && outcome.failed == 1)  // 2 comparisons × 2 pairs, and one failed pair
         let rows = try PairLog.read(duet.pairsCSV)
-        let lazy = rows.filter { $0.cell.context == "lazy" }
+        let lazy = rows.filter { $0.cell.context == .lazy }
         #expect(lazy.count == 4)
         #expect(Set(lazy.map(\.slot)) == [0, 1])
         #expect(lazy.allSatisfy { $0.cellRequests > 0 && $0.refRequests > 0 && $0.cellCPUNanos > 0 && $0.refCPUNanos > 0 })
@@ -41,7 +42,7 @@ import Testing
     }
 
     @Test func wrongBodiesUnderLoadFailThePair() throws {
-        let duet = try Self.duet([Self.key("liar", "eager", "channel")], starts: 2)
+        let duet = try Self.duet([Self.key("liar", .eager, .channel)], starts: 2)
         _ = try duet.run(interrupted: { false }) { _ in }
         let rows = try PairLog.read(duet.pairsCSV)
         #expect(rows.count == 1 && rows[0].status == .failed)

@@ -1,11 +1,12 @@
 import RoverReport
 import RoverRunner
 import Testing
+import RoverKinds
 
 @Suite struct SweepPlanTests {
     /// The run order is part of the method: pinned here.
     @Test func orderIsRepeatMajorAndAxisOrdered() {
-        let plan = SweepPlan(scenarios: ["a", "b"], contexts: ["eager", "lazy"], dispatchers: ["channel", "mutex-pool"],
+        let plan = SweepPlan(scenarios: ["a", "b"], contexts: [.eager, .lazy], dispatchers: [.channel, .mutexPool],
                              workers: [2], connections: [64], repeats: 2)
         let ids = plan.trials.map { "\($0.cell.id)#\($0.repeatIndex)" }
         let cells = ["a.eager.channel.w2.c64", "a.eager.mutex-pool.w2.c64", "a.lazy.channel.w2.c64",
@@ -15,7 +16,7 @@ import Testing
     }
 
     @Test func everyLoadGroupHasItsBaseline() {
-        let plan = SweepPlan(scenarios: ["a"], contexts: ["eager", "lazy"], dispatchers: ["channel", "affine"],
+        let plan = SweepPlan(scenarios: ["a"], contexts: [.eager, .lazy], dispatchers: [.channel, .affine],
                              workers: [1, 4], connections: [16, 64], repeats: 1)
         #expect(plan.cells.count == 2 * 2 * 2 * 2)
         for cell in plan.cells {
@@ -24,7 +25,7 @@ import Testing
     }
 
     @Test func openLoopRateIsPartOfTheCell() {
-        let plan = SweepPlan(scenarios: ["a"], contexts: ["eager"], dispatchers: ["channel"], workers: [2],
+        let plan = SweepPlan(scenarios: ["a"], contexts: [.eager], dispatchers: [.channel], workers: [2],
                              connections: [8], rate: 5000, repeats: 1)
         #expect(plan.cells.map(\.id) == ["a.eager.channel.w2.c8.r5000"])
     }

@@ -4,6 +4,7 @@ import RoverReport
 import RoverRunner
 import RoverTestSupport
 import Testing
+import RoverKinds
 
 /// Real sweeps with real `serve` children (the debug binary), kept tiny: 0.2 s trials.
 @Suite(.serialized) struct SweepTests {
@@ -43,39 +44,39 @@ import Testing
     /// read, so hand-offs (counted at enqueue and at reply) come out exactly 2 per request for the
     /// channel and 0 for the pool; a crashing cell is still a failed row.
     @Test func countersPassIsExact() throws {
-        let plan = SweepPlan(scenarios: ["params-only", "crash"], contexts: ["eager"], dispatchers: ["channel", "mutex-pool"],
+        let plan = SweepPlan(scenarios: ["params-only", "crash"], contexts: [.eager], dispatchers: [.channel, .mutexPool],
                              workers: [1], connections: [8], repeats: 1)
         let sweep = try Self.sweep(plan, fixedRequests: 500)
         let outcome = try sweep.run(interrupted: { false }) { _ in }
         #expect(outcome.ran == 4 && outcome.failed == 2)
         let rows = try RunLog.read(sweep.directory.runsCSV).records.filter { $0.status == .ok }
-        #expect(rows.map(\.requests) == [500, 500])
-        #expect(rows.map(\.handoffsPerReq) == [2, 0])
-        #expect(rows.allSatisfy { $0.closuresPerReq == 4 })
+        #expect(rows.map { $0[.requests] } == [500, 500])
+        #expect(rows.map { $0[.handoffs] } == [2, 0])
+        #expect(rows.allSatisfy { $0[.closures] == 4 })
     }
 
     @Test func brokenAndCrashingCellsBecomeFailedRowsAndTheSweepGoesOn() throws {
-        let plan = SweepPlan(scenarios: ["broken", "crash", "params-only"], contexts: ["lazy"], dispatchers: ["mutex-pool"],
+        let plan = SweepPlan(scenarios: ["broken", "crash", "params-only"], contexts: [.lazy], dispatchers: [.mutexPool],
                              workers: [1], connections: [4], repeats: 1)
         let sweep = try Self.sweep(plan)
         let outcome = try sweep.run(interrupted: { false }) { _ in }
         #expect(outcome.ran == 3)
         #expect(outcome.failed == 2)
         let rows = try RunLog.read(sweep.directory.runsCSV).records
-        #expect(rows.map(\.scenario) == ["broken", "crash", "params-only"])
+        #expect(rows.map(\.key.scenario) == ["broken", "crash", "params-only"])
         #expect(rows[0].status == .failed && rows[0].reason.contains("app.lua:"), "\(rows[0].reason)")
         #expect(rows[1].status == .failed && rows[1].reason.contains("exit"), "\(rows[1].reason)")
         #expect(rows[2].status == .ok)
-        #expect(rows[2].requests > 0)
-        #expect(rows[2].closuresPerReq == 1)
-        #expect(rows[2].handoffsPerReq == 0)
+        #expect(rows[2][.requests] > 0)
+        #expect(rows[2][.closures] == 1)
+        #expect(rows[2][.handoffs] == 0)
         #expect(FileManager.default.fileExists(atPath: sweep.directory.hgrm(for: try #require(plan.cells.last)).path))
     }
 
     /// Answers are checked under load, not only before it: a cell that answers wrong bodies
     /// once the start-up check has passed becomes a failed row.
     @Test func wrongBodiesUnderLoadFailTheCell() throws {
-        let plan = SweepPlan(scenarios: ["liar"], contexts: ["lazy"], dispatchers: ["affine"],
+        let plan = SweepPlan(scenarios: ["liar"], contexts: [.lazy], dispatchers: [.affine],
                              workers: [1], connections: [2], repeats: 1)
         let sweep = try Self.sweep(plan)
         _ = try sweep.run(interrupted: { false }) { _ in }
@@ -85,7 +86,7 @@ import Testing
     }
 
     @Test func interruptedSweepKeepsFinishedRowsAndResumeCompletesIt() throws {
-        let plan = SweepPlan(scenarios: ["params-only"], contexts: ["eager", "lazy"], dispatchers: ["channel"],
+        let plan = SweepPlan(scenarios: ["params-only"], contexts: [.eager, .lazy], dispatchers: [.channel],
                              workers: [1], connections: [2], repeats: 2)
         let sweep = try Self.sweep(plan)
         var seen = 0
@@ -100,6 +101,6 @@ import Testing
         #expect(rows.allSatisfy { $0.status == .ok })
         // Counted as they happen (enqueue, reply): a request in flight at a window's edge may have
         // one of its two in the window, so a timed trial is 2 to within a few per thousand.
-        #expect(rows.allSatisfy { abs($0.handoffsPerReq - 2) < 0.01 }, "\(rows.map(\.handoffsPerReq))")
+        #expect(rows.allSatisfy { abs($0[.handoffs] - 2) < 0.01 }, "\(rows.map { $0[.handoffs] })")
     }
 }

@@ -3,6 +3,8 @@ import Foundation
 import RoverEngine
 import RoverStrategies
 import Testing
+import RoverKinds
+import RoverRunner
 
 /// The `coroutine` dispatcher over real sockets, with the real engine: yields, pooling, counters.
 @Suite(.serialized) struct CoroutineDispatcherTests {
@@ -35,9 +37,9 @@ import Testing
     /// are answered meanwhile, and one of them lets it finish.
     @Test func aYieldingHandlerSuspendsOnlyItsRequest() async throws {
         try await Self.withServer(loops: 1) { server in
-            let slow = try RawHTTPClient(port: server.port)
+            let slow = try BlockingHTTPClient(port: server.port)
             try slow.send("GET /slow/7 HTTP/1.1\r\nHost: t\r\n\r\n")
-            let other = try RawHTTPClient(port: server.port)
+            let other = try BlockingHTTPClient(port: server.port)
             for i in 0..<5 {
                 try other.send("GET /id/\(i) HTTP/1.1\r\nHost: t\r\n\r\n")
                 #expect(try other.readResponse()?.text == "\(i)")
@@ -57,7 +59,7 @@ import Testing
     @Test func countersEndpointReportsCreationsAndReuses() async throws {
         let n = 30
         try await Self.withServer(loops: 2) { server in
-            let client = try RawHTTPClient(port: server.port)
+            let client = try BlockingHTTPClient(port: server.port)
             for i in 0..<n {
                 try client.send("GET /\(i == 10 ? "fail" : "id/\(i)") HTTP/1.1\r\n\r\n")
                 #expect(try client.readResponse()?.status == (i == 10 ? 500 : 200))

@@ -6,6 +6,7 @@ import RoverEngine
 import RoverStrategies
 import Synchronization
 import Testing
+import RoverSystem
 
 /// Channel-dispatcher specifics: back-pressure on a full queue, graceful shutdown.
 @Suite struct DispatcherChannelTests {

@@ -5,6 +5,9 @@ import RoverEngine
 import RoverStrategies
 import Synchronization
 import Testing
+import RoverKinds
+import RoverRunner
+import RoverSystem
 
 /// One contract over every dispatcher, through the real HTTP server on 127.0.0.1 port 0.
 @Suite(.serialized) struct DispatcherContractTests {
@@ -25,10 +28,10 @@ import Testing
     func manyConnectionsEachGetTheirOwnAnswers(kind: DispatcherKind) async throws {
         let fakes = FakeFactory()
         try await withServer(kind, fakes) { server in
-            var clients: [RawHTTPClient] = []
+            var clients: [BlockingHTTPClient] = []
             var sent = 0
             for c in 0..<256 {
-                let client = try RawHTTPClient(port: server.port)
+                let client = try BlockingHTTPClient(port: server.port)
                 var batch = ""
                 for k in 0..<(1 + c % 4) {  // 1–4 requests per write: some pipelining
                     let fail = (c + k) % 7 == 0
@@ -65,7 +68,7 @@ import Testing
         let fakes = FakeFactory()
         let n = 40
         try await withServer(kind, fakes) { server in
-            let client = try RawHTTPClient(port: server.port)
+            let client = try BlockingHTTPClient(port: server.port)
             for i in 0..<n {
                 try client.send("GET /c/\(i) HTTP/1.1\r\n\r\n")
                 #expect(try client.readResponse()?.status == 200)

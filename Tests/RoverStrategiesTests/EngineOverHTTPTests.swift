@@ -3,6 +3,8 @@ import Foundation
 import RoverEngine
 import RoverStrategies
 import Testing
+import RoverKinds
+import RoverRunner
 
 /// The real engine behind every context builder × dispatcher pair, over real sockets.
 @Suite(.serialized) struct EngineOverHTTPTests {
@@ -38,7 +40,7 @@ import Testing
             var answers: [String: String] = [:]
             for (c, d) in Self.pairs {
                 try await Self.withServer(app: s.appPath, c, d) { server in
-                    let client = try RawHTTPClient(port: server.port)
+                    let client = try BlockingHTTPClient(port: server.port)
                     try client.send(Self.wire(s) + Self.wire(s))  // pipelined twice
                     for _ in 0..<2 {
                         let r = try #require(try client.readResponse())
@@ -69,7 +71,7 @@ import Testing
         var answers: [String: String] = [:]
         for (c, d) in Self.pairs {
             try await Self.withServer(app: app, c, d) { server in
-                let client = try RawHTTPClient(port: server.port)
+                let client = try BlockingHTTPClient(port: server.port)
                 try client.send("HEAD /admin/7 HTTP/1.1\r\nAuthorization: t\r\n\r\n")
                 let head = try #require(try client.readResponse(bodyless: true))
                 #expect(head.status == 200)
@@ -101,9 +103,9 @@ import Testing
         return api
         """.write(toFile: app, atomically: true, encoding: .utf8)
         try await Self.withServer(app: app, context, dispatcher) { server in
-            var clients: [RawHTTPClient] = []
+            var clients: [BlockingHTTPClient] = []
             for c in 0..<256 {
-                let client = try RawHTTPClient(port: server.port)
+                let client = try BlockingHTTPClient(port: server.port)
                 var batch = ""
                 for k in 0..<(1 + c % 3) {
                     batch += "GET /\((c + k) % 11 == 0 ? "fail" : "id")/\(c)?k=\(k) HTTP/1.1\r\nHost: t\r\n\r\n"

@@ -1,4 +1,5 @@
 import Foundation
+import RoverKinds
 import RoverLua
 
 /// Loads a Rover app into a VM: the prelude, then the app file, then the routes it declared.

@@ -1,4 +1,5 @@
 import Foundation
+public import RoverSystem
 
 /// The native `GET /__rover/counters` endpoint: answered by the HTTP layer without the dispatcher.
 ///

@@ -12,12 +12,14 @@ enum DuetMarkdown {
 
         Each comparison runs the cell and its reference **at the same time** on the same server \
         CPUs, each in its own equal-share cgroup, loaded together over open connections; fresh process \
-        pairs are started several times with the slots swapped. Per window: CPU ns per request from \
-        each cgroup's cpuacct, and requests answered. Ratio = geometric mean of window ratios; 95% \
-        Student-t interval over process pairs; a verdict needs ≥ \(Verdict.minimumPairs) windows from \
-        ≥ 3 pairs, an interval that excludes 1, an effect beyond the floor (the larger of \
-        \(pct(d.floor)) and the group's A/A bound), and a \(d.multiplicity.label)-adjusted p < 0.05. \
-        "no difference" means the whole interval lies within the floor.
+        pairs are started several times with the slots swapped. Per window: each server's CPU ns \
+        (its process clock) and requests answered, read together. Ratio = geometric mean of window \
+        ratios; 95% Student-t interval over process pairs. "faster"/"slower" need ≥ \(Verdict.minimumPairs) \
+        windows from ≥ 3 pairs, an interval that excludes 1, a \(d.multiplicity.label)-adjusted p < 0.05 \
+        and an effect of at least the minimum effect (the larger of \(pct(d.minEffect ?? d.floor)) and the \
+        group's A/A bound: the largest difference the machine showed between two identical servers). \
+        "no difference" means the whole interval lies within the floor (the larger of \(pct(d.floor)) \
+        and the A/A bound).
 
 
         """
@@ -26,7 +28,7 @@ enum DuetMarkdown {
                 + "\"no difference\". Read every verdict in this section as unsettled.\n\n"
         }
         out += "| Load | Cell vs reference | CPU/request [95% CI] | Verdict | req/s [95% CI] | Verdict "
-            + "| n windows/pairs | CPU µs/req (cell · ref, half a core each) | Floor |\n"
+            + "| n windows/pairs | CPU µs/req (cell · ref, half a core each) | Floor · min effect |\n"
             + "|---|---|---:|---|---:|---|---:|---:|---:|\n"
         for row in d.rows {
             let name = row.isControl ? "**A/A control** (\(Format.strategies(row.reference)) twice)"
@@ -43,7 +45,7 @@ enum DuetMarkdown {
             let micros = "\(Format.value(row.cellCPUMicros, .serverCPU)) · \(Format.value(row.refCPUMicros, .serverCPU))"
             out += "| \(row.reference.group) | \(name) | \(cpu) | \(row.cpu?.verdict.rawValue ?? "—") | \(rps) "
                 + "| \(row.rps?.verdict.rawValue ?? "—") | \(row.cpu.map { "\($0.test.pairs)/\($0.test.clusters)" } ?? "0") "
-                + "| \(micros) | \(row.cpu.map { pct($0.floor) } ?? "—") |\n"
+                + "| \(micros) | \(row.cpu.map { "\(pct($0.floor)) · \(pct($0.minEffect ?? $0.floor))" } ?? "—") |\n"
             if let failure = row.failure {
                 out += "|  | ↳ stopped: \(failure.replacingAll("|", with: "/").prefix(160)) |  |  |  |  |  |  |  |\n"
             }

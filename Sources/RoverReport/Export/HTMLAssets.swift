@@ -1,5 +1,6 @@
 /// The inline stylesheet and script of report.html. The script reads `#report-data` and draws
-/// three SVG charts with DOM calls only (no libraries, no network).
+/// the SVG charts with DOM calls only (no libraries, no network): two bar charts and the latency
+/// curves as small multiples, one panel per load.
 ///
 /// Belongs to RoverReport (export). Constants; thread-safe.
 enum HTMLAssets {
@@ -15,6 +16,8 @@ enum HTMLAssets {
     .ci { stroke: #123; stroke-width: 1.5; }
     .curve { fill: none; stroke-width: 1.8; } .curve.medians { stroke-dasharray: 5 3; }
     .note { color: #a40; }
+    .panels { display: flex; flex-wrap: wrap; gap: 12px; }
+    .panel h3 { font-size: 13px; margin: 4px 0; font-weight: 600; }
     table { border-collapse: collapse; font-size: 12px; }
     td, th { border: 1px solid #ddd; padding: 3px 6px; text-align: right; }
     td:first-child, th:first-child { text-align: left; }
@@ -79,46 +82,60 @@ enum HTMLAssets {
         box.setAttribute("data-rendered", String(rows.length));
       }
 
-      // HdrHistogram's plot: x = log10(1 / (1 - p)), labelled 0%, 90%, 99%, 99.9%, …
+      // Small multiples, one panel per load (scenario × workers × connections × rate, at most
+      // 8 lines; the Swift side splits a larger group), on HdrHistogram's axis:
+      // x = log10(1 / (1 - p)), labelled 0%, 90%, 99%, 99.9%, …  Each panel has its own y scale.
       function latencyChart(id) {
         var box = document.getElementById(id), curves = data.curves;
         if (!curves.length) { note(box, "No latency data."); box.setAttribute("data-rendered", "0"); return; }
-        var width = 1000, left = 70, right = 330, top = 14, bottom = 40;
-        var height = Math.max(440, top + 12 + curves.length * 15 + bottom);  // room for the legend
+        var panels = [], byTitle = {};
+        curves.forEach(function (c) {
+          if (!byTitle[c.panel]) { byTitle[c.panel] = { title: c.panel, curves: [] }; panels.push(byTitle[c.panel]); }
+          byTitle[c.panel].curves.push(c);
+        });
+        var grid = document.createElement("div"); grid.className = "panels"; box.appendChild(grid);
         var maxNines = 6, cap = 1 - Math.pow(10, -maxNines);
         var xOf = function (p) { return Math.log10(1 / (1 - Math.min(p, cap))); };
-        var xmax = 1, ymax = 0;
-        curves.forEach(function (c) { c.points.forEach(function (pt) {
-          xmax = Math.max(xmax, Math.ceil(xOf(pt[0]) - 1e-9)); ymax = Math.max(ymax, pt[1]); }); });
-        ymax *= 1.05;
-        var svg = el("svg", { "class": "chart-svg", width: width, height: height,
-                              viewBox: "0 0 " + width + " " + height, role: "img" }, box);
-        var sx = function (x) { return left + (width - left - right) * x / xmax; };
-        var sy = function (v) { return height - bottom - (height - top - bottom) * v / ymax; };
-        for (var n = 0; n <= xmax; n++) {
-          el("line", { "class": "grid", x1: sx(n), x2: sx(n), y1: top, y2: height - bottom }, svg);
-          var label = n === 0 ? "0%" : (100 - 100 * Math.pow(10, -n)).toFixed(Math.max(0, n - 2)) + "%";
-          text(svg, sx(n), height - bottom + 16, label, { "text-anchor": "middle" });
-        }
-        ticks(ymax, 6).forEach(function (t) {
-          el("line", { "class": "grid", x1: left, x2: width - right, y1: sy(t), y2: sy(t) }, svg);
-          text(svg, left - 6, sy(t) + 4, fmt(t), { "text-anchor": "end" });
-        });
-        text(svg, (left + width - right) / 2, height - 6, "percentile", { "text-anchor": "middle" });
-        curves.forEach(function (c, i) {
-          var colour = palette[i % palette.length];
-          var pts = c.points.map(function (pt) { return sx(xOf(pt[0])).toFixed(1) + "," + sy(pt[1]).toFixed(1); });
-          var line = el("polyline", { "class": "curve " + c.source, points: pts.join(" "), stroke: colour,
-                                      "data-cell": c.cell }, svg);
-          el("title", {}, line).textContent = c.cell + (c.source === "medians" ? " (medians of p50/p90/p99/p99.9)" : "");
-          var ly = top + 12 + i * 15;
-          el("line", { x1: width - right + 12, x2: width - right + 32, y1: ly - 4, y2: ly - 4, stroke: colour,
-                       "stroke-width": 2, "class": "curve " + c.source }, svg);
-          text(svg, width - right + 38, ly, c.label + (c.source === "medians" ? " *" : ""));
+        panels.forEach(function (panel) {
+          var div = document.createElement("div"); div.className = "panel"; grid.appendChild(div);
+          var h = document.createElement("h3"); h.textContent = panel.title; div.appendChild(h);
+          var width = 540, left = 56, right = 12, top = 10, bottom = 34, legend = 16 * panel.curves.length + 6;
+          var plotH = 200, height = top + plotH + bottom + legend;
+          var xmax = 1, ymax = 0;
+          panel.curves.forEach(function (c) { c.points.forEach(function (pt) {
+            xmax = Math.max(xmax, Math.ceil(xOf(pt[0]) - 1e-9)); ymax = Math.max(ymax, pt[1]); }); });
+          ymax *= 1.05;
+          var svg = el("svg", { "class": "chart-svg", width: width, height: height,
+                                viewBox: "0 0 " + width + " " + height, role: "img" }, div);
+          var base = top + plotH;
+          var sx = function (x) { return left + (width - left - right) * x / xmax; };
+          var sy = function (v) { return base - plotH * v / ymax; };
+          for (var n = 0; n <= xmax; n++) {
+            el("line", { "class": "grid", x1: sx(n), x2: sx(n), y1: top, y2: base }, svg);
+            var label = n === 0 ? "0%" : (100 - 100 * Math.pow(10, -n)).toFixed(Math.max(0, n - 2)) + "%";
+            text(svg, sx(n), base + 14, label, { "text-anchor": "middle" });
+          }
+          ticks(ymax, 4).forEach(function (t) {
+            el("line", { "class": "grid", x1: left, x2: width - right, y1: sy(t), y2: sy(t) }, svg);
+            text(svg, left - 6, sy(t) + 4, fmt(t), { "text-anchor": "end" });
+          });
+          text(svg, (left + width - right) / 2, base + 28, "percentile (µs up)", { "text-anchor": "middle" });
+          panel.curves.forEach(function (c, i) {
+            var colour = palette[i % palette.length];
+            var pts = c.points.map(function (pt) { return sx(xOf(pt[0])).toFixed(1) + "," + sy(pt[1]).toFixed(1); });
+            var line = el("polyline", { "class": "curve " + c.source, points: pts.join(" "), stroke: colour,
+                                        "data-cell": c.cell }, svg);
+            el("title", {}, line).textContent = c.cell + (c.source === "medians" ? " (medians of p50/p90/p99/p99.9)" : "");
+            var ly = base + bottom + 12 + i * 16;
+            el("line", { x1: left, x2: left + 20, y1: ly - 4, y2: ly - 4, stroke: colour,
+                         "stroke-width": 2, "class": "curve " + c.source }, svg);
+            text(svg, left + 26, ly, c.label + (c.source === "medians" ? " *" : ""));
+          });
         });
         if (curves.some(function (c) { return c.source === "medians"; }))
           note(box, "* no .hgrm file for this cell: drawn from the median p50/p90/p99/p99.9 of its runs.");
         box.setAttribute("data-rendered", String(curves.length));
+        box.setAttribute("data-panels", String(panels.length));
       }
 
       barChart("chart-throughput", "rps", "req/s");

@@ -21,7 +21,11 @@ struct HTMLChartData: Codable, Equatable {
 
     struct Curve: Codable, Equatable {
         var cell: String
+        /// The cell's strategies (the panel names the load).
         var label: String
+        /// The small multiple it is drawn in: its load group, split when it has more than
+        /// ``HTMLChartData/linesPerPanel`` curves.
+        var panel: String
         /// `hgrm` (full distribution) or `medians` (p50/p90/p99/p99.9 medians of the runs).
         var source: String
         /// [percentile fraction, value µs]
@@ -29,7 +33,11 @@ struct HTMLChartData: Codable, Equatable {
     }
 
     var cells: [Cell]
+    /// In panel order (load groups in cell order), then cell order within a panel.
     var curves: [Curve]
+
+    /// At most this many lines share one latency panel.
+    static let linesPerPanel = 8
 }
 
 extension HTMLExporter {
@@ -45,6 +53,7 @@ extension HTMLExporter {
                                rps: bar($0.rps), cpu: bar($0.serverCPU))
         }
         let lines: [HTMLChartData.Curve] = s.cells.compactMap { c in
+            let strategies = Format.strategies(c.key)
             if let curve = curves[c.key.id] {
                 // The 100% row (the max) has 1/(1-p) = ∞: plot it at 1 − 1/count, the finest
                 // percentile the recorded values resolve, as the last step of the curve.
@@ -52,14 +61,36 @@ extension HTMLExporter {
                     guard pt.percentile >= 1 else { return [pt.percentile, pt.value] }
                     return [pt.totalCount > 1 ? 1 - 1 / Double(pt.totalCount) : 0.5, pt.value]
                 }
-                return .init(cell: c.key.id, label: label(c.key), source: "hgrm", points: points)
+                return .init(cell: c.key.id, label: strategies, panel: "", source: "hgrm", points: points)
             }
             let steps: [(Double, Metric)] = [(0.5, .latP50), (0.9, .latP90), (0.99, .latP99), (0.999, .latP999)]
             let points = steps.compactMap { p, m in c.median(m).map { [p, $0] } }
             guard !points.isEmpty else { return nil }
-            return .init(cell: c.key.id, label: label(c.key), source: "medians", points: points)
+            return .init(cell: c.key.id, label: strategies, panel: "", source: "medians", points: points)
         }
-        return HTMLChartData(cells: cells, curves: lines)
+        return HTMLChartData(cells: cells, curves: panels(lines, s))
+    }
+
+    /// Puts each curve in its load group's panel, splitting a group of more than
+    /// ``HTMLChartData/linesPerPanel`` curves into numbered panels of near-equal size.
+    static func panels(_ lines: [HTMLChartData.Curve], _ s: Summary) -> [HTMLChartData.Curve] {
+        let groupOf = Dictionary(uniqueKeysWithValues: s.cells.map { ($0.key.id, $0.key.group) })
+        var order: [LoadGroup] = [], members: [LoadGroup: [HTMLChartData.Curve]] = [:]
+        for line in lines {
+            guard let g = groupOf[line.cell] else { continue }
+            if members[g] == nil { order.append(g) }
+            members[g, default: []].append(line)
+        }
+        return order.flatMap { g -> [HTMLChartData.Curve] in
+            let group = members[g]!
+            let count = (group.count + HTMLChartData.linesPerPanel - 1) / HTMLChartData.linesPerPanel
+            let size = (group.count + count - 1) / count
+            return group.enumerated().map { i, line in
+                var line = line
+                line.panel = count == 1 ? g.description : "\(g.description) (\(i / size + 1)/\(count))"
+                return line
+            }
+        }
     }
 
     /// The chart data as JSON safe inside a `<script>` element: JSONEncoder escapes `/`, so

@@ -1,3 +1,5 @@
+public import RoverKinds
+
 /// The gate's rules, read from a committed JSON file (default `<baseline>/gate.json`).
 ///
 /// Belongs to RoverReport (gate). A value type; thread-safe. Every key is optional:
@@ -90,8 +92,8 @@ public struct ComparisonRule: Codable, Sendable, Equatable {
     public enum Axis: String, Codable, Sendable { case context, dispatcher }
 
     public var scenario: String
-    public var context: String?
-    public var dispatcher: String?
+    public var context: ContextKind?
+    public var dispatcher: DispatcherKind?
     public var workers: Int?
     public var connections: Int?
     public var rate: Int?
@@ -102,7 +104,7 @@ public struct ComparisonRule: Codable, Sendable, Equatable {
     /// Whether the rule can fail the gate; default: only for deterministic counters.
     public var enforce: Bool?
 
-    public init(scenario: String, context: String? = nil, dispatcher: String? = nil, workers: Int? = nil,
+    public init(scenario: String, context: ContextKind? = nil, dispatcher: DispatcherKind? = nil, workers: Int? = nil,
                 connections: Int? = nil, rate: Int? = nil, axis: Axis? = nil,
                 better: String, worse: String, metric: Metric, enforce: Bool? = nil) {
         self.scenario = scenario
@@ -137,11 +139,13 @@ public struct ComparisonRule: Codable, Sendable, Equatable {
             && (connections ?? group.connections) == group.connections && (rate ?? group.rate) == group.rate
     }
 
-    /// The two cells this rule compares in `group`.
+    /// The two cells this rule compares in `group` (`nil` when `better` or `worse` is not a
+    /// kind of the rule's axis, like a cell that was not run).
     public func cells(in group: LoadGroup) -> (better: CellKey, worse: CellKey)? {
         guard let axis = resolvedAxis else { return nil }
         func key(_ name: String) -> CellKey? {
-            let ctx = axis == .context ? name : context, disp = axis == .dispatcher ? name : dispatcher
+            let ctx = axis == .context ? ContextKind(rawValue: name) : context
+            let disp = axis == .dispatcher ? DispatcherKind(rawValue: name) : dispatcher
             guard let ctx, let disp else { return nil }
             return CellKey(scenario: scenario, context: ctx, dispatcher: disp, workers: group.workers,
                            connections: group.connections, rate: group.rate)
@@ -152,7 +156,7 @@ public struct ComparisonRule: Codable, Sendable, Equatable {
 
     /// `lazy > eager (mutex-pool)`
     public var title: String {
-        let fixed = resolvedAxis == .context ? dispatcher : context
+        let fixed = resolvedAxis == .context ? dispatcher?.rawValue : context?.rawValue
         return "\(better) vs \(worse)" + (fixed.map { " (\($0))" } ?? "")
     }
 }

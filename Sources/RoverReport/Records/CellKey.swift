@@ -1,47 +1,48 @@
+public import RoverKinds
+
 /// Identifies one cell of a sweep: scenario × context × dispatcher × workers × connections
-/// (and the offered rate for open-loop runs; 0 = closed loop), on one Lua runtime (`lua5.4`, the
-/// default, which runs before the runtime axis existed have, or `luajit`).
+/// (and the offered rate for open-loop runs; 0 = closed loop), on one Lua runtime (Lua 5.4, the
+/// default and the runtime of every run made before the runtime axis existed, or LuaJIT).
 ///
 /// Belongs to RoverReport (records). A value type, `Sendable`.
-/// Strategy names are carried as the strings the CLI accepted (`eager`, `mutex-pool`, …):
-/// RoverReport must not import the strategies, and the CSV stores them as text anyway.
+/// The strategies and the runtime are carried as kinds (RoverKinds), never as strings; files hold
+/// their raw values (`eager`, `mutex-pool`, `luajit`, …). The axes as file columns are ``Axis``
+/// (CellKey+Axis.swift): a new axis is a property here and a case there.
 public struct CellKey: Hashable, Sendable, Codable, Comparable, CustomStringConvertible {
     public var scenario: String
-    public var context: String
-    public var dispatcher: String
+    public var context: ContextKind
+    public var dispatcher: DispatcherKind
     public var workers: Int
     public var connections: Int
     public var rate: Int
     /// The Lua runtime (`--lua`): part of the load group, so each runtime has its own baseline.
-    public var runtime: String
-
-    /// The runtime of every run made before the runtime axis existed.
-    public static let defaultRuntime = "lua5.4"
+    public var runtime: LuaRuntime
 
     /// The context of the seed's current code, which every cell is compared against.
-    public static let baselineContext = "eager"
+    public static let baselineContext = ContextKind.eager
     /// The dispatcher of the seed's current code, which every cell is compared against.
-    public static let baselineDispatcher = "channel"
+    public static let baselineDispatcher = DispatcherKind.channel
 
-    public init(scenario: String, context: String, dispatcher: String,
-                workers: Int, connections: Int, rate: Int = 0, runtime: String = CellKey.defaultRuntime) {
-        self.runtime = runtime
+    public init(scenario: String, context: ContextKind, dispatcher: DispatcherKind,
+                workers: Int, connections: Int, rate: Int = 0, runtime: LuaRuntime = .lua54) {
         self.scenario = scenario
         self.context = context
         self.dispatcher = dispatcher
         self.workers = workers
         self.connections = connections
         self.rate = rate
+        self.runtime = runtime
     }
 
     /// Stable id, safe as a file name: `scenario.context.dispatcher.w<workers>.c<connections>`,
-    /// plus `.r<rate>` for open-loop cells and `.<runtime>` off Lua 5.4. Example:
-    /// `params-only.lazy.mutex-pool.w2.c64`, `params-only.userdata.coroutine.w2.c64.luajit`.
+    /// plus `.r<rate>` for open-loop cells and `.<runtime>` off Lua 5.4 (Lua 5.4 cells keep the
+    /// ids they had before the runtime axis). Example: `params-only.lazy.mutex-pool.w2.c64`,
+    /// `params-only.userdata.coroutine.w2.c64.luajit`.
     /// Used in the `cell` column of runs.csv and as `hgrm/<id>.hgrm`.
     public var id: String {
         let base = "\(scenario).\(context).\(dispatcher).w\(workers).c\(connections)"
         let open = rate == 0 ? base : base + ".r\(rate)"
-        return runtime == Self.defaultRuntime ? open : open + ".\(runtime)"
+        return runtime == .lua54 ? open : open + ".\(runtime)"
     }
 
     enum CodingKeys: String, CodingKey { case scenario, context, dispatcher, workers, connections, rate, runtime }
@@ -49,24 +50,26 @@ public struct CellKey: Hashable, Sendable, Codable, Comparable, CustomStringConv
     /// Reads keys written before the runtime axis (no `runtime`: Lua 5.4).
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        self.init(scenario: try c.decode(String.self, forKey: .scenario), context: try c.decode(String.self, forKey: .context),
-                  dispatcher: try c.decode(String.self, forKey: .dispatcher), workers: try c.decode(Int.self, forKey: .workers),
+        self.init(scenario: try c.decode(String.self, forKey: .scenario),
+                  context: try c.decode(ContextKind.self, forKey: .context),
+                  dispatcher: try c.decode(DispatcherKind.self, forKey: .dispatcher),
+                  workers: try c.decode(Int.self, forKey: .workers),
                   connections: try c.decode(Int.self, forKey: .connections), rate: try c.decode(Int.self, forKey: .rate),
-                  runtime: try c.decodeIfPresent(String.self, forKey: .runtime) ?? Self.defaultRuntime)
+                  runtime: try c.decodeIfPresent(LuaRuntime.self, forKey: .runtime) ?? .lua54)
     }
 
     public var description: String { id }
 
     /// The cell running the seed's current code (`eager` + `channel`) with the same scenario,
-    /// workers, connections and rate.
+    /// workers, connections, rate and runtime.
     public var baseline: CellKey {
         with(context: Self.baselineContext, dispatcher: Self.baselineDispatcher)
     }
 
     public var isBaseline: Bool { self == baseline }
 
-    /// The same load (scenario, workers, connections, rate) with other strategies.
-    public func with(context: String? = nil, dispatcher: String? = nil) -> CellKey {
+    /// The same load (scenario, workers, connections, rate, runtime) with other strategies.
+    public func with(context: ContextKind? = nil, dispatcher: DispatcherKind? = nil) -> CellKey {
         CellKey(scenario: scenario, context: context ?? self.context,
                 dispatcher: dispatcher ?? self.dispatcher,
                 workers: workers, connections: connections, rate: rate, runtime: runtime)
@@ -78,12 +81,13 @@ public struct CellKey: Hashable, Sendable, Codable, Comparable, CustomStringConv
         LoadGroup(scenario: scenario, workers: workers, connections: connections, rate: rate, runtime: runtime)
     }
 
-    /// Orders by scenario, workers, connections, rate, then context and dispatcher with the
-    /// seed's current code first, so tables list the baseline before its alternatives.
+    /// Orders by runtime, scenario, workers, connections, rate, then context and dispatcher with
+    /// the seed's current code first, so tables list the baseline before its alternatives (the
+    /// others by name).
     public static func < (lhs: CellKey, rhs: CellKey) -> Bool {
         if lhs.group != rhs.group { return lhs.group < rhs.group }
-        let l = (lhs.context != baselineContext, lhs.context, lhs.dispatcher != baselineDispatcher, lhs.dispatcher)
-        let r = (rhs.context != baselineContext, rhs.context, rhs.dispatcher != baselineDispatcher, rhs.dispatcher)
+        let l = (lhs.context != baselineContext, lhs.context.rawValue, lhs.dispatcher != baselineDispatcher, lhs.dispatcher.rawValue)
+        let r = (rhs.context != baselineContext, rhs.context.rawValue, rhs.dispatcher != baselineDispatcher, rhs.dispatcher.rawValue)
         if l.0 != r.0 { return !l.0 }
         if l.1 != r.1 { return l.1 < r.1 }
         if l.2 != r.2 { return !l.2 }
@@ -97,23 +101,23 @@ public struct LoadGroup: Hashable, Sendable, Codable, Comparable, CustomStringCo
     public var workers: Int
     public var connections: Int
     public var rate: Int
-    /// The Lua runtime (CellKey.runtime).
-    public var runtime: String
+    /// The Lua runtime (``CellKey/runtime``).
+    public var runtime: LuaRuntime
 
-    public init(scenario: String, workers: Int, connections: Int, rate: Int = 0, runtime: String = CellKey.defaultRuntime) {
-        self.runtime = runtime
+    public init(scenario: String, workers: Int, connections: Int, rate: Int = 0, runtime: LuaRuntime = .lua54) {
         self.scenario = scenario
         self.workers = workers
         self.connections = connections
         self.rate = rate
+        self.runtime = runtime
     }
 
     /// Human label, e.g. `params-only, 2 workers, 64 conn` (+ `, 5000 req/s` when open loop,
-    /// + `, luajit` off Lua 5.4: a run with one runtime reads as before).
+    /// + `, luajit` off Lua 5.4: a run on one runtime reads as before).
     public var description: String {
         let base = "\(scenario), \(workers) workers, \(connections) conn"
         let open = rate == 0 ? base : base + ", \(rate) req/s"
-        return runtime == CellKey.defaultRuntime ? open : open + ", \(runtime)"
+        return runtime == .lua54 ? open : open + ", \(runtime)"
     }
 
     enum CodingKeys: String, CodingKey { case scenario, workers, connections, rate, runtime }
@@ -123,16 +127,12 @@ public struct LoadGroup: Hashable, Sendable, Codable, Comparable, CustomStringCo
         let c = try decoder.container(keyedBy: CodingKeys.self)
         self.init(scenario: try c.decode(String.self, forKey: .scenario), workers: try c.decode(Int.self, forKey: .workers),
                   connections: try c.decode(Int.self, forKey: .connections), rate: try c.decode(Int.self, forKey: .rate),
-                  runtime: try c.decodeIfPresent(String.self, forKey: .runtime) ?? CellKey.defaultRuntime)
+                  runtime: try c.decodeIfPresent(LuaRuntime.self, forKey: .runtime) ?? .lua54)
     }
 
+    /// Lua 5.4 first, then by scenario, workers, connections and rate.
     public static func < (lhs: LoadGroup, rhs: LoadGroup) -> Bool {
-        if lhs.runtime != rhs.runtime {  // Lua 5.4 first, then by name
-            if lhs.runtime == CellKey.defaultRuntime || rhs.runtime == CellKey.defaultRuntime {
-                return lhs.runtime == CellKey.defaultRuntime
-            }
-            return lhs.runtime < rhs.runtime
-        }
+        if lhs.runtime != rhs.runtime { return lhs.runtime < rhs.runtime }
         return (lhs.scenario, lhs.workers, lhs.connections, lhs.rate)
             < (rhs.scenario, rhs.workers, rhs.connections, rhs.rate)
     }

@@ -79,6 +79,8 @@ extension PairRecord {
         let name: String
         let get: (PairRecord) -> String
         let set: (inout PairRecord, String) -> Bool
+        /// Appended after files were written without it: absent in an old file is not an error.
+        var optional = false
     }
 
     private static func text(_ name: String, _ path: WritableKeyPath<PairRecord, String>) -> Column {
@@ -98,12 +100,13 @@ extension PairRecord {
             return true
         })
     }
-    private static func raw<T: RawRepresentable<String>>(_ name: String, _ path: WritableKeyPath<PairRecord, T>) -> Column {
+    private static func raw<T: RawRepresentable<String>>(_ name: String, _ path: WritableKeyPath<PairRecord, T>,
+                                                         optional: Bool = false) -> Column {
         Column(name: name, get: { $0[keyPath: path].rawValue }, set: { r, v in
             guard let x = T(rawValue: v) else { return false }
             r[keyPath: path] = x
             return true
-        })
+        }, optional: optional)
     }
 
     /// Every column of pairs.csv, in order. Append only: old files must still read.
@@ -111,31 +114,41 @@ extension PairRecord {
         raw("kind", \.kind),
         text("scenario", \.cell.scenario), int("workers", \.cell.workers), int("connections", \.cell.connections),
         int("rate", \.cell.rate),
-        text("context", \.cell.context), text("dispatcher", \.cell.dispatcher),
-        text("ref_context", \.reference.context), text("ref_dispatcher", \.reference.dispatcher),
+        raw("context", \.cell.context), raw("dispatcher", \.cell.dispatcher),
+        raw("ref_context", \.reference.context), raw("ref_dispatcher", \.reference.dispatcher),
         int("start", \.start), int("window", \.window), int("slot", \.slot), real("seconds", \.seconds),
         int("cell_requests", \.cellRequests), real("cell_cpu_ns", \.cellCPUNanos),
         int("ref_requests", \.refRequests), real("ref_cpu_ns", \.refCPUNanos),
         real("foreign_share", \.foreignShare), real("steal_share", \.stealShare), real("load_busy", \.loadBusy),
         raw("status", \.status), text("reason", \.reason), text("accounting", \.accounting),
+        // The reference's app, when a duet compares two apps (`duet --vs`); older files lack it
+        // and their reference ran the cell's scenario.
+        Column(name: "ref_scenario", get: { $0.reference.scenario }, set: { r, v in r.reference.scenario = v; return true },
+               optional: true),
+        // The Lua runtime of both servers (`duet --lua`); older files lack it and ran Lua 5.4.
+        raw("runtime", \.cell.runtime, optional: true),
     ] }
 
     public static var columns: [String] { table.map(\.name) }
 
     public var csvRow: String { CSV.row(Self.table.map { $0.get(self) }) }
 
-    /// Parses a row by header name; the reference shares the cell's load axes.
+    /// Parses a row by header name; the reference shares the cell's load axes and runtime (and
+    /// its scenario, unless `ref_scenario` names another).
     init(header: [String], fields: [String], line: Int) throws(RecordError) {
-        let blank = CellKey(scenario: "", context: "", dispatcher: "", workers: 0, connections: 0)
-        self.init(cell: blank, reference: blank)
+        self.init(cell: .blank, reference: .blank)
         for column in Self.table {
-            guard let i = header.firstIndex(of: column.name), i < fields.count else { throw .missingColumn(column.name) }
+            guard let i = header.firstIndex(of: column.name), i < fields.count else {
+                if column.optional { continue }
+                throw .missingColumn(column.name)
+            }
             guard column.set(&self, fields[i]) else { throw .badValue(line: line, column: column.name, value: fields[i]) }
         }
-        reference.scenario = cell.scenario
+        if reference.scenario.isEmpty { reference.scenario = cell.scenario }
         reference.workers = cell.workers
         reference.connections = cell.connections
         reference.rate = cell.rate
+        reference.runtime = cell.runtime
     }
 }
 

@@ -16,6 +16,19 @@ public enum RunLog {
         RunRecord.csvHeader + records.map(\.csvRow).joined()
     }
 
+    /// The same in `columns`, some of ``RunRecord/columns`` in any order: given an older file's
+    /// own header (one without the appended runtime column), what it held encodes to its bytes.
+    public static func encode(_ records: [RunRecord], columns: [String]) -> String {
+        let at = columns.map { column in
+            guard let i = RunRecord.columns.firstIndex(of: column) else { preconditionFailure("runs.csv has no column \(column)") }
+            return i
+        }
+        return CSV.row(columns) + records.map { r in
+            let fields = r.csvFields
+            return CSV.row(at.map { fields[$0] })
+        }.joined()
+    }
+
     /// Reads runs.csv text. Tolerates a truncated last line (reported in `droppedTail`);
     /// a bad complete line is an error naming the line and column.
     public static func decode(_ text: String) throws(RecordError) -> Contents {

@@ -1,37 +1,42 @@
-/// The CSV form of ``RunRecord``: header, one row per run, and the strict and tolerant readers.
+/// The CSV form of ``RunRecord``: header, one row per run, and the reader.
 ///
-/// Belongs to RoverReport (records). Pure functions; thread-safe.
+/// Belongs to RoverReport (records). Pure functions; thread-safe. Every list here is derived:
+/// the axis columns from ``CellKey/Axis``, the measurements from ``Metric``.
 extension RunRecord {
-    /// The runs.csv header, in order. Stable: new columns are only ever appended.
-    public static let columns: [String] = [
-        "run_id", "cell", "scenario", "context", "dispatcher", "workers", "connections", "rate",
-        "repeat", "status", "reason", "duration_s", "requests", "rps",
-        "errors_connect", "errors_read", "errors_write", "errors_timeout", "non2xx",
-        "lat_mean_us", "lat_p50_us", "lat_p90_us", "lat_p99_us", "lat_p999_us", "lat_max_us",
-        "server_cpu_us_per_req", "client_cpu_us_per_req", "closures_per_req", "lua_allocs_per_req",
-        "lua_bytes_per_req", "handoffs_per_req", "lock_waits_per_req", "cas_retries_per_req",
-        "ctx_switches_per_req", "server_peak_rss_kib", "generator_saturated", "runtime",
-    ]
+    /// The columns before the axes and between the axes and the measurements.
+    static let identityColumns = ["run_id", "cell"]
+    static let outcomeColumns = ["repeat", "status", "reason"]
 
-    /// Columns appended later, which older runs.csv files lack (read as their default).
-    public static let optionalColumns: Set<String> = ["runtime"]
+    /// The runs.csv header, in order. Stable: new columns are only ever appended; pinned by a
+    /// test. An axis added later comes after the measurements (``CellKey/Axis/appended``: the
+    /// runtime); a new metric, a new last case of ``Metric``, would go before it in this
+    /// derivation, so it needs its own place after the appended axes here.
+    public static let columns: [String] = identityColumns + CellKey.Axis.leading.map(\.rawValue)
+        + outcomeColumns + Metric.allCases.map(\.rawValue) + CellKey.Axis.appended.map(\.rawValue)
+
+    /// The columns a runs.csv written before they existed lacks (read as their default).
+    static let optionalColumns = Set(CellKey.Axis.allCases.filter { $0.absentText != nil }.map(\.rawValue))
 
     /// The header line, terminated by `\n`.
     public static var csvHeader: String { CSV.row(columns) }
 
     /// This record's fields in ``columns`` order.
     public var csvFields: [String] {
-        [runID, cell, scenario, context, dispatcher, "\(workers)", "\(connections)", "\(rate)",
-         "\(repeatIndex)", status.rawValue, reason, "\(durationSeconds)", "\(requests)", "\(rps)",
-         "\(errorsConnect)", "\(errorsRead)", "\(errorsWrite)", "\(errorsTimeout)", "\(non2xx)",
-         "\(latMeanUs)", "\(latP50Us)", "\(latP90Us)", "\(latP99Us)", "\(latP999Us)", "\(latMaxUs)",
-         "\(serverCPUUsPerReq)", "\(clientCPUUsPerReq)", "\(closuresPerReq)", "\(luaAllocsPerReq)",
-         "\(luaBytesPerReq)", "\(handoffsPerReq)", "\(lockWaitsPerReq)", "\(casRetriesPerReq)",
-         "\(ctxSwitchesPerReq)", "\(serverPeakRSSKiB)", generatorSaturated ? "true" : "false", runtime]
+        [runID, cell] + CellKey.Axis.leading.map(key.text) + ["\(repeatIndex)", status.rawValue, reason]
+            + Metric.allCases.map(field) + CellKey.Axis.appended.map(key.text)
     }
 
     /// This record as one CSV line, terminated by `\n`.
     public var csvRow: String { CSV.row(csvFields) }
+
+    private func field(_ metric: Metric) -> String {
+        let x = self[metric]
+        switch metric.format {
+        case .int: return "\(Int(x))"
+        case .real: return "\(x)"
+        case .flag: return x != 0 ? "true" : "false"
+        }
+    }
 
     /// Rebuilds a record from a row, looking fields up by header name (column order may differ;
     /// extra columns are ignored). Throws ``RecordError`` naming the column on a bad value.
@@ -42,31 +47,17 @@ extension RunRecord {
         var byName: [String: String] = [:]
         for (name, value) in zip(header, fields) { byName[name] = value }
         let r = FieldReader(byName: byName, line: line)
-        let key = CellKey(scenario: try r.text("scenario"), context: try r.text("context"),
-                          dispatcher: try r.text("dispatcher"), workers: try r.int("workers"),
-                          connections: try r.int("connections"), rate: try r.int("rate"),
-                          runtime: byName["runtime"] ?? CellKey.defaultRuntime)
+        var key = CellKey.blank
+        for axis in CellKey.Axis.allCases {
+            let text = try r.text(axis)
+            guard key.set(axis, to: text) else { throw .badValue(line: line, column: axis.rawValue, value: text) }
+        }
         guard let status = RunStatus(rawValue: try r.text("status")) else {
             throw .badValue(line: line, column: "status", value: byName["status"] ?? "")
         }
         self.init(runID: try r.text("run_id"), key: key, repeatIndex: try r.int("repeat"),
                   status: status, reason: try r.text("reason"))
-        cell = try r.text("cell")
-        durationSeconds = try r.real("duration_s"); requests = try r.int("requests"); rps = try r.real("rps")
-        errorsConnect = try r.int("errors_connect"); errorsRead = try r.int("errors_read")
-        errorsWrite = try r.int("errors_write"); errorsTimeout = try r.int("errors_timeout")
-        non2xx = try r.int("non2xx")
-        latMeanUs = try r.real("lat_mean_us"); latP50Us = try r.real("lat_p50_us")
-        latP90Us = try r.real("lat_p90_us"); latP99Us = try r.real("lat_p99_us")
-        latP999Us = try r.real("lat_p999_us"); latMaxUs = try r.real("lat_max_us")
-        serverCPUUsPerReq = try r.real("server_cpu_us_per_req")
-        clientCPUUsPerReq = try r.real("client_cpu_us_per_req")
-        closuresPerReq = try r.real("closures_per_req"); luaAllocsPerReq = try r.real("lua_allocs_per_req")
-        luaBytesPerReq = try r.real("lua_bytes_per_req"); handoffsPerReq = try r.real("handoffs_per_req")
-        lockWaitsPerReq = try r.real("lock_waits_per_req"); casRetriesPerReq = try r.real("cas_retries_per_req")
-        ctxSwitchesPerReq = try r.real("ctx_switches_per_req")
-        serverPeakRSSKiB = try r.int("server_peak_rss_kib")
-        generatorSaturated = try r.bool("generator_saturated")
+        for metric in Metric.allCases { self[metric] = try r.value(metric) }
     }
 }
 
@@ -97,23 +88,31 @@ private struct FieldReader {
         return value
     }
 
+    /// An axis's field; an appended axis that an older file lacks reads as its default.
+    func text(_ axis: CellKey.Axis) throws(RecordError) -> String {
+        if byName[axis.rawValue] == nil, let absent = axis.absentText { return absent }
+        return try text(axis.rawValue)
+    }
+
     func int(_ column: String) throws(RecordError) -> Int {
         let value = try text(column)
         guard let n = Int(value) else { throw .badValue(line: line, column: column, value: value) }
         return n
     }
 
-    func real(_ column: String) throws(RecordError) -> Double {
-        let value = try text(column)
-        guard let x = Double(value) else { throw .badValue(line: line, column: column, value: value) }
-        return x
-    }
-
-    func bool(_ column: String) throws(RecordError) -> Bool {
-        switch try text(column) {
-        case "true", "1": return true
-        case "false", "0": return false
-        case let other: throw .badValue(line: line, column: column, value: other)
+    /// A measurement in its ``Metric/Format`` (a flag reads `true`/`1` or `false`/`0`).
+    func value(_ metric: Metric) throws(RecordError) -> Double {
+        let column = metric.rawValue, value = try text(column)
+        switch metric.format {
+        case .int: if let n = Int(value) { return Double(n) }
+        case .real: if let x = Double(value) { return x }
+        case .flag:
+            switch value {
+            case "true", "1": return 1
+            case "false", "0": return 0
+            default: break
+            }
         }
+        throw .badValue(line: line, column: column, value: value)
     }
 }

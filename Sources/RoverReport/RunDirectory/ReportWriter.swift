@@ -17,13 +17,14 @@ public enum ReportWriter {
     /// Reads runs.csv and (re)writes every summary file and report.html.
     public static func regenerate(_ dir: RunDirectory, bootstrap: Bootstrap = .default,
                                   floor: Double = Verdict.defaultFloor,
-                                  pairedFloor: Double = Verdict.defaultPairedFloor) throws -> Outcome {
+                                  pairedFloor: Double = Verdict.defaultPairedFloor,
+                                  pairedMinEffect: Double = Verdict.defaultPairedMinEffect) throws -> Outcome {
         let pairs = try PairLog.read(dir.url.appendingPathComponent(PairLog.fileName))
         // A duet-only run has pairs.csv and no runs.csv.
         let log = pairs.isEmpty || FileManager.default.fileExists(atPath: dir.runsCSV.path)
             ? try RunLog.read(dir.runsCSV) : RunLog.Contents(records: [], droppedTail: nil)
         let summary = Summary(records: log.records, bootstrap: bootstrap, floor: floor, pairs: pairs,
-                              pairedFloor: pairedFloor)
+                              pairedFloor: pairedFloor, pairedMinEffect: pairedMinEffect)
         let (curves, problems) = dir.readCurves()
         try write(summary, to: dir, curves: curves, meta: dir.readMeta())
         return Outcome(summary: summary, droppedTail: log.droppedTail, hgrmProblems: problems)

@@ -10,14 +10,14 @@ public struct CellSummary: Codable, Sendable, Equatable {
     public var saturatedRuns: Int
     /// Median + 95% bootstrap interval for each of ``Metric/estimated`` (absent when no ok runs).
     public var estimates: [Metric: Estimate]
-    /// Median over ok runs of every metric (absent when no ok runs).
+    /// Median over ok runs of every ``Metric/summarized`` metric (absent when no ok runs).
     public var medians: [Metric: Double]
     /// Coefficient of variation of throughput and of server CPU per request (needs ≥ 2 runs).
     public var cvRps: Double?
     public var cvServerCPU: Double?
 
     /// Metrics that get an interval, and a ratio + verdict against the baseline cell.
-    public static let estimated: [Metric] = [.rps, .latMean, .latP50, .latP90, .latP99, .serverCPU, .ctxSwitches]
+    public static var estimated: [Metric] { Metric.estimated }
 
     public init(key: CellKey, in set: RunSet, bootstrap: Bootstrap = .default) {
         self.key = key
@@ -28,7 +28,7 @@ public struct CellSummary: Codable, Sendable, Equatable {
         for m in Self.estimated { estimates[m] = bootstrap.median(set.samples(key, m)) }
         self.estimates = estimates
         var medians: [Metric: Double] = [:]
-        for m in Metric.allCases { medians[m] = Stats.median(set.samples(key, m)) }
+        for m in Metric.summarized { medians[m] = Stats.median(set.samples(key, m)) }
         self.medians = medians
         cvRps = Stats.coefficientOfVariation(set.samples(key, .rps))
         cvServerCPU = Stats.coefficientOfVariation(set.samples(key, .serverCPU))

@@ -13,8 +13,12 @@ public struct DuetSummary: Codable, Sendable, Equatable {
         public var metric: Metric
         public var test: PairedTest
         public var adjustedP: Double?
-        /// The floor this verdict was judged against (the group's effective floor).
+        /// The floor this verdict was judged against (the group's effective floor: the margin of
+        /// "no difference").
         public var floor: Double
+        /// The smallest effect given a direction: max(`--min-effect`, the A/A control's bound).
+        /// Optional so that summaries written before it existed still decode.
+        public var minEffect: Double?
         public var verdict: Verdict
 
         /// As a ``Comparison`` (for the tables shared with sequential comparisons).
@@ -47,9 +51,12 @@ public struct DuetSummary: Codable, Sendable, Equatable {
     }
 
     public var rows: [Row]
-    /// The nominal floor (`--floor`); each group's effective floor is the larger of this and
-    /// its A/A control's bound.
+    /// The nominal floor (`--paired-floor`); each group's effective floor is the larger of this
+    /// and its A/A control's bound.
     public var floor: Double
+    /// The nominal minimum effect (`--min-effect`); each group's is the larger of this and its
+    /// A/A control's bound (the floor when a group has no control).
+    public var minEffect: Double?
     public var multiplicity: Multiplicity
     /// Dropped windows by reason.
     public var dropped: [String: Int]
@@ -61,8 +68,10 @@ public struct DuetSummary: Codable, Sendable, Equatable {
     public var medianForeign: Double?
 
     public init(records: [PairRecord], floor: Double = Verdict.defaultPairedFloor,
+                minEffect: Double = Verdict.defaultPairedMinEffect,
                 multiplicity: Multiplicity = .benjaminiHochberg, confidence: Double = 0.95) {
         self.floor = floor
+        self.minEffect = minEffect
         self.multiplicity = multiplicity
         var byID: [String: [PairRecord]] = [:]
         for r in records { byID[r.comparisonID, default: []].append(r) }
@@ -84,18 +93,27 @@ public struct DuetSummary: Codable, Sendable, Equatable {
                 : a.isControl != b.isControl ? a.isControl : a.cell < b.cell
         }
         // Each reference's effective floor: the nominal one, or what its A/A control cannot rule out.
+        // Its minimum effect: the nominal one, or the largest difference its A/A control showed.
         var cpuFloor: [CellKey: Double] = [:], rpsFloor: [CellKey: Double] = [:]
+        var cpuEffect: [CellKey: Double] = [:], rpsEffect: [CellKey: Double] = [:]
         var noisy = false
         for i in rows.indices where rows[i].isControl {
             let g = rows[i].reference
             cpuFloor[g] = max(floor, rows[i].cpu?.test.bound ?? 0)
             rpsFloor[g] = max(floor, rows[i].rps?.test.bound ?? 0)
+            cpuEffect[g] = rows[i].cpu.map { max(minEffect, $0.test.bound) }
+            rpsEffect[g] = rows[i].rps.map { max(minEffect, $0.test.bound) }
+            // A control asks one question: is the machine's noise within the margin? So it is judged
+            // by equivalence alone (its minimum effect is the floor). A 95% interval of two identical
+            // servers excludes 1 in about 5% of runs by chance; that raises the group's thresholds
+            // (its bound) rather than reading as a difference.
             for path in [\Row.cpu, \Row.rps] {
                 guard let t = rows[i][keyPath: path] else { continue }
                 let v = Verdict.judge(Estimate(value: t.test.ratio, interval: t.test.interval, count: t.test.pairs),
                                       polarity: t.metric.polarity, floor: floor)
                 rows[i][keyPath: path]?.verdict = v
                 rows[i][keyPath: path]?.floor = floor
+                rows[i][keyPath: path]?.minEffect = floor
                 if path == \Row.cpu && v != .noDifference { noisy = true }
             }
         }
@@ -111,9 +129,11 @@ public struct DuetSummary: Codable, Sendable, Equatable {
             let g = rows[i].reference
             t.adjustedP = p
             t.floor = (path == \Row.cpu ? cpuFloor[g] : rpsFloor[g]) ?? floor
+            // Without a control to say what the machine resolves, only the floor gives a direction.
+            t.minEffect = min((path == \Row.cpu ? cpuEffect[g] : rpsEffect[g]) ?? floor, t.floor)
             t.verdict = t.test.clusters < 3 ? .tooFew
                 : Verdict.judge(Estimate(value: t.test.ratio, interval: t.test.interval, count: t.test.pairs),
-                                polarity: t.metric.polarity, floor: t.floor, adjustedP: p)
+                                polarity: t.metric.polarity, floor: t.floor, minEffect: t.minEffect, adjustedP: p)
             rows[i][keyPath: path] = t
         }
         self.rows = rows
@@ -125,7 +145,7 @@ public struct DuetSummary: Codable, Sendable, Equatable {
         let clusters = Dictionary(grouping: ok, by: \.start).sorted { $0.key < $1.key }.map(\.value)
         func test(_ metric: Metric, _ value: (PairRecord) -> Double?) -> Test? {
             PairedTest(clusters: clusters.map { $0.compactMap(value) }, confidence: confidence).map {
-                Test(metric: metric, test: $0, adjustedP: nil, floor: 0, verdict: .tooFew)
+                Test(metric: metric, test: $0, adjustedP: nil, floor: 0, minEffect: nil, verdict: .tooFew)
             }
         }
         return Row(id: first.comparisonID, isControl: first.kind == .control, cell: first.cell,

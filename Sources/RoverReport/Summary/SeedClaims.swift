@@ -1,3 +1,5 @@
+public import RoverKinds
+
 /// The seed design document's three throughput claims, and the measured comparison that
 /// answers each one in every load group.
 ///
@@ -11,10 +13,10 @@ public enum SeedClaim: String, CaseIterable, Codable, Sendable {
     case combined
 
     /// The seed's context name for the proposed lazy context.
-    public static let proposedContext = "lazy"
+    public static let proposedContext = ContextKind.lazy
     /// Dispatchers the seed calls a pool ("direct execution with Lua pool"). `affine` goes
     /// beyond the seed and is not counted as the seed's pool.
-    public static let pools = ["mutex-pool", "lockfree-pool"]
+    public static let pools: [DispatcherKind] = [.mutexPool, .lockfreePool]
 
     /// Claimed throughput ratio (proposed / current).
     public var claimedRatio: Double {

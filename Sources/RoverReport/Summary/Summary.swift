@@ -18,10 +18,11 @@ public struct Summary: Codable, Sendable, Equatable {
     public var duet: DuetSummary?
 
     public init(records: [RunRecord], bootstrap: Bootstrap = .default, floor: Double = Verdict.defaultFloor,
-                pairs: [PairRecord] = [], pairedFloor: Double = Verdict.defaultPairedFloor) {
+                pairs: [PairRecord] = [], pairedFloor: Double = Verdict.defaultPairedFloor,
+                pairedMinEffect: Double = Verdict.defaultPairedMinEffect) {
         let set = RunSet(records)
         self.init(set: set, bootstrap: bootstrap, floor: floor)
-        if !pairs.isEmpty { duet = DuetSummary(records: pairs, floor: pairedFloor) }
+        if !pairs.isEmpty { duet = DuetSummary(records: pairs, floor: pairedFloor, minEffect: pairedMinEffect) }
     }
 
     public init(set: RunSet, bootstrap: Bootstrap = .default, floor: Double = Verdict.defaultFloor) {

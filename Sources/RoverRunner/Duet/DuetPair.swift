@@ -3,6 +3,8 @@ import Glibc
 import RoverEngine
 import RoverLoad
 import RoverReport
+public import RoverKinds
+public import RoverSystem
 
 /// One process pair of a duet: start both servers (in slot order) in their own cgroups, check
 /// both answers, load both at once, sample every window, stop, check again. Returns the pair's
@@ -57,9 +59,9 @@ struct DuetPair {
             let dir = scratch + "/\(name)"
             try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
             let app = name == "cell" ? step.comparison.cellApp ?? scenario.appPath : scenario.appPath
-            var args = ["serve", app, "--context", key.context, "--dispatcher", key.dispatcher,
+            var args = ["serve", app, "--context", key.context.rawValue, "--dispatcher", key.dispatcher.rawValue,
                         "--workers", String(key.workers), "--port", "0"]
-            if key.runtime != CellKey.defaultRuntime { args += ["--lua", key.runtime] }
+            if key.runtime != .lua54 { args += ["--lua", key.runtime.rawValue] }
             if let t = settings.serverThreads { args += ["--threads", String(t)] }
             do {
                 let server = try ServerProcess.start(executable: settings.executable, arguments: args,

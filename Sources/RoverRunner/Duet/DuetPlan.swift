@@ -1,4 +1,5 @@
 public import RoverReport
+public import RoverKinds
 
 /// One cost comparison a duet runs: `cell` and `reference` served side by side. The control
 /// (A/A) serves the reference against a second instance of itself.
@@ -53,7 +54,7 @@ public struct DuetPlan: Sendable, Equatable, Codable {
     /// it changes the channel's batching. Measured here: per-window A/A spread under `channel`
     /// was about 10% in a noisy hour (32% steal), 2% in a quiet one; under `affine` 1–3%; and
     /// lazy vs eager read +0.1% [−0.6, +0.8] under `channel` but −2.9% [−3.7, −2.1] under `affine`.
-    public static let quietDispatcher = "affine"
+    public static let quietDispatcher = DispatcherKind.affine
 
     /// Each cell's reference: `eager` + `affine` for another context under `affine` (when that
     /// cell is run), else the seed's `eager` + `channel`.
