@@ -83,9 +83,29 @@ import RoverKinds
         #expect(cpu.floor == control.test.bound)
         // An old file: no ref_scenario column, the reference ran the cell's scenario.
         let text = PairLog.encode(rows)
-        let lines = text.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).dropLast().joined(separator: ",") }
+        let drop = try #require(PairRecord.columns.firstIndex(of: "ref_scenario"))
+        let lines = text.split(separator: "\n").map { line in
+            var fields = line.split(separator: ",", omittingEmptySubsequences: false)
+            fields.remove(at: drop)
+            return fields.joined(separator: ",")
+        }
         let old = try PairLog.decode(lines.joined(separator: "\n") + "\n")
         #expect(old.count == rows.count && old.last?.reference.scenario == "plus1")
+    }
+
+    /// `duet --lua luajit`: both servers' runtime is stored; files written before the column ran
+    /// Lua 5.4.
+    @Test func runtimeColumnIsStoredAndOptional() throws {
+        var jit = Self.base
+        jit.runtime = .luajit
+        let rows = Self.windows(jit, control: true, truth: 1, noise: 0.04, seed: 2)
+        let decoded = try PairLog.decode(PairLog.encode(rows))
+        #expect(decoded == rows && decoded.allSatisfy { $0.cell.runtime == .luajit && $0.reference.runtime == .luajit })
+        #expect(PairRecord.columns.last == "runtime")
+        let old = PairLog.encode(rows).split(separator: "\n")
+            .map { $0.split(separator: ",", omittingEmptySubsequences: false).dropLast().joined(separator: ",") }
+        let read = try PairLog.decode(old.joined(separator: "\n") + "\n")
+        #expect(read.count == rows.count && read.allSatisfy { $0.cell.runtime == .lua54 && $0.reference.runtime == .lua54 })
     }
 
     /// A control whose interval excludes 1 by chance (−0.8% [−1.2%, −0.3%], as one run read) is
