@@ -144,8 +144,10 @@ typedef struct RoverLuaAPI {
 } RoverLuaAPI;
 
 /// The process's runtime. One definition for the whole link (weak, hidden): each Swift module that
-/// includes this header emits it, and the linker keeps one.
-__attribute__((weak, visibility("hidden"))) RoverLuaAPI rover_lua;
+/// includes this header emits it, and the linker keeps one. The initializer is what makes it a
+/// definition: Swift's importer emits a tentative one (no initializer) as an undefined weak
+/// reference, which a PIE link resolves to the image base (the table then reads the ELF header).
+__attribute__((weak, visibility("hidden"))) RoverLuaAPI rover_lua = { .kind = 0 };
 /// Serializes `rover_lua_open` (kept out of the table: the table is overwritten while it is held).
 __attribute__((weak, visibility("hidden"))) pthread_mutex_t rover_lua_lock = PTHREAD_MUTEX_INITIALIZER;
 
