@@ -98,7 +98,11 @@ import RoverKinds
     @Test func runtimeColumnIsStoredAndOptional() throws {
         var jit = Self.base
         jit.runtime = .luajit
-        let rows = Self.windows(jit, control: true, truth: 1, noise: 0.04, seed: 2)
+        let rows = Self.windows(jit, control: true, truth: 1, noise: 0.04, seed: 2).map { row in
+            var r = row
+            r.reference = jit
+            return r
+        }
         let decoded = try PairLog.decode(PairLog.encode(rows))
         #expect(decoded == rows && decoded.allSatisfy { $0.cell.runtime == .luajit && $0.reference.runtime == .luajit })
         #expect(PairRecord.columns.last == "runtime")
