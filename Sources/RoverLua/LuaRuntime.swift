@@ -32,7 +32,8 @@ extension LuaRuntime {
     }
 
     /// Loads the process default unless a runtime is loaded; stops the process if it cannot.
-    static func ensureLoaded() {
+    /// Every Lua state needs it first (`LuaVM.init` calls it; so does C that makes its own state).
+    public static func ensureLoaded() {
         if rover_lua_kind() != 0 { return }
         do { try processDefault.load() } catch { fatalError("\(error)") }
     }

@@ -1,8 +1,9 @@
 import CLua
 public import RoverKinds
+import RoverLua
 
-/// The plain-C floor of the params-only request path (see `rover_floor.h`): what Lua 5.4 costs
-/// for building ctx and running `return { user_id = ctx:params().id }` with no Swift around it.
+/// The plain-C floor of the params-only request path (see `rover_floor.h`): what the loaded Lua
+/// runtime (Lua 5.4 unless `--lua`/`ROVER_LUA` chose LuaJIT) costs for building ctx and running `return { user_id = ctx:params().id }` with no Swift around it.
 ///
 /// Belongs to RoverRunner: a benchmark (the micro command reports it beside the engine), not
 /// part of the Lua wrapper. Runs on the calling thread in a Lua state of its own.
@@ -23,6 +24,7 @@ public enum CFloor {
 
     /// Runs `requests` requests in a fresh Lua state on the calling thread.
     public static func run(_ mode: Mode, requests: Int) -> Result {
+        LuaRuntime.ensureLoaded()  // the C makes its own state: the runtime must be loaded first
         let r = rover_floor_run(mode.rawValue, Int32(requests))
         let n = Double(requests)
         return Result(nsPerRequest: r.ns_per_request, cpuNsPerRequest: r.cpu_ns_per_request,
