@@ -106,7 +106,7 @@ struct DuetCommand: ParsableCommand {
         try encoder.encode(plan).write(to: directory.url.appendingPathComponent("duet.json"))
         signal(SIGINT) { _ in sweepInterrupted.store(true, ordering: .relaxed) }
         signal(SIGTERM) { _ in sweepInterrupted.store(true, ordering: .relaxed) }
-        printErr("run folder: \(directory.url.path)  (\(comparisons.count) comparisons × \(plan.starts) process pairs)")
+        printErr("run folder: \(directory.url.path)  (\(plan.shape))")
         let progress = ProgressLine()
         let started = monotonicNow()
         let outcome = try Duet(plan: plan, settings: settings, scenarios: catalog, directory: directory)

@@ -4,8 +4,11 @@ import RoverRunner
 
 /// The duet's settings, shared by `sweep` (its cost-comparison phase) and `duet`.
 struct DuetOptions: ParsableArguments {
-    @Option(name: .customLong("duet-starts"), help: "Duet: fresh process pairs per comparison (slots swapped on every other).")
-    var starts = 20
+    @Option(name: .customLong("duet-starts"), help: "Duet: fresh process pairs per comparison (slots swapped on every other; default 20, 10 with --quick).")
+    var starts: Int?
+
+    @Option(name: .customLong("duet-control-starts"), help: "Duet: process pairs of each A/A control (default: twice --duet-starts; its bound sets its group's margin).")
+    var controlStarts: Int?
 
     @Option(name: .customLong("duet-windows"), help: "Duet: measured windows per process pair.")
     var windows = 2
@@ -23,7 +26,10 @@ struct DuetOptions: ParsableArguments {
     var minEffect = Verdict.defaultPairedMinEffect
 
     func validate() throws {
-        guard (2...100).contains(starts) else { throw ValidationError("--duet-starts must be in 2...100 (got \(starts))") }
+        if let starts, !(2...100).contains(starts) { throw ValidationError("--duet-starts must be in 2...100 (got \(starts))") }
+        if let controlStarts, !(2...200).contains(controlStarts) {
+            throw ValidationError("--duet-control-starts must be in 2...200 (got \(controlStarts))")
+        }
         guard (1...1000).contains(windows) else { throw ValidationError("--duet-windows must be in 1...1000 (got \(windows))") }
         guard window >= 0.05, window <= 60 else { throw ValidationError("--duet-window must be in [0.05, 60] seconds (got \(window))") }
         guard warmup >= 0, warmup <= 60 else { throw ValidationError("--duet-warmup must be in [0, 60] seconds (got \(warmup))") }
@@ -31,7 +37,10 @@ struct DuetOptions: ParsableArguments {
         guard minEffect >= 0, minEffect < 1 else { throw ValidationError("--min-effect must be in [0, 1) (got \(minEffect))") }
     }
 
-    func plan(_ comparisons: [DuetComparison]) -> DuetPlan {
-        DuetPlan(comparisons: comparisons, starts: starts, windows: windows, window: window, warmup: warmup)
+    /// The plan; `quick` lowers the default starts (an explicit `--duet-starts` wins).
+    func plan(_ comparisons: [DuetComparison], quick: Bool = false) -> DuetPlan {
+        let n = starts ?? (quick ? 10 : 20)
+        return DuetPlan(comparisons: comparisons, starts: n, controlStarts: controlStarts ?? 2 * n,
+                        windows: windows, window: window, warmup: warmup)
     }
 }

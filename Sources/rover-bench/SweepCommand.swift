@@ -147,7 +147,7 @@ struct SweepCommand: ParsableCommand {
             duetSettings.serverCPUs = settings.serverCPUs
             duetSettings.loadCPUs = settings.loadCPUs
             duetSettings.timeout = settings.timeout
-            printErr("duet: \(duetPlan.comparisons.count) comparisons × \(duetPlan.starts) process pairs × "
+            printErr("duet: \(duetPlan.shape) × "
                      + "\(duetPlan.windows) windows of \(duetPlan.window) s (about \(Int(duetPlan.measuredSeconds * 1.6)) s)")
             let duet = Duet(plan: duetPlan, settings: duetSettings, scenarios: catalog, directory: directory)
             let started = monotonicNow()
@@ -180,8 +180,7 @@ struct SweepCommand: ParsableCommand {
             printErr("duet: skipped (no load group includes the eager + channel baseline)")
             return nil
         }
-        var duet = duetOptions.plan(comparisons)
-        if quick { duet.starts = 10 }
+        let duet = duetOptions.plan(comparisons, quick: quick)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         try encoder.encode(duet).write(to: file)

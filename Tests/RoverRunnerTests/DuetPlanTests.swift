@@ -1,3 +1,4 @@
+import Foundation
 import RoverReport
 import RoverRunner
 import Testing
@@ -43,6 +44,33 @@ import RoverKinds
             let slots = order.filter { $0.comparison == c }.map(\.slot)
             #expect(slots.filter { $0 == 0 }.count == slots.filter { $0 == 1 }.count)
         }
+    }
+
+    /// A/A controls get more process pairs (their bound sets their group's margin), spread over
+    /// the same rounds as the comparisons' (two per round here), counterbalanced, and a plan
+    /// written before `controlStarts` existed still reads with one per round.
+    @Test func controlsGetMorePairsSpreadOverTheSameRounds() throws {
+        let plan = DuetPlan(comparisons: DuetPlan.comparisons(for: Self.cells), starts: 4, controlStarts: 8)
+        let order = plan.order
+        #expect(order.count == plan.pairCount)
+        #expect(plan.pairCount == plan.comparisons.filter(\.isControl).count * 8 + plan.comparisons.filter { !$0.isControl }.count * 4)
+        for c in plan.comparisons {
+            let mine = order.filter { $0.comparison == c }
+            #expect(mine.map(\.start).sorted() == Array(0..<(c.isControl ? 8 : 4)))
+            #expect(mine.filter { $0.slot == 0 }.count == mine.filter { $0.slot == 1 }.count)
+        }
+        // Rounds: each comparison's start r sits among the controls' starts 2r and 2r + 1.
+        let comparisonRounds = order.enumerated().filter { !$0.element.comparison.isControl }
+        for (i, step) in comparisonRounds {
+            let controlsBefore = order[..<i].filter { $0.comparison == plan.comparisons[0] }.count
+            #expect(controlsBefore >= 2 * step.start && controlsBefore <= 2 * step.start + 2)
+        }
+        #expect(plan.shape.contains("A/A controls: 8"))
+
+        var old = try JSONSerialization.jsonObject(with: JSONEncoder().encode(plan)) as! [String: Any]
+        old.removeValue(forKey: "controlStarts")
+        let read = try JSONDecoder().decode(DuetPlan.self, from: JSONSerialization.data(withJSONObject: old))
+        #expect(read.controlStarts == nil && read.order.count == plan.comparisons.count * 4)
     }
 
     @Test func strategyPairsSelectCellsOfTheAxes() {

@@ -26,9 +26,10 @@ public struct DuetComparison: Sendable, Hashable, Codable {
     }
 }
 
-/// How the duet phase of a sweep runs: `starts` fresh process pairs per comparison, each
-/// measured over `windows` windows of `window` seconds after `warmup`, with the slots swapped on
-/// every other start and the comparisons in a new random order (from `seed`) for every start.
+/// How the duet phase of a sweep runs: `starts` fresh process pairs per comparison (`controlStarts`
+/// for each A/A control), each measured over `windows` windows of `window` seconds after `warmup`,
+/// with the slots swapped on every other start and the comparisons in a new random order (from
+/// `seed`) for every start.
 ///
 /// Belongs to RoverRunner (duet). A pure value; ``order`` is pinned by a test.
 public struct DuetPlan: Sendable, Equatable, Codable {
@@ -38,11 +39,21 @@ public struct DuetPlan: Sendable, Equatable, Codable {
     public var window: Double
     public var warmup: Double
     public var seed: UInt64
+    /// Process pairs of each A/A control; nil: `starts` (plans written before it existed).
+    ///
+    /// The control's bound becomes its group's margin and minimum effect, and a control that is
+    /// not "no difference" marks the whole sweep too noisy, so it is worth more pairs than one
+    /// comparison. Measured here (`Results/verdicts-20261202/sweeps`): with 20 pairs the A/A
+    /// read no difference in 8 of 9 default sweeps; the miss, +0.75% [−0.27, +1.78], was wide,
+    /// not off centre. Two processes of one configuration can differ by up to about 1% for their
+    /// whole life, so only more process pairs (not longer ones) narrow it.
+    public var controlStarts: Int?
 
-    public init(comparisons: [DuetComparison], starts: Int = 5, windows: Int = 4, window: Double = 0.2,
-                warmup: Double = 0.3, seed: UInt64 = Bootstrap.defaultSeed) {
+    public init(comparisons: [DuetComparison], starts: Int = 5, controlStarts: Int? = nil, windows: Int = 4,
+                window: Double = 0.2, warmup: Double = 0.3, seed: UInt64 = Bootstrap.defaultSeed) {
         self.comparisons = comparisons
         self.starts = starts
+        self.controlStarts = controlStarts
         self.windows = windows
         self.window = window
         self.warmup = warmup
@@ -88,21 +99,42 @@ public struct DuetPlan: Sendable, Equatable, Codable {
         public var slot: Int
     }
 
-    /// Start-major: every comparison gets its start s before any gets s + 1, shuffled anew for
-    /// each s, so drift of the machine spreads over every comparison's process pairs.
+    /// Process pairs `comparison` gets.
+    public func starts(of comparison: DuetComparison) -> Int {
+        comparison.isControl ? (controlStarts ?? starts) : starts
+    }
+
+    /// Round-major: the phase runs in as many rounds as the most starts any comparison has, and
+    /// every comparison's starts are spread evenly over them (a comparison with `starts` gets one
+    /// per round, a control with twice as many gets two), in a fresh random order for each round,
+    /// so drift of the machine spreads over every comparison's process pairs alike.
     public var order: [Step] {
-        (0..<starts).flatMap { s -> [Step] in
-            var rng = SplitMix64(seed: seed ^ (UInt64(s) &* 0x9E37_79B9_7F4A_7C15))
-            var shuffled = comparisons
+        let rounds = comparisons.map(starts(of:)).max() ?? 0
+        return (0..<rounds).flatMap { r -> [Step] in
+            var rng = SplitMix64(seed: seed ^ (UInt64(r) &* 0x9E37_79B9_7F4A_7C15))
+            var shuffled = comparisons.flatMap { c -> [Step] in
+                let n = starts(of: c)
+                return (0..<n).filter { $0 * rounds / n == r }.map { Step(comparison: c, start: $0, slot: $0 % 2) }
+            }
             if shuffled.count > 1 {
                 for i in stride(from: shuffled.count - 1, to: 0, by: -1) {
                     shuffled.swapAt(i, Int(rng.next() % UInt64(i + 1)))
                 }
             }
-            return shuffled.map { Step(comparison: $0, start: s, slot: s % 2) }
+            return shuffled
         }
     }
 
+    /// Process pairs the phase runs.
+    public var pairCount: Int { comparisons.map(starts(of:)).reduce(0, +) }
+
     /// Seconds the phase should take, from its own settings (start-up not included).
-    public var measuredSeconds: Double { Double(comparisons.count * starts) * (warmup + Double(windows) * window) }
+    public var measuredSeconds: Double { Double(pairCount) * (warmup + Double(windows) * window) }
+
+    /// "9 comparisons × 20 process pairs (A/A controls: 40)", for progress lines.
+    public var shape: String {
+        let controls = comparisons.contains(where: \.isControl) && (controlStarts ?? starts) != starts
+            ? " (A/A controls: \(controlStarts ?? starts))" : ""
+        return "\(comparisons.count) comparisons × \(starts) process pairs\(controls)"
+    }
 }
