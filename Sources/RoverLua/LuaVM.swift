@@ -54,8 +54,9 @@ public final class LuaVM {
         guard let L = rover_newstate(state) else { fatalError("lua_newstate failed: out of memory") }
         self.L = L
         state.pointee.limit = memoryLimit
-        self.instructionBudget = instructionBudget
         rover_lua_openlibs(L)
+        // After the libraries: LuaJIT's luaopen_jit turns its JIT compiler back on.
+        self.instructionBudget = instructionBudget
         rover_install_ctx(L)  // ctx:set/get/request_id and the headers metatable, once per VM
         rover_install_body(L)  // body value methods on strings, and the rejection metatable
     }

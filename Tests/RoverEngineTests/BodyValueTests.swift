@@ -36,8 +36,8 @@ import RoverKinds
         #expect(Self.post(e, "/parse/n", doc).text == #"{"kind":"table","value":7}"#)
         #expect(Self.post(e, "/parse/f", doc).text == #"{"kind":"table","value":1.5}"#)
         #expect(Self.post(e, "/parse/s", doc).text == "{\"kind\":\"table\",\"value\":\"a\\\"é😀\"}")
-        #expect(Self.post(e, "/parse/e", doc).text == #"{"kind":"table","value":-2000.0}"#)
-        #expect(Self.post(e, "/whole", doc).text == #"{"v":{"a":{"1":1,"2":true,"4":{"x":{}}},"e":-2000.0,"f":1.5,"n":7,"s":"a\"é😀","z":false}}"#)
+        #expect(Self.post(e, "/parse/e", doc).text == onThisRuntime(#"{"kind":"table","value":-2000.0}"#))
+        #expect(Self.post(e, "/whole", doc).text == onThisRuntime(#"{"v":{"a":{"1":1,"2":true,"4":{"x":{}}},"e":-2000.0,"f":1.5,"n":7,"s":"a\"é😀","z":false}}"#))
         #expect(Self.post(e, "/whole", "[1, 2]").text == #"{"v":[1,2]}"#)
     }
 

@@ -52,10 +52,22 @@ import RoverKinds
 
     @Test(arguments: ContextKind.allCases)
     func memoryHogIsStoppedByTheLimit(context: ContextKind) throws {
-        try Self.check("/hog", context: context, expect: "not enough memory")
+        try withKnownIssue(Self.luajitNoEmergencyGC, isIntermittent: true) {
+            try Self.check("/hog", context: context, expect: "not enough memory")
+        } when: { LuaRuntime.loaded == .luajit }
     }
 
+    /// LuaJIT has no emergency collection before a failed allocation: the hog's garbage can still
+    /// count against the limit in the next request (a difference of the runtimes; README).
+    static let luajitNoEmergencyGC: Comment = "LuaJIT: the next request can fail with 'not enough memory' after a memory kill"
+
     @Test func countersRecordFailuresByKind() throws {
+        try withKnownIssue(Self.luajitNoEmergencyGC, isIntermittent: true) {
+            try countFailures()
+        } when: { LuaRuntime.loaded == .luajit }
+    }
+
+    func countFailures() throws {
         let e = try makeEngine(Self.app, limits: EngineLimits(instructionBudget: 1_000_000, memoryLimit: 8 << 20))
         _ = get(e, "/raise")
         _ = get(e, "/spin")

@@ -106,9 +106,10 @@ import Testing
          #"{"big":9223372036854775807,"small":-9223372036854775808}"#),
     ] as [(String, String)])
     func encodes(lua: String, json: String) throws {
+        if LuaRuntime.loaded == .luajit && lua.contains("math.maxinteger") { return }  // Lua 5.3+ (64-bit integers)
         let r = try ResponseTests.respond(lua)
         #expect(r.status == 200)
-        #expect(r.text == json)
+        #expect(r.text == onThisRuntime(json))
     }
 
     @Test(arguments: ["{ x = 0/0 }", "{ x = math.huge }", "{ x = -math.huge }",

@@ -3,6 +3,13 @@ import RoverEngine
 import RoverStrategies
 import RoverTestSupport
 import RoverKinds
+import RoverLua
+
+/// `json` as the loaded runtime writes it: LuaJIT has no integer subtype, so an integral float
+/// (`3.0`, `-2000.0`) encodes as an integer there (README: two Lua runtimes).
+func onThisRuntime(_ json: String) -> String {
+    LuaRuntime.loaded == .luajit ? json.replacing(/(\d)\.0(?!\d)/) { "\($0.1)" } : json
+}
 
 /// Writes `source` to a temporary app.lua and loads it.
 func makeEngine(_ source: String, context: ContextKind = .lazy, limits: EngineLimits = EngineLimits(),
