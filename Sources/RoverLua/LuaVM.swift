@@ -72,9 +72,9 @@ public final class LuaVM {
     /// The index of the top element (0: empty).
     public var top: Int32 { lua_gettop(L) }
 
-    public func setTop(_ index: Int32) { lua_settop(L, index) }
+    @usableFromInline func setTop(_ index: Int32) { lua_settop(L, index) }
 
-    public func pop(_ n: Int32 = 1) { rover_pop(L, n) }
+    func pop(_ n: Int32 = 1) { rover_pop(L, n) }
 
     public func type(at index: Int32) -> LuaType { LuaType(rawValue: lua_type(L, index)) ?? .none }
 
@@ -103,12 +103,12 @@ public final class LuaVM {
     }
 
     /// Pushes the message handler that adds a traceback; pass its index to `pcall`. Stack: +1.
-    public func pushMessageHandler() { rover_pushcfunction(L, rover_msgh_function()) }
+    @usableFromInline func pushMessageHandler() { rover_pushcfunction(L, rover_msgh_function()) }
 
     /// Calls the function below the `arguments` on top, under the instruction budget and the
     /// memory limit. Stack: function and arguments replaced by `results` values on success; by
     /// nothing on failure (the error is thrown).
-    public func pcall(arguments: Int32, results: Int32, messageHandler: Int32) throws(LuaError) {
+    @usableFromInline func pcall(arguments: Int32, results: Int32, messageHandler: Int32) throws(LuaError) {
         let base = top - arguments - 1
         state.pointee.limit_hit = 0
         state.pointee.budget_hit = 0
@@ -139,14 +139,14 @@ public final class LuaVM {
     // MARK: Registry
 
     /// Pops the top value into the registry. Stack: -1.
-    public func ref() -> LuaRef { LuaRef(raw: luaL_ref(L, rover_registryindex())) }
+    func ref() -> LuaRef { LuaRef(raw: luaL_ref(L, rover_registryindex())) }
 
     /// Pushes a registry value. Stack: +1.
-    public func push(_ ref: LuaRef) { _ = lua_rawgeti(L, rover_registryindex(), lua_Integer(ref.raw)) }
+    @usableFromInline func push(_ ref: LuaRef) { _ = lua_rawgeti(L, rover_registryindex(), lua_Integer(ref.raw)) }
 
     /// Pushes a global. Stack: +1.
     @discardableResult
-    public func pushGlobal(_ name: String) -> LuaType { LuaType(rawValue: lua_getglobal(L, name)) ?? .none }
+    func pushGlobal(_ name: String) -> LuaType { LuaType(rawValue: lua_getglobal(L, name)) ?? .none }
 }
 
 /// Allocation and closure counts of one VM. `allocations` counts blocks allocated or grown.

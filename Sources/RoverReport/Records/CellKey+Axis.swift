@@ -1,4 +1,4 @@
-public import RoverKinds
+import RoverKinds
 
 /// The axes of a cell as file columns: the one list every file format (runs.csv, summary.csv,
 /// pairs.csv) takes its axis columns from.
