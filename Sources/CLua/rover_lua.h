@@ -124,6 +124,8 @@ typedef struct RoverLuaAPI {
     void (*checkstackL)(lua_State *, int, const char *);
     int (*loadstring)(lua_State *, const char *);
     int (*loadbufferx)(lua_State *, const char *, size_t, const char *, const char *);
+    /// `lua_gc` (variadic in 5.4, three ints in 5.1: both called here as (L, what, 0)).
+    int (*gc)(lua_State *, int, ...);
     // LuaJIT's own functions behind the adapters (NULL under Lua 5.4).
     struct {
         void (*call)(lua_State *, int, int);
@@ -369,6 +371,7 @@ static inline const char *rover_lua_fill(RoverLuaAPI *api, void *h, int jit) {
     ROVER_LUA_SYM(checkany, "luaL_checkany") ROVER_LUA_SYM(checktype, "luaL_checktype")
     ROVER_LUA_SYM(checklstring, "luaL_checklstring") ROVER_LUA_SYM(checkstackL, "luaL_checkstack")
     ROVER_LUA_SYM(loadstring, "luaL_loadstring") ROVER_LUA_SYM(loadbufferx, "luaL_loadbufferx")
+    ROVER_LUA_SYM(gc, "lua_gc")
     if (!jit) {
         ROVER_LUA_SYM(absindex, "lua_absindex") ROVER_LUA_SYM(rotate, "lua_rotate")
         ROVER_LUA_SYM(isinteger, "lua_isinteger") ROVER_LUA_SYM(rawlen, "lua_rawlen")

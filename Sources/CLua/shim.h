@@ -22,6 +22,17 @@ static inline void rover_remove(lua_State *L, int i) { lua_remove(L, i); }
 static inline int rover_pcall(lua_State *L, int nargs, int nresults, int msgh) {
     return lua_pcall(L, nargs, nresults, msgh);
 }
+static int rover_collect_fn(lua_State *L) {
+    rover_lua.gc(L, LUA_GCCOLLECT, 0);
+    return 0;
+}
+/// A full garbage collection in a protected call (a `__gc` metamethod may raise). Run after a
+/// memory kill: Lua 5.4 collects in an emergency before it fails an allocation, LuaJIT does not,
+/// so without it the garbage of the killed handler would fail the VM's next request too.
+static inline void rover_collect(lua_State *L) {
+    lua_pushcfunction(L, rover_collect_fn);
+    if (lua_pcall(L, 0, 0, 0) != LUA_OK) lua_pop(L, 1);
+}
 static inline int rover_loadbuffer(lua_State *L, const char *buf, size_t size, const char *name) {
     return luaL_loadbuffer(L, buf, size, name);
 }

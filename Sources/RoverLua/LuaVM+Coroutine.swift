@@ -8,10 +8,10 @@ public struct LuaCoroutine {
 }
 
 /// How a resume of a coroutine ended.
-public enum CoroutineOutcome {
-    /// The function returned; its first result (or nil) is on top of the VM's stack (+1) and the
-    /// coroutine can run another function.
-    case finished
+public enum CoroutineOutcome<Result> {
+    /// The function returned: what `read` made of its first result (or nil). The coroutine can
+    /// run another function.
+    case finished(Result)
     /// The function yielded: it can be resumed. What it yielded is dropped.
     case yielded
     /// The function raised; the coroutine is dead (release it). Stack unchanged.
@@ -49,25 +49,31 @@ extension LuaVM {
     }
 
     /// Moves the function below the `arguments` on top of the stack onto the (idle) coroutine, and
-    /// starts its instruction count afresh. Stack: -(arguments + 1).
-    public func load(_ co: LuaCoroutine, arguments: Int32) {
+    /// starts its instruction count afresh. Stack: -(arguments + 1). (Outside RoverLua:
+    /// `load(_:function:pushArgument:)`.)
+    func load(_ co: LuaCoroutine, arguments: Int32) {
         rover_co_load(L, co.thread, arguments + 1)
     }
 
     /// Starts (after `load`, with its `arguments`) or resumes (after `.yielded`, with 0) the
     /// coroutine under the memory limit and `remaining` instructions of the instruction budget
-    /// (ignored when the VM has no budget); stores the instructions left in `remaining`.
-    public func resume(_ co: LuaCoroutine, arguments: Int32, remaining: inout Int64) -> CoroutineOutcome {
+    /// (ignored when the VM has no budget); stores the instructions left in `remaining`. When the
+    /// function returns, `read` sees its first result. Stack: unchanged.
+    public func resume<R>(_ co: LuaCoroutine, arguments: Int32, remaining: inout Int64,
+                          read: (Int32) -> R) -> CoroutineOutcome<R> {
         var left = remaining
+        let base = top
         let status = rover_co_resume(L, co.thread, arguments, &left)
         remaining = left
-        if status == LUA_OK { return .finished }
+        if status == LUA_OK {
+            defer { setTop(base) }
+            return .finished(read(base + 1))
+        }
         if status == LUA_YIELD { return .yielded }
         let kind: LuaError.Kind
         if state.pointee.budget_hit != 0 { kind = .budget }
         else if status == LUA_ERRMEM || state.pointee.limit_hit != 0 { kind = .memory }
         else { kind = .runtime }
-        let base = top
         defer { setTop(base) }
         rover_co_take_error(L, co.thread)
         if rover_is_rejection(L, -1) != 0 {  // an HTTP answer raised by C, as `pcall` reads it

@@ -38,7 +38,7 @@ extension LuaVM {
 
     /// Pushes `t[key]` without metamethods. Stack: +1.
     @discardableResult
-    public func rawField(_ key: String, of index: Int32) -> LuaType {
+    @usableFromInline func rawField(_ key: String, of index: Int32) -> LuaType {
         let t = rover_lua_absindex(L, index)
         rover_lua_pushstring(L, key)
         return LuaType(rawValue: rover_lua_rawget(L, t)) ?? .none
@@ -46,12 +46,12 @@ extension LuaVM {
 
     /// Pushes `t[i]` without metamethods. Stack: +1.
     @discardableResult
-    public func rawIndex(_ i: Int, of index: Int32) -> LuaType {
+    func rawIndex(_ i: Int, of index: Int32) -> LuaType {
         LuaType(rawValue: rover_lua_rawgeti(L, index, lua_Integer(i))) ?? .none
     }
 
     /// `#t` without metamethods.
-    public func rawLength(of index: Int32) -> Int { Int(rover_lua_rawlen(L, index)) }
+    func rawLength(of index: Int32) -> Int { Int(rover_lua_rawlen(L, index)) }
 
     /// Whether the value at `index` has, as its metatable, the registry value `ref`.
     public func hasMetatable(_ ref: LuaRef, at index: Int32) -> Bool {
@@ -81,16 +81,16 @@ extension LuaVM {
     }
 
     /// Converts a relative index into an absolute one.
-    public func absolute(_ index: Int32) -> Int32 { rover_lua_absindex(L, index) }
+    @usableFromInline func absolute(_ index: Int32) -> Int32 { rover_lua_absindex(L, index) }
 }
 
 extension LuaVM {
     /// Pushes a copy of the value at `index`. Stack: +1.
-    public func pushValue(at index: Int32) { rover_lua_pushvalue(L, index) }
+    func pushValue(at index: Int32) { rover_lua_pushvalue(L, index) }
 
     /// Pushes nil. Stack: +1.
-    public func pushNil() { rover_lua_pushnil(L) }
+    func pushNil() { rover_lua_pushnil(L) }
 
     /// Removes the value at `index`, shifting the ones above it down. Stack: -1.
-    public func remove(at index: Int32) { rover_remove(L, index) }
+    func remove(at index: Int32) { rover_remove(L, index) }
 }

@@ -83,9 +83,9 @@ public final class LuaVM {
     /// The index of the top element (0: empty).
     public var top: Int32 { rover_lua_gettop(L) }
 
-    public func setTop(_ index: Int32) { rover_lua_settop(L, index) }
+    @usableFromInline func setTop(_ index: Int32) { rover_lua_settop(L, index) }
 
-    public func pop(_ n: Int32 = 1) { rover_pop(L, n) }
+    func pop(_ n: Int32 = 1) { rover_pop(L, n) }
 
     public func type(at index: Int32) -> LuaType { LuaType(rawValue: rover_lua_type(L, index)) ?? .none }
 
@@ -114,12 +114,12 @@ public final class LuaVM {
     }
 
     /// Pushes the message handler that adds a traceback; pass its index to `pcall`. Stack: +1.
-    public func pushMessageHandler() { rover_pushcfunction(L, rover_msgh_function()) }
+    @usableFromInline func pushMessageHandler() { rover_pushcfunction(L, rover_msgh_function()) }
 
     /// Calls the function below the `arguments` on top, under the instruction budget and the
     /// memory limit. Stack: function and arguments replaced by `results` values on success; by
     /// nothing on failure (the error is thrown).
-    public func pcall(arguments: Int32, results: Int32, messageHandler: Int32) throws(LuaError) {
+    @usableFromInline func pcall(arguments: Int32, results: Int32, messageHandler: Int32) throws(LuaError) {
         let base = top - arguments - 1
         state.pointee.limit_hit = 0
         state.pointee.budget_hit = 0
@@ -144,20 +144,21 @@ public final class LuaVM {
         else { kind = .runtime }
         let text = string(at: -1) ?? "(error object is not a string)"
         setTop(base)
+        if kind == .memory { rover_collect(L) }  // the limit is disarmed here
         throw LuaError(kind: kind, combined: kind == .memory ? "not enough memory" : text)
     }
 
     // MARK: Registry
 
     /// Pops the top value into the registry. Stack: -1.
-    public func ref() -> LuaRef { LuaRef(raw: rover_lua_ref(L, rover_registryindex())) }
+    func ref() -> LuaRef { LuaRef(raw: rover_lua_ref(L, rover_registryindex())) }
 
     /// Pushes a registry value. Stack: +1.
-    public func push(_ ref: LuaRef) { _ = rover_lua_rawgeti(L, rover_registryindex(), lua_Integer(ref.raw)) }
+    @usableFromInline func push(_ ref: LuaRef) { _ = rover_lua_rawgeti(L, rover_registryindex(), lua_Integer(ref.raw)) }
 
     /// Pushes a global. Stack: +1.
     @discardableResult
-    public func pushGlobal(_ name: String) -> LuaType { LuaType(rawValue: rover_lua_getglobal(L, name)) ?? .none }
+    func pushGlobal(_ name: String) -> LuaType { LuaType(rawValue: rover_lua_getglobal(L, name)) ?? .none }
 }
 
 /// Allocation and closure counts of one VM. `allocations` counts blocks allocated or grown.

@@ -3,7 +3,7 @@ public import RoverEngine
 import RoverLua
 import RoverReport
 public import RoverKinds
-public import RoverStrategies
+import RoverStrategies
 
 /// The in-process benchmark: `Engine.handle` with no sockets, for each scenario × context
 /// builder, interleaved (every cell once per round, `rounds` rounds), after a warm-up.

@@ -1,5 +1,5 @@
 import Foundation
-public import RoverEngine
+import RoverEngine
 import RoverLoad
 public import RoverReport
 

@@ -2,8 +2,8 @@ import Foundation
 import RoverEngine
 import RoverLoad
 import RoverReport
-public import RoverKinds
-public import RoverSystem
+import RoverKinds
+import RoverSystem
 
 /// How every trial of a sweep is run (shared settings, not the cell's axes).
 public struct TrialSettings: Sendable, Codable {

@@ -1,6 +1,6 @@
 import Foundation
 public import ArgumentParser
-public import RoverStrategies
+import RoverStrategies
 public import RoverKinds
 
 extension ContextKind: ExpressibleByArgument {}

@@ -5,7 +5,7 @@ import RoverReport
 import RoverRunner
 import RoverStrategies
 import Synchronization
-public import RoverKinds
+import RoverKinds
 
 /// `rover-bench duet`: the paired, simultaneous comparison on its own, for two strategies or two
 /// apps. `--vs` names scenarios whose apps answer the reference scenario's request the same way

@@ -1,6 +1,6 @@
 import RoverEngine
 import RoverStrategies
-public import RoverKinds
+import RoverKinds
 
 /// Builds the per-VM handler factory for `serve`: one `Engine` per call, loading `appPath` with
 /// the context builder named by `context` (the one place a context kind becomes a builder is

@@ -40,7 +40,7 @@ struct LuaOptions: ParsableArguments {
             let mode = instructionBudget > 0
                 ? "luajit: the JIT compiler is off (an instruction budget is set, and LuaJIT does not run count hooks inside compiled traces); --instruction-budget 0 turns it on"
                 : "luajit: the JIT compiler is on and no instruction budget applies"
-            FileHandle.standardError.write(Data("\(mode); allocation counts work as on lua5.4; the memory limit holds, but with no emergency GC the request after a memory kill can fail too; apps using Lua 5.3+ syntax are refused at load\n".utf8))
+            FileHandle.standardError.write(Data("\(mode); allocation counts work as on lua5.4; the memory limit holds (a full collection follows a memory kill: LuaJIT has no emergency GC); apps using Lua 5.3+ syntax are refused at load\n".utf8))
         }
     }
 }

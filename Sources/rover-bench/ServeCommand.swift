@@ -3,7 +3,7 @@ import Foundation
 import RoverEngine
 import RoverStrategies
 public import RoverKinds
-public import RoverSystem
+import RoverSystem
 
 extension DispatcherKind: ExpressibleByArgument {}
 

@@ -5,7 +5,7 @@ import RoverReport
 import RoverRunner
 import RoverStrategies
 import Synchronization
-public import RoverKinds
+import RoverKinds
 
 /// Set by SIGINT/SIGTERM; the sweep finishes writing, discards the trial in flight, and stops.
 let sweepInterrupted = Atomic<Bool>(false)

@@ -1,5 +1,5 @@
 import RoverKinds
-import RoverLua
+@testable import RoverLua
 import Testing
 
 /// The process runs the runtime it was asked for (`ROVER_LUA`: Scripts/test.sh runs the Lua-facing

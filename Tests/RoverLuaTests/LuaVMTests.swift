@@ -1,4 +1,4 @@
-import RoverLua
+@testable import RoverLua
 import Testing
 
 @Suite struct LuaVMTests {

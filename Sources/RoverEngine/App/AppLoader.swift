@@ -39,57 +39,62 @@ enum AppLoader {
         if LuaRuntime.loaded == .luajit, let refusal = AppScanner.firstLuaJITRefusal(in: Array(data)) {
             throw EngineError(.unsupported, "\(path):\(refusal.line): \(refusal.message)")
         }
-        let base = vm.top
-        defer { vm.setTop(base) }
+        let result: LuaRef
         do {
-            try vm.run(source: Array(data), name: "@" + chunkPath(path), results: 1)
+            result = try vm.evaluate(source: Array(data), name: "@" + chunkPath(path))
         } catch {
             throw EngineError(error.kind == .syntax ? .syntax : .loadFailed, untruncated(error.message, chunkPath(path)))
         }
-        let result = vm.top
-        vm.pushGlobal("rover")
-        vm.rawField("__response_mt", of: -1)
-        let responseMetatable = vm.ref()
-        let handler = vm.top + 1
-        vm.pushMessageHandler()
-        vm.rawField("__routes", of: -2)
-        if vm.type(at: result) == .table { vm.pushValue(at: result) } else { vm.pushNil() }
+        let (responseMetatable, declare) = vm.withGlobal("rover") { rover, _ in
+            (vm.refToRawField("__response_mt", of: rover), vm.refToRawField("__routes", of: rover))
+        }
+        // `rover.__routes(app)` lists the routes the app declared, or says `nil, message` of a
+        // feature rover-bench does not implement.
+        let declared: Result<[Declared], EngineError>
         do {
-            try vm.pcall(arguments: 1, results: 2, messageHandler: handler)
+            declared = try vm.call(declare, argument: result, results: 2) { list in routes(vm, list, path) }
         } catch {
             throw EngineError(.badRoutes, "\(path): cannot read the route table: \(error.message)")
         }
-        if let refusal = vm.string(at: -1) {  // `nil, message`: a feature rover-bench does not implement
-            throw EngineError(.unsupported, untruncated(refusal, path))
-        }
-        vm.pop()
-        let list = vm.top
-        guard vm.type(at: list) == .table, vm.rawLength(of: list) > 0 else {
-            throw EngineError(.noRoutes, "\(path): the app declares no routes (expected `local api = rover.server {}` with handlers such as `function api.users.p_id.get(ctx)`, and `return api`)")
-        }
         var table = RouteTable()
         var handlers: [LuaRef] = []
-        for i in 1...vm.rawLength(of: list) {
-            vm.rawIndex(i, of: list)
-            vm.rawField("path", of: -1)
-            let routePath = vm.string(at: -1) ?? ""
-            vm.rawField("method", of: -2)
-            let method = HTTPMethod(routeKey: vm.string(at: -1) ?? "")
-            vm.pop(2)
-            let display = (routePath.isEmpty ? "/" : routePath)
-            guard table.add(path: routePath, method: method) else {
-                throw EngineError(.badRoutes, "\(path): route \(method.token) \(display) is declared twice")
+        for route in try declared.get() {
+            let display = (route.path.isEmpty ? "/" : route.path)
+            guard table.add(path: route.path, method: route.method) else {
+                throw EngineError(.badRoutes, "\(path): route \(route.method.token) \(display) is declared twice")
             }
-            vm.rawField("fn", of: -1)
-            handlers.append(vm.ref())
-            vm.pop()
+            handlers.append(route.handler)
         }
-        vm.pushGlobal("rover")
-        vm.rawField("__config", of: -1)
-        vm.rawField("body_size_limit", of: -1)
-        let limit = vm.type(at: -1) == .number ? Int(vm.integer(at: -1)) : nil
+        let limit = vm.withGlobal("rover") { rover, _ in
+            vm.withRawField("__config", of: rover) { config, _ in vm.rawInteger("body_size_limit", of: config) }
+        }.map { Int($0) }
         return Loaded(router: Router(table), handlers: handlers, responseMetatable: responseMetatable,
                       bodySizeLimit: limit)
+    }
+
+    private struct Declared {
+        var path: String
+        var method: HTTPMethod
+        var handler: LuaRef
+    }
+
+    /// The results of `rover.__routes`: at `list` the route list, after it the refusal (if any).
+    private static func routes(_ vm: LuaVM, _ list: Int32, _ path: String) -> Result<[Declared], EngineError> {
+        if let refusal = vm.string(at: list + 1) {  // `nil, message`: a feature rover-bench does not implement
+            return .failure(EngineError(.unsupported, untruncated(refusal, path)))
+        }
+        var out: [Declared] = []
+        if vm.type(at: list) == .table {
+            vm.forEachElement(of: list) { _, route, _ in
+                out.append(Declared(path: vm.rawString("path", of: route) ?? "",
+                                    method: HTTPMethod(routeKey: vm.rawString("method", of: route) ?? ""),
+                                    handler: vm.refToRawField("fn", of: route)))
+            }
+        }
+        guard !out.isEmpty else {
+            return .failure(EngineError(.noRoutes, "\(path): the app declares no routes (expected `local api = rover.server {}` with handlers such as `function api.users.p_id.get(ctx)`, and `return api`)"))
+        }
+        return .success(out)
     }
 
     /// Lua shortens long chunk names to `...tail`; put the whole path back so the message names

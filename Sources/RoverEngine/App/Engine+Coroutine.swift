@@ -25,11 +25,9 @@ extension Engine: CoroutineHandling {
         let names = router.paramNames[route]
         vm.reserveParams(paramCount)
         for i in 0..<paramCount { vm.setParam(i, name: names[i], value: params[i]) }
-        vm.push(handlers[route])
-        builder.pushContext(vm, prepared: prepared)
-        vm.useSlot(nil)
         let co = coroutines.takeCoroutine(vm)
-        vm.load(co, arguments: 1)
+        vm.load(co, function: handlers[route]) { builder.pushContext(vm, prepared: prepared) }
+        vm.useSlot(nil)
         let suspended = SuspendedRequest(slot: slot, coroutine: co, remaining: Int64(vm.instructionBudget))
         return step(suspended, arguments: 1)
     }
@@ -37,14 +35,15 @@ extension Engine: CoroutineHandling {
     public func resume(_ request: SuspendedRequest) -> CoroutineStep { step(request, arguments: 0) }
 
     private func step(_ request: SuspendedRequest, arguments: Int32) -> CoroutineStep {
-        let base = vm.top
         let response: Response
-        switch vm.resume(request.coroutine, arguments: arguments, remaining: &request.remaining) {
+        let outcome = vm.resume(request.coroutine, arguments: arguments, remaining: &request.remaining) { result in
+            ResponseConverter.convert(vm, at: result, responseMetatable: responseMetatable)
+        }
+        switch outcome {
         case .yielded:
             return .suspended(request)
-        case .finished:
-            response = ResponseConverter.convert(vm, at: vm.top, responseMetatable: responseMetatable)
-            vm.setTop(base)
+        case .finished(let answer):
+            response = answer
             finish(request, reusable: true)
         case .failed(let error):
             if case .rejected(let status) = error.kind {  // an HTTP answer, not a failure (as `handle`)

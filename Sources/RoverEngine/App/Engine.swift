@@ -86,21 +86,15 @@ public final class Engine: RequestHandling {
         let names = router.paramNames[route]
         vm.reserveParams(paramCount)
         for i in 0..<paramCount { vm.setParam(i, name: names[i], value: params[i]) }
-        let base = vm.top
-        vm.pushMessageHandler()
-        vm.push(handlers[route])
-        builder.pushContext(vm, prepared: prepared)
         do {
-            try vm.pcall(arguments: 1, results: 1, messageHandler: base + 1)
+            return try vm.call(handlers[route], pushArgument: { builder.pushContext(vm, prepared: prepared) }) { result in
+                ResponseConverter.convert(vm, at: result, responseMetatable: responseMetatable)
+            }
         } catch {
-            vm.setTop(base)
             if case .rejected(let status) = error.kind { return Response.error(status, error.message) }
             counters.recordError(error.kind)
             return Response.error(500, error.message)
         }
-        let response = ResponseConverter.convert(vm, at: vm.top, responseMetatable: responseMetatable)
-        vm.setTop(base)
-        return response
     }
 }
 

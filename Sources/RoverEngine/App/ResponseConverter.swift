@@ -35,26 +35,26 @@ enum ResponseConverter {
     /// As Rover: a `headers` table in api.json's data is sent as response headers (and, being
     /// part of the data, in the JSON too). `[]` when there is none; nil when it is malformed.
     private static func headers(_ vm: LuaVM, _ data: Int32) -> [HTTPField]? {
-        defer { vm.pop() }
-        switch vm.rawField("headers", of: data) {
-        case .nil: return []
-        case .table:
-            guard let pairs = vm.stringPairs(of: -1) else { return nil }
-            let bad: (String) -> Bool = { $0.utf8.contains { $0 == 0x0D || $0 == 0x0A || $0 == 0 } }
-            guard !pairs.contains(where: { $0.0.isEmpty || bad($0.0) || $0.0.contains(":") || bad($0.1) }) else { return nil }
-            return pairs.map { HTTPField($0.0, $0.1) }
-        default: return nil
+        vm.withRawField("headers", of: data) { t, type in
+            switch type {
+            case .nil: return []
+            case .table:
+                guard let pairs = vm.stringPairs(of: t) else { return nil }
+                let bad: (String) -> Bool = { $0.utf8.contains { $0 == 0x0D || $0 == 0x0A || $0 == 0 } }
+                guard !pairs.contains(where: { $0.0.isEmpty || bad($0.0) || $0.0.contains(":") || bad($0.1) }) else { return nil }
+                return pairs.map { HTTPField($0.0, $0.1) }
+            default: return nil
+            }
         }
     }
 
     private static func builderResponse(_ vm: LuaVM, _ t: Int32) -> Response {
-        vm.rawField("status", of: t)
-        let status = Int(vm.integer(at: -1))
-        vm.rawField("kind", of: t)
-        let kind = vm.string(at: -1) ?? ""
-        vm.rawField("body", of: t)
-        let body = vm.top
-        defer { vm.setTop(body - 3) }
+        let status = Int(vm.rawInteger("status", of: t) ?? 0)
+        let kind = vm.rawString("kind", of: t) ?? ""
+        return vm.withRawField("body", of: t) { body, _ in builderResponse(vm, t, kind: kind, status: status, body: body) }
+    }
+
+    private static func builderResponse(_ vm: LuaVM, _ t: Int32, kind: String, status: Int, body: Int32) -> Response {
         switch kind {
         case "json":
             switch vm.type(at: body) {
@@ -78,8 +78,7 @@ enum ResponseConverter {
                 return Response.error(500, "api.\(kind) expects a string, got a \(other) value")
             }
         case "redirect":
-            vm.rawField("location", of: t)
-            guard let location = vm.string(at: -1) else {
+            guard let location = vm.rawString("location", of: t) else {
                 return Response.error(500, "api.redirect expects a URL string")
             }
             return Response(status: status, contentType: .text, headers: [HTTPField("Location", location)])

@@ -59,7 +59,7 @@ end
 -- Flattens the app into {path, method, fn} records (fn wrapped when hooks apply), or returns
 -- nil and a message naming what is not supported and where.
 function rover.__routes(api)
-  if api == nil then api = last_server end
+  if type(api) ~= "table" then api = last_server end
   if type(api) ~= "table" then return nil end
   for name, keys in next, BUILDER_KEYS do
     for key, value in next, BUILDERS[name] do

@@ -1,5 +1,5 @@
 import NIOCore
-public import RoverSystem
+import RoverSystem
 
 /// The open connections of one `RoverServer`, so that `stop()` can tell each to finish and close.
 ///

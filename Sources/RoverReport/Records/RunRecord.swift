@@ -1,4 +1,4 @@
-public import RoverKinds
+import RoverKinds
 
 /// One row of `runs.csv`: everything measured in one run (one trial) of one cell.
 ///

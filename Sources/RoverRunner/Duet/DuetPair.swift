@@ -3,8 +3,8 @@ import Glibc
 import RoverEngine
 import RoverLoad
 import RoverReport
-public import RoverKinds
-public import RoverSystem
+import RoverKinds
+import RoverSystem
 
 /// One process pair of a duet: start both servers (in slot order) in their own cgroups, check
 /// both answers, load both at once, sample every window, stop, check again. Returns the pair's
@@ -135,7 +135,7 @@ struct DuetPair {
         // two, which moved single windows by several percent).
         func one(_ s: Side) throws -> Reading {
             let body = try ScenarioProbe.counters(port: s.server.port)
-            guard let cpu = body.process.cpuNanos.map { Double($0) } ?? s.cpu.nanos() else {
+            guard let cpu = body.process.cpuNanos.map({ Double($0) }) ?? s.cpu.nanos() else {
                 throw ScenarioProbe.Failure(description: "cannot read \(s.name)'s CPU time")
             }
             return Reading(cpu: cpu, requests: body.server.appRequests)

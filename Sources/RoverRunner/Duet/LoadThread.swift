@@ -1,7 +1,7 @@
 import Foundation
 import RoverEngine
 import RoverLoad
-public import RoverSystem
+import RoverSystem
 
 /// One `runLoad` on its own thread (pinned to `cpus` when given), so a duet can drive two
 /// servers at once and read their counters meanwhile.
