@@ -22,6 +22,9 @@ public struct TrialSettings: Sendable, Codable {
     /// Counters pass: each trial answers exactly this many requests (no warm-up, no timing
     /// figure worth reading) and is kept for its deterministic counters. nil: timed trials.
     public var fixedRequests: Int?
+    /// `--instruction-budget` of every server (nil: serve's default). 0 drops the budget, which
+    /// is what turns LuaJIT's JIT compiler on (count hooks do not run inside compiled traces).
+    public var instructionBudget: Int?
 
     public init(executable: String, duration: Double, warmup: Double) {
         self.executable = executable
@@ -60,6 +63,7 @@ struct Trial {
                     "--workers", String(cell.workers), "--port", "0"]
         if let t = settings.serverThreads { args += ["--threads", String(t)] }
         if cell.runtime != .lua54 { args += ["--lua", cell.runtime.rawValue] }
+        if let b = settings.instructionBudget { args += ["--instruction-budget", String(b)] }
         let server: ServerProcess
         do {
             server = try ServerProcess.start(executable: settings.executable, arguments: args,

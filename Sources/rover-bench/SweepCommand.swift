@@ -54,6 +54,10 @@ struct SweepCommand: ParsableCommand {
 
     @OptionGroup var pinning: PinOptions
 
+    @Option(name: .customLong("instruction-budget"),
+            help: "Lua instructions a handler may run on every server (default: serve's); 0: no budget, which turns LuaJIT's JIT compiler on (Rover's own configuration).")
+    var instructionBudget: Int?
+
     @Option(help: "Load-generator threads.")
     var loadThreads: Int = 1
 
@@ -102,6 +106,9 @@ struct SweepCommand: ParsableCommand {
         guard warmup >= 0, warmup <= 600 else { throw ValidationError("--warmup must be in [0, 600] seconds (got \(warmup))") }
         if counters && quick { throw ValidationError("--counters and --quick cannot be combined") }
         if noDuet && duetOnly { throw ValidationError("--no-duet and --duet-only cannot be combined") }
+        if let b = instructionBudget, !(0...Int(Int32.max)).contains(b) {
+            throw ValidationError("--instruction-budget must be in 0...\(Int32.max) (got \(b))")
+        }
 
         if counters && rate > 0 { throw ValidationError("--counters runs closed loop; drop --rate") }
         guard (1...1_000_000).contains(countersRequests) else {
@@ -123,6 +130,7 @@ struct SweepCommand: ParsableCommand {
         if counters { settings.fixedRequests = countersRequests }
         settings.loadThreads = loadThreads
         settings.serverThreads = threads
+        settings.instructionBudget = instructionBudget
         settings.serverCPUs = serverList
         settings.loadCPUs = loadCPUList
         let settingsFile = directory.url.appendingPathComponent("settings.json")
@@ -144,6 +152,7 @@ struct SweepCommand: ParsableCommand {
         if let duetPlan = try duetPlan(directory, plan) {
             var duetSettings = DuetSettings(executable: selfExecutable())
             duetSettings.serverThreads = settings.serverThreads
+            duetSettings.instructionBudget = settings.instructionBudget
             duetSettings.serverCPUs = settings.serverCPUs
             duetSettings.loadCPUs = settings.loadCPUs
             duetSettings.timeout = settings.timeout

@@ -30,6 +30,8 @@ import Testing
         (["sweep", "--dispatcher", "bogus"], "dispatcher"),
         (["sweep", "--scenario", "nope", "--out", "/nonexistent/never-created"], "--scenario nope"),
         (["sweep", "--resume", "/nonexistent/run"], "--resume"),
+        (["sweep", "--instruction-budget", "-1"], "--instruction-budget"),
+        (["sweep", "--duet-control-starts", "1"], "--duet-control-starts"),
         (["micro", "--rounds", "0"], "--rounds"),
         (["serve", "app.lua", "--workers", "0"], "--workers"),
     ] as [([String], String)])

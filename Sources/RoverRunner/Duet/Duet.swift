@@ -12,6 +12,8 @@ public struct DuetSettings: Sendable, Codable {
     /// CPUs of the two load threads (one per server); nil: unpinned.
     public var loadCPUs: [Int]?
     public var timeout = 2.0
+    /// `--instruction-budget` of every server (nil: serve's default; see ``TrialSettings``).
+    public var instructionBudget: Int?
     /// A window is dropped when other processes used more than this share of the server CPUs,
     /// the hypervisor stole more than this share, or the load CPUs were busier than this.
     public var maxForeignShare = 0.10
