@@ -68,4 +68,23 @@ import RoverKinds
         #expect(s.claimCell(.poolDispatch, in: Fixtures.group)?.dispatcher == .lockfreePool)
         #expect(s.claimCell(.combined, in: Fixtures.group)?.dispatcher == .mutexPool)
     }
+
+    /// Each runtime's claims are answered from its own cells (a LuaJIT group once read Lua 5.4's).
+    @Test func claimsOfALuaJITGroupUseItsOwnCells() {
+        let lua54 = Fixtures.runs()
+        let jit = lua54.map { r -> RunRecord in
+            var r = r
+            r.key.runtime = .luajit
+            r.values[.rps] = (r.values[.rps] ?? 0) * (r.key.context == .lazy ? 2 : 1)
+            return r
+        }
+        let s = Summary(records: lua54 + jit)
+        var group = Fixtures.group
+        group.runtime = .luajit
+        #expect(s.claimCell(.lazyContext, in: group)?.runtime == .luajit)
+        let checks = s.claimChecks().filter { $0.group.runtime == .luajit }
+        #expect(checks.count == 3 && checks.allSatisfy { $0.cell?.runtime == .luajit })
+        let lazy = checks.first { $0.claim == .lazyContext }?.comparison?.ratio.value ?? 0
+        #expect((lazy * 100).rounded() == 250)  // 1.25 × 2 on luajit, not Lua 5.4's 1.25
+    }
 }

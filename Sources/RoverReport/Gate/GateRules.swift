@@ -148,7 +148,7 @@ public struct ComparisonRule: Codable, Sendable, Equatable {
             let disp = axis == .dispatcher ? DispatcherKind(rawValue: name) : dispatcher
             guard let ctx, let disp else { return nil }
             return CellKey(scenario: scenario, context: ctx, dispatcher: disp, workers: group.workers,
-                           connections: group.connections, rate: group.rate)
+                           connections: group.connections, rate: group.rate, runtime: group.runtime)
         }
         guard let b = key(better), let w = key(worse) else { return nil }
         return (b, w)

@@ -63,7 +63,7 @@ extension Summary {
     public func claimCell(_ claim: SeedClaim, in group: LoadGroup) -> CellKey? {
         let base = CellKey(scenario: group.scenario, context: CellKey.baselineContext,
                            dispatcher: CellKey.baselineDispatcher, workers: group.workers,
-                           connections: group.connections, rate: group.rate)
+                           connections: group.connections, rate: group.rate, runtime: group.runtime)
         switch claim {
         case .lazyContext: return present(base.with(context: SeedClaim.proposedContext))
         case .poolDispatch: return bestPool(base)
