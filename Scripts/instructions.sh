@@ -12,7 +12,9 @@
 #                                User-space instructions only.
 # The counts repeat exactly: Swift's per-process hash seed is fixed (SWIFT_DETERMINISTIC_HASHING),
 # Lua 5.4's string-hash seed mixes time(NULL) and addresses (faketime fixes the time, setarch -R
-# turns ASLR off). Usage:
+# turns ASLR off). LuaJIT's do not: one binary's micro.luajit.params-only.eager read 14,474 to
+# 15,271 over four runs (Results/luajit-20261202/instructions-repeat.txt), so the gate gives
+# `.luajit.` rows their own tolerance (gate.json). Usage:
 #   Scripts/instructions.sh [--out FILE] [--lua R...] [--scenario S...] [--context C...]
 #                           [--http "bare lazy.affine luajit:userdata.coroutine ..."]
 # SKIP_BUILD=1 uses the existing release build; BIN=path uses another rover-bench binary.

@@ -193,4 +193,21 @@ import RoverKinds
         let ambiguous = ComparisonRule(scenario: "s", better: "a", worse: "b", metric: .rps)
         #expect(ambiguous.resolvedAxis == nil && ambiguous.cells(in: Fixtures.group) == nil)
     }
+
+    /// LuaJIT's rows get their own tolerance (its counts do not repeat exactly); every other row
+    /// keeps the exact one.
+    @Test func instructionToleranceBySubject() throws {
+        let rules = try JSONDecoder().decode(GateRules.self, from: Data("""
+            { "instruction_tolerance": 0.01, "instruction_tolerance_by_subject": { ".luajit.": 0.05 } }
+            """.utf8))
+        #expect(rules.instructionTolerance(for: "micro.luajit.params-only.eager") == 0.05)
+        #expect(rules.instructionTolerance(for: "micro.params-only.eager") == 0.01)
+        let base = InstructionCounts([("micro.luajit.params-only.eager", 14_849), ("micro.params-only.eager", 14_210)])
+        let cur = InstructionCounts([("micro.luajit.params-only.eager", 15_271), ("micro.params-only.eager", 14_390)])
+        let checks = Gate.instructionChecks(base, cur, tolerance: rules.instructionTolerance(for:))
+        #expect(checks.map(\.status) == [.pass, .regression])
+        // Without the rule the same LuaJIT row (+2.8%) would fail.
+        #expect(Gate.instructionChecks(base, cur, tolerance: { _ in 0.01 }).map(\.status) == [.regression, .regression])
+        #expect(GateRules().instructionTolerance(for: "micro.luajit.x") == 0.01)
+    }
 }

@@ -24,7 +24,7 @@ public enum Gate {
         var checks = failureChecks(current)
         checks += counterChecks(baseline, currentSummary, rules)
         if let instructions {
-            checks += instructionChecks(instructions.baseline, instructions.current, tolerance: rules.instructionTolerance)
+            checks += instructionChecks(instructions.baseline, instructions.current, tolerance: rules.instructionTolerance(for:))
         }
         checks += comparisonChecks(current, currentSummary, rules, bootstrap)
         checks += throughputChecks(baseline, currentSummary, rules)
@@ -120,10 +120,12 @@ public enum Gate {
         }
     }
 
-    /// Each baseline instruction row against the current one, within `tolerance` (a fraction).
-    static func instructionChecks(_ base: InstructionCounts, _ cur: InstructionCounts, tolerance: Double) -> [GateCheck] {
+    /// Each baseline instruction row against the current one, within its `tolerance` (a fraction).
+    static func instructionChecks(_ base: InstructionCounts, _ cur: InstructionCounts,
+                                  tolerance toleranceOf: (String) -> Double) -> [GateCheck] {
         var checks: [GateCheck] = base.subjects.map { subject in
             let old = base.perRequest[subject]!
+            let tolerance = toleranceOf(subject)
             guard let new = cur.perRequest[subject] else {
                 return GateCheck(kind: .instructions, subject: subject, metric: nil, baseline: InstructionCounts.format(old),
                                  current: "missing", status: .missing, detail: "row not in the current instruction counts")
