@@ -70,18 +70,10 @@ extension LuaVM {
             return .finished(read(base + 1))
         }
         if status == LUA_YIELD { return .yielded }
-        let kind: LuaError.Kind
-        if state.pointee.budget_hit != 0 { kind = .budget }
-        else if status == LUA_ERRMEM || state.pointee.limit_hit != 0 { kind = .memory }
-        else { kind = .runtime }
+        let kind = failureKind(status)
         defer { setTop(base) }
         rover_co_take_error(L, co.thread)
-        if rover_is_rejection(L, -1) != 0 {  // an HTTP answer raised by C, as `pcall` reads it
-            _ = rawField("status", of: -1)
-            let status = Int(integer(at: -1))
-            _ = rawField("message", of: -2)
-            return .failed(LuaError(kind: .rejected(status: status), message: string(at: -1) ?? ""))
-        }
+        if let rejected = rejection() { return .failed(rejected) }  // as `pcall` reads it
         if kind == .memory { return .failed(LuaError(kind: kind, message: "not enough memory")) }
         let described = rover_co_describe_error(L, co.thread)
         let text = described == LUA_OK ? (string(at: -1) ?? "(error object is not a string)") : "?"

@@ -130,22 +130,31 @@ public final class LuaVM {
         state.pointee.limit_armed = 0
         if budget > 0 { rover_set_budget(L, 0) }
         guard status != LUA_OK else { return }
-        if rover_is_rejection(L, -1) != 0 {  // an HTTP answer raised by C (a malformed JSON body)
-            _ = rawField("status", of: -1)
-            let status = Int(integer(at: -1))
-            _ = rawField("message", of: -2)
-            let message = string(at: -1) ?? ""
+        if let rejected = rejection() {  // an HTTP answer raised by C (a malformed JSON body)
             setTop(base)
-            throw LuaError(kind: .rejected(status: status), message: message)
+            throw rejected
         }
-        let kind: LuaError.Kind
-        if state.pointee.budget_hit != 0 { kind = .budget }
-        else if status == LUA_ERRMEM || state.pointee.limit_hit != 0 { kind = .memory }
-        else { kind = .runtime }
+        let kind = failureKind(status)
         let text = string(at: -1) ?? "(error object is not a string)"
         setTop(base)
         if kind == .memory { rover_collect(L) }  // the limit is disarmed here
         throw LuaError(kind: kind, combined: kind == .memory ? "not enough memory" : text)
+    }
+
+    /// What stopped a call that returned `status`: the budget, the memory limit (or Lua's own
+    /// out-of-memory), or a Lua error.
+    func failureKind(_ status: Int32) -> LuaError.Kind {
+        if state.pointee.budget_hit != 0 { return .budget }
+        if status == LUA_ERRMEM || state.pointee.limit_hit != 0 { return .memory }
+        return .runtime
+    }
+
+    /// The error on top when it is an HTTP answer raised by C (`rover_reject.h`), else nil.
+    /// Stack: unchanged.
+    func rejection() -> LuaError? {
+        guard rover_is_rejection(L, -1) != 0 else { return nil }
+        return LuaError(kind: .rejected(status: Int(rawInteger("status", of: -1) ?? 500)),
+                        message: rawString("message", of: -1) ?? "")
     }
 
     // MARK: Registry

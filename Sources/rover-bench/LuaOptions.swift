@@ -16,9 +16,12 @@ struct LuaOptions: ParsableArguments {
             help: "Lua instructions per request (0: none). On luajit a budget turns the JIT compiler off.")
     var instructionBudget: Int = EngineLimits().instructionBudget
 
-    func validate() throws {
-        guard (0...Int(Int32.max)).contains(instructionBudget) else {
-            throw ValidationError("--instruction-budget must be in 0...\(Int32.max), got \(instructionBudget)")
+    func validate() throws { try Self.validate(budget: instructionBudget) }
+
+    /// `--instruction-budget` must fit the VM's counter (`sweep` passes it on to every server).
+    static func validate(budget: Int) throws {
+        guard (0...Int(Int32.max)).contains(budget) else {
+            throw ValidationError("--instruction-budget must be in 0...\(Int32.max), got \(budget)")
         }
     }
 

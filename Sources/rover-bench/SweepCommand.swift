@@ -106,9 +106,7 @@ struct SweepCommand: ParsableCommand {
         guard warmup >= 0, warmup <= 600 else { throw ValidationError("--warmup must be in [0, 600] seconds (got \(warmup))") }
         if counters && quick { throw ValidationError("--counters and --quick cannot be combined") }
         if noDuet && duetOnly { throw ValidationError("--no-duet and --duet-only cannot be combined") }
-        if let b = instructionBudget, !(0...Int(Int32.max)).contains(b) {
-            throw ValidationError("--instruction-budget must be in 0...\(Int32.max) (got \(b))")
-        }
+        if let b = instructionBudget { try LuaOptions.validate(budget: b) }
 
         if counters && rate > 0 { throw ValidationError("--counters runs closed loop; drop --rate") }
         guard (1...1_000_000).contains(countersRequests) else {
