@@ -110,7 +110,7 @@ struct DuetCommand: ParsableCommand {
         let progress = ProgressLine()
         let started = monotonicNow()
         let outcome = try Duet(plan: plan, settings: settings, scenarios: catalog, directory: directory)
-            .run(interrupted: { sweepInterrupted.load(ordering: .relaxed) }) { progress.show($0, start: started) }
+            .run(interrupted: { sweepInterrupted.load(ordering: .relaxed) }, unsettled: duetOptions.unsettled) { progress.show($0, start: started) }
         progress.finish()
         let report = try ReportWriter.regenerate(directory, pairedFloor: duetOptions.pairedFloor,
                                                     pairedMinEffect: duetOptions.minEffect)

@@ -10,6 +10,9 @@ struct DuetOptions: ParsableArguments {
     @Option(name: .customLong("duet-control-starts"), help: "Duet: process pairs of each A/A control (default: twice --duet-starts; its bound sets its group's margin).")
     var controlStarts: Int?
 
+    @Option(name: .customLong("duet-stages"), help: "Duet: at most this many stages; after the first, each comparison whose verdict is not settled (it would change if its estimate moved by its own interval's half-width) gets as many process pairs again (1: no extra stages).")
+    var stages = 4
+
     @Option(name: .customLong("duet-windows"), help: "Duet: measured windows per process pair.")
     var windows = 2
 
@@ -22,7 +25,7 @@ struct DuetOptions: ParsableArguments {
     @Option(name: .customLong("paired-floor"), help: "Duet: margin of \"no difference\": the whole interval must lie within it (the A/A control can raise it).")
     var pairedFloor = Verdict.defaultPairedFloor
 
-    @Option(name: .customLong("min-effect"), help: "Duet: smallest effect reported as faster/slower (the A/A control's bound can raise it).")
+    @Option(name: .customLong("min-effect"), help: "Duet: smallest effect reported as faster/slower (fraction).")
     var minEffect = Verdict.defaultPairedMinEffect
 
     func validate() throws {
@@ -30,6 +33,7 @@ struct DuetOptions: ParsableArguments {
         if let controlStarts, !(2...200).contains(controlStarts) {
             throw ValidationError("--duet-control-starts must be in 2...200 (got \(controlStarts))")
         }
+        guard (1...10).contains(stages) else { throw ValidationError("--duet-stages must be in 1...10 (got \(stages))") }
         guard (1...1000).contains(windows) else { throw ValidationError("--duet-windows must be in 1...1000 (got \(windows))") }
         guard window >= 0.05, window <= 60 else { throw ValidationError("--duet-window must be in [0.05, 60] seconds (got \(window))") }
         guard warmup >= 0, warmup <= 60 else { throw ValidationError("--duet-warmup must be in [0, 60] seconds (got \(warmup))") }
@@ -40,7 +44,12 @@ struct DuetOptions: ParsableArguments {
     /// The plan; `quick` lowers the default starts (an explicit `--duet-starts` wins).
     func plan(_ comparisons: [DuetComparison], quick: Bool = false) -> DuetPlan {
         let n = starts ?? (quick ? 10 : 20)
-        return DuetPlan(comparisons: comparisons, starts: n, controlStarts: controlStarts ?? 2 * n,
+        return DuetPlan(comparisons: comparisons, starts: n, controlStarts: controlStarts ?? 2 * n, stages: stages,
                         windows: windows, window: window, warmup: warmup)
+    }
+
+    /// The comparisons whose verdicts are not settled on `records`, judged as the report will judge them.
+    func unsettled(_ records: [PairRecord]) -> Set<String> {
+        Set(DuetSummary(records: records, floor: pairedFloor, minEffect: minEffect).unsettled)
     }
 }

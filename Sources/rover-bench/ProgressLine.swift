@@ -34,7 +34,8 @@ final class ProgressLine {
             what = String(format: "CPU/req ratio %.3f", cpu.isEmpty ? .nan : cpu.reduce(0, +) / Double(cpu.count))
                 + (dropped > 0 ? ", \(dropped) windows dropped" : "")
         }
-        let line = "duet [\(e.index)/\(e.total)] \(first?.comparisonID ?? "?") pair \(first?.start ?? 0): \(what) · ETA \(eta / 60)m\(eta % 60)s"
+        let stage = e.stage > 0 ? " stage \(e.stage + 1) (\(e.stageComparisons) unsettled)" : ""
+        let line = "duet\(stage) [\(e.index)/\(e.total)] \(first?.comparisonID ?? "?") pair \(first?.start ?? 0): \(what) · ETA \(eta / 60)m\(eta % 60)s"
         if tty {
             printErr("\u{1B}[2K\r" + line, terminator: "")
         } else {

@@ -32,7 +32,7 @@ struct ReportCommand: ParsableCommand {
     @Option(name: .customLong("paired-floor"), help: "Duet: margin of \"no difference\" (fraction; the A/A control can raise it).")
     var pairedFloor: Double = Verdict.defaultPairedFloor
 
-    @Option(name: .customLong("min-effect"), help: "Duet: smallest effect reported as faster/slower (fraction; the A/A bound can raise it).")
+    @Option(name: .customLong("min-effect"), help: "Duet: smallest effect reported as faster/slower (fraction).")
     var minEffect: Double = Verdict.defaultPairedMinEffect
 
     @Option(help: "Bootstrap resamples.")

@@ -155,10 +155,10 @@ struct SweepCommand: ParsableCommand {
             duetSettings.loadCPUs = settings.loadCPUs
             duetSettings.timeout = settings.timeout
             printErr("duet: \(duetPlan.shape) × "
-                     + "\(duetPlan.windows) windows of \(duetPlan.window) s (about \(Int(duetPlan.measuredSeconds * 1.6)) s)")
+                     + "\(duetPlan.windows) windows of \(duetPlan.window) s (first stage about \(Int(duetPlan.measuredSeconds * 1.6)) s)")
             let duet = Duet(plan: duetPlan, settings: duetSettings, scenarios: catalog, directory: directory)
             let started = monotonicNow()
-            let result = try duet.run(interrupted: stop) { progress.show($0, start: started) }
+            let result = try duet.run(interrupted: stop, unsettled: duetOptions.unsettled) { progress.show($0, start: started) }
             progress.finish()
             if result.failed > 0 { printErr("duet: \(result.failed) comparisons failed (see pairs.csv and summary.md)") }
             if result.interrupted { return try finish(directory, progress: progress, interrupted: true) }

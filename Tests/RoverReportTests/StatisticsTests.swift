@@ -117,6 +117,35 @@ import Testing
         #expect(Verdict.judge(e, polarity: .lowerIsBetter, floor: 0.015, minEffect: minEffect, adjustedP: 0.01) == expected)
     }
 
+    /// Settled: the verdict stands when the estimate moves to either end of its interval (the
+    /// interval moving with it). −0.8% ± 0.6% (lazy vs eager under `channel`, as sweeps read it)
+    /// is not settled at a 1% minimum effect (at −1.4% it is "faster", at −0.2% "no difference"),
+    /// nor at 0.5%; −0.8% ± 0.25% is settled at 0.5% ("faster" at each end) but not at 1%; a clear
+    /// −13% is settled; an A/A-like 0 ± 0.4% is "no difference" at each end; a significant result
+    /// whose adjusted p is not (Benjamini–Hochberg) is not settled.
+    @Test(arguments: [
+        (0.992, 0.986, 0.998, 0.01, false),
+        (0.992, 0.986, 0.998, 0.005, false),
+        (0.992, 0.9895, 0.9945, 0.005, true),
+        (0.992, 0.9895, 0.9945, 0.01, false),
+        (0.870, 0.864, 0.876, 0.005, true),
+        (1.000, 0.996, 1.004, 0.005, true),
+        (1.000, 0.990, 1.010, 0.005, false),  // moved to +1%, its interval leaves the 1.5% margin
+    ])
+    func settledVerdictsStandAtEitherEndOfTheirInterval(ratio: Double, lower: Double, upper: Double,
+                                                        minEffect: Double, settled: Bool) {
+        let e = Estimate(value: ratio, interval: Interval(lower: lower, upper: upper), count: 40)
+        #expect(Verdict.isSettled(e, polarity: .lowerIsBetter, floor: 0.015, minEffect: minEffect, adjustedP: 0.001) == settled)
+    }
+
+    @Test func settledNeedsTheAdjustedPToAgreeAndEnoughPairs() {
+        let e = Estimate(value: 0.95, interval: Interval(lower: 0.94, upper: 0.96), count: 40)
+        #expect(Verdict.isSettled(e, polarity: .lowerIsBetter, floor: 0.015, minEffect: 0.005, adjustedP: 0.001))
+        #expect(!Verdict.isSettled(e, polarity: .lowerIsBetter, floor: 0.015, minEffect: 0.005, adjustedP: 0.2))
+        let few = Estimate(value: 0.95, interval: Interval(lower: 0.94, upper: 0.96), count: 9)
+        #expect(!Verdict.isSettled(few, polarity: .lowerIsBetter, floor: 0.015, minEffect: 0.005))
+    }
+
     @Test func fewerThanTenPairsIsTooFew() {
         let e = Estimate(value: 2, interval: Interval(lower: 1.9, upper: 2.1), count: 9)
         #expect(Verdict.judge(e, polarity: .higherIsBetter) == .tooFew)

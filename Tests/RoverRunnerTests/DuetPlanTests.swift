@@ -73,6 +73,30 @@ import RoverKinds
         #expect(read.controlStarts == nil && read.order.count == plan.comparisons.count * 4)
     }
 
+    /// A later stage runs only the comparisons it is given, as many starts again as the first
+    /// stage gave each (numbered on from them), spread over rounds, counterbalanced, in an order
+    /// of its own; stage 0 is the first stage's order; old plans have one stage.
+    @Test func laterStagesNumberTheirStartsOnAndKeepSlotsBalanced() throws {
+        let plan = DuetPlan(comparisons: DuetPlan.comparisons(for: Self.cells), starts: 4, controlStarts: 8, stages: 3)
+        #expect(plan.order(stage: 0, of: plan.comparisons) == plan.order)
+        let chosen = [plan.comparisons[0], plan.comparisons[2]]  // a control and a comparison
+        #expect(chosen[0].isControl && !chosen[1].isControl)
+        let second = plan.order(stage: 1, of: chosen), third = plan.order(stage: 2, of: chosen)
+        #expect(Set(second.map(\.comparison)) == Set(chosen))
+        #expect(second.filter { $0.comparison == chosen[0] }.map(\.start).sorted() == Array(8..<16))
+        #expect(second.filter { $0.comparison == chosen[1] }.map(\.start).sorted() == Array(4..<8))
+        #expect(third.filter { $0.comparison == chosen[1] }.map(\.start).sorted() == Array(8..<12))
+        for c in chosen {
+            let mine = second.filter { $0.comparison == c }
+            #expect(mine.filter { $0.slot == 0 }.count == mine.filter { $0.slot == 1 }.count)
+        }
+        #expect(plan.stageCount == 3 && plan.shape.contains("up to 3×"))
+        var old = try JSONSerialization.jsonObject(with: JSONEncoder().encode(plan)) as! [String: Any]
+        old.removeValue(forKey: "stages")
+        let read = try JSONDecoder().decode(DuetPlan.self, from: JSONSerialization.data(withJSONObject: old))
+        #expect(read.stages == nil && read.stageCount == 1 && !read.shape.contains("up to"))
+    }
+
     @Test func strategyPairsSelectCellsOfTheAxes() {
         var plan = SweepPlan(scenarios: ["a"], contexts: [.eager, .lazy, .shared], dispatchers: [.channel, .affine, .mutexPool],
                              workers: [1], connections: [64], repeats: 1)

@@ -10,10 +10,11 @@ import RoverKinds
 /// requests and CPU, slots swapped between process pairs, a crashing scenario as one failed row
 /// that stops its comparison, and a resumed run that skips what is done.
 @Suite(.serialized) struct DuetTests {
-    static func duet(_ cells: [CellKey], starts: Int = 2) throws -> Duet {
+    static func duet(_ cells: [CellKey], starts: Int = 2, stages: Int? = nil) throws -> Duet {
         let exe = try #require(Repository.debugBinary, "build the executable first: swift build --build-tests")
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("duet-out-\(UUID().uuidString)")
-        let plan = DuetPlan(comparisons: DuetPlan.comparisons(for: cells), starts: starts, windows: 2, window: 0.1, warmup: 0.1)
+        let plan = DuetPlan(comparisons: DuetPlan.comparisons(for: cells), starts: starts, stages: stages,
+                            windows: 2, window: 0.1, warmup: 0.1)
         return Duet(plan: plan, settings: DuetSettings(executable: exe), scenarios: try SweepTests.scenarios(),
                     directory: try RunDirectory.create(in: out))
     }
@@ -39,6 +40,30 @@ import RoverKinds
         // Nothing left to do: a resumed run skips every finished pair and every failed comparison.
         let again = try duet.run(interrupted: { false }) { _ in }
         #expect(again.ran == 0 && again.skipped == 5)
+    }
+
+    /// Stages: after the first, only what `unsettled` names (seeing every row so far) gets more
+    /// process pairs, numbered on; a stage with nothing unsettled ends the phase; a resumed run
+    /// asks again and skips what is done.
+    @Test func laterStagesRunOnlyWhatIsUnsettled() throws {
+        let cells = [Self.key("params-only", .eager, .channel), Self.key("params-only", .lazy, .channel)]
+        let duet = try Self.duet(cells, stages: 3)
+        let lazy = try #require(duet.plan.comparisons.first { !$0.isControl })
+        var seen: [Int] = []
+        var stages: Set<Int> = []
+        let outcome = try duet.run(interrupted: { false }, unsettled: { rows in
+            seen.append(rows.count)
+            return seen.count == 1 ? [lazy.id] : []
+        }) { stages.insert($0.stage) }
+        #expect(seen == [8, 12])  // control 2 pairs + lazy 2, two windows each; then lazy's 2 more
+        #expect(outcome.ran == 6 && stages == [0, 1])
+        let rows = try PairLog.read(duet.pairsCSV)
+        #expect(Set(rows.filter { $0.comparisonID == lazy.id }.map(\.start)) == [0, 1, 2, 3])
+        #expect(Set(rows.filter { $0.kind == .control }.map(\.start)) == [0, 1])
+        #expect(Set(rows.filter { $0.comparisonID == lazy.id }.map(\.slot)) == [0, 1])
+        let again = try duet.run(interrupted: { false }, unsettled: { _ in [lazy.id] }) { _ in }
+        #expect(again.skipped == 6 && again.ran == 2)  // it asks again: stage 3 runs lazy's starts 4, 5
+        #expect(Set(try PairLog.read(duet.pairsCSV).filter { $0.comparisonID == lazy.id }.map(\.start)) == [0, 1, 2, 3, 4, 5])
     }
 
     @Test func wrongBodiesUnderLoadFailThePair() throws {

@@ -16,10 +16,13 @@ enum DuetMarkdown {
         (its process clock) and requests answered, read together. Ratio = geometric mean of window \
         ratios; 95% Student-t interval over process pairs. "faster"/"slower" need ≥ \(Verdict.minimumPairs) \
         windows from ≥ 3 pairs, an interval that excludes 1, a \(d.multiplicity.label)-adjusted p < 0.05 \
-        and an effect of at least the minimum effect (the larger of \(pct(d.minEffect ?? d.floor)) and the \
-        group's A/A bound: the largest difference the machine showed between two identical servers). \
-        "no difference" means the whole interval lies within the floor (the larger of \(pct(d.floor)) \
-        and the A/A bound).
+        and an effect of at least the minimum effect (\(pct(d.minEffect ?? d.floor))). "no difference" means \
+        the whole interval lies within the floor (the larger of \(pct(d.floor)) and the group's A/A bound: \
+        the largest difference the machine could not rule out between two identical servers). A verdict is \
+        *settled* when it would stand if its estimate moved by its own interval's half-width either way; \
+        a comparison not settled after its first process pairs gets as many again, stage by stage, up to \
+        the plan's limit, and one still not settled then is marked "(unsettled)": another run may well \
+        read it differently.
 
 
         """
@@ -43,8 +46,8 @@ enum DuetMarkdown {
             let cpu = row.cpu.map { Format.change(Estimate(value: $0.test.ratio, interval: $0.test.interval, count: 0)) } ?? "—"
             let rps = row.rps.map { Format.change(Estimate(value: $0.test.ratio, interval: $0.test.interval, count: 0)) } ?? "—"
             let micros = "\(Format.value(row.cellCPUMicros, .serverCPU)) · \(Format.value(row.refCPUMicros, .serverCPU))"
-            out += "| \(row.reference.group) | \(name) | \(cpu) | \(row.cpu?.verdict.rawValue ?? "—") | \(rps) "
-                + "| \(row.rps?.verdict.rawValue ?? "—") | \(row.cpu.map { "\($0.test.pairs)/\($0.test.clusters)" } ?? "0") "
+            out += "| \(row.reference.group) | \(name) | \(cpu) | \(verdict(row.cpu)) | \(rps) "
+                + "| \(verdict(row.rps)) | \(row.cpu.map { "\($0.test.pairs)/\($0.test.clusters)" } ?? "0") "
                 + "| \(micros) | \(row.cpu.map { "\(pct($0.floor)) · \(pct($0.minEffect ?? $0.floor))" } ?? "—") |\n"
             if let failure = row.failure {
                 out += "|  | ↳ stopped: \(failure.replacingAll("|", with: "/").prefix(160)) |  |  |  |  |  |  |  |\n"
@@ -62,6 +65,11 @@ enum DuetMarkdown {
             out += "\nNo window was dropped as contaminated.\n"
         }
         return out + "\n"
+    }
+
+    private static func verdict(_ t: DuetSummary.Test?) -> String {
+        guard let t else { return "—" }
+        return t.verdict.rawValue + (t.settled == false ? " (unsettled)" : "")
     }
 
     private static func pct(_ x: Double) -> String { String(format: "%.1f%%", x * 100) }

@@ -16,10 +16,13 @@ public struct DuetSummary: Codable, Sendable, Equatable {
         /// The floor this verdict was judged against (the group's effective floor: the margin of
         /// "no difference").
         public var floor: Double
-        /// The smallest effect given a direction: max(`--min-effect`, the A/A control's bound).
+        /// The smallest effect given a direction (`--min-effect`; a control's is its floor).
         /// Optional so that summaries written before it existed still decode.
         public var minEffect: Double?
         public var verdict: Verdict
+        /// Whether the verdict stands up to its own uncertainty (``Verdict/isSettled(_:polarity:floor:minEffect:adjustedP:alpha:minimumPairs:)``);
+        /// nil in summaries written before it existed.
+        public var settled: Bool?
 
         /// As a ``Comparison`` (for the tables shared with sequential comparisons).
         func comparison(_ row: Row) -> Comparison {
@@ -54,8 +57,8 @@ public struct DuetSummary: Codable, Sendable, Equatable {
     /// The nominal floor (`--paired-floor`); each group's effective floor is the larger of this
     /// and its A/A control's bound.
     public var floor: Double
-    /// The nominal minimum effect (`--min-effect`); each group's is the larger of this and its
-    /// A/A control's bound (the floor when a group has no control).
+    /// The minimum effect of every directional verdict (`--min-effect`); capped at the group's
+    /// floor (the floor when a group has no control).
     public var minEffect: Double?
     public var multiplicity: Multiplicity
     /// Dropped windows by reason.
@@ -93,25 +96,22 @@ public struct DuetSummary: Codable, Sendable, Equatable {
                 : a.isControl != b.isControl ? a.isControl : a.cell < b.cell
         }
         // Each reference's effective floor: the nominal one, or what its A/A control cannot rule out.
-        // Its minimum effect: the nominal one, or the largest difference its A/A control showed.
         var cpuFloor: [CellKey: Double] = [:], rpsFloor: [CellKey: Double] = [:]
-        var cpuEffect: [CellKey: Double] = [:], rpsEffect: [CellKey: Double] = [:]
         var noisy = false
         for i in rows.indices where rows[i].isControl {
             let g = rows[i].reference
             cpuFloor[g] = max(floor, rows[i].cpu?.test.bound ?? 0)
             rpsFloor[g] = max(floor, rows[i].rps?.test.bound ?? 0)
-            cpuEffect[g] = rows[i].cpu.map { max(minEffect, $0.test.bound) }
-            rpsEffect[g] = rows[i].rps.map { max(minEffect, $0.test.bound) }
             // A control asks one question: is the machine's noise within the margin? So it is judged
             // by equivalence alone (its minimum effect is the floor). A 95% interval of two identical
             // servers excludes 1 in about 5% of runs by chance; that raises the group's thresholds
             // (its bound) rather than reading as a difference.
             for path in [\Row.cpu, \Row.rps] {
                 guard let t = rows[i][keyPath: path] else { continue }
-                let v = Verdict.judge(Estimate(value: t.test.ratio, interval: t.test.interval, count: t.test.pairs),
-                                      polarity: t.metric.polarity, floor: floor)
+                let estimate = Estimate(value: t.test.ratio, interval: t.test.interval, count: t.test.pairs)
+                let v = Verdict.judge(estimate, polarity: t.metric.polarity, floor: floor)
                 rows[i][keyPath: path]?.verdict = v
+                rows[i][keyPath: path]?.settled = Verdict.isSettled(estimate, polarity: t.metric.polarity, floor: floor)
                 rows[i][keyPath: path]?.floor = floor
                 rows[i][keyPath: path]?.minEffect = floor
                 if path == \Row.cpu && v != .noDifference { noisy = true }
@@ -130,10 +130,13 @@ public struct DuetSummary: Codable, Sendable, Equatable {
             t.adjustedP = p
             t.floor = (path == \Row.cpu ? cpuFloor[g] : rpsFloor[g]) ?? floor
             // Without a control to say what the machine resolves, only the floor gives a direction.
-            t.minEffect = min((path == \Row.cpu ? cpuEffect[g] : rpsEffect[g]) ?? floor, t.floor)
+            let hasControl = (path == \Row.cpu ? cpuFloor[g] : rpsFloor[g]) != nil
+            t.minEffect = hasControl ? min(minEffect, t.floor) : t.floor
+            let estimate = Estimate(value: t.test.ratio, interval: t.test.interval, count: t.test.pairs)
             t.verdict = t.test.clusters < 3 ? .tooFew
-                : Verdict.judge(Estimate(value: t.test.ratio, interval: t.test.interval, count: t.test.pairs),
-                                polarity: t.metric.polarity, floor: t.floor, minEffect: t.minEffect, adjustedP: p)
+                : Verdict.judge(estimate, polarity: t.metric.polarity, floor: t.floor, minEffect: t.minEffect, adjustedP: p)
+            t.settled = t.test.clusters >= 3
+                && Verdict.isSettled(estimate, polarity: t.metric.polarity, floor: t.floor, minEffect: t.minEffect, adjustedP: p)
             rows[i][keyPath: path] = t
         }
         self.rows = rows
@@ -145,7 +148,7 @@ public struct DuetSummary: Codable, Sendable, Equatable {
         let clusters = Dictionary(grouping: ok, by: \.start).sorted { $0.key < $1.key }.map(\.value)
         func test(_ metric: Metric, _ value: (PairRecord) -> Double?) -> Test? {
             PairedTest(clusters: clusters.map { $0.compactMap(value) }, confidence: confidence).map {
-                Test(metric: metric, test: $0, adjustedP: nil, floor: 0, minEffect: nil, verdict: .tooFew)
+                Test(metric: metric, test: $0, adjustedP: nil, floor: 0, minEffect: nil, verdict: .tooFew, settled: nil)
             }
         }
         return Row(id: first.comparisonID, isControl: first.kind == .control, cell: first.cell,
@@ -155,6 +158,14 @@ public struct DuetSummary: Codable, Sendable, Equatable {
                    failure: records.first { $0.status == .failed }?.reason,
                    cellCPUMicros: Stats.median(ok.compactMap(\.cellCPUMicrosPerRequest)),
                    refCPUMicros: Stats.median(ok.compactMap(\.refCPUMicrosPerRequest)))
+    }
+
+    /// The comparisons (and controls) whose verdict on either metric is not settled yet, and that
+    /// did not fail: the ones more process pairs would help.
+    public var unsettled: [String] {
+        rows.filter { row in
+            row.failure == nil && [row.cpu, row.rps].contains { $0.map { $0.settled != true } ?? true }
+        }.map(\.id)
     }
 
     /// The comparison of `cell` (against `reference`; default: the seed's baseline, else any).

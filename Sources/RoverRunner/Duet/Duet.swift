@@ -38,6 +38,10 @@ public struct DuetSettings: Sendable, Codable {
 /// requests from each server's counters). Both see the same machine at the same moment, so the
 /// machine's fast noise cancels in each window's ratio (duet benchmarking, Bulej et al., ICPE 2020).
 ///
+/// The phase runs in stages (``DuetPlan/stages``): after the first, `unsettled` reads every row so
+/// far and names the comparisons whose verdicts are not settled, and only those get another
+/// stage's process pairs.
+///
 /// Rows go to pairs.csv as each process pair ends (fsynced; `resume` skips pairs already there).
 /// A pair whose server fails to start, answers wrong (before, during or after the load) or exits
 /// badly becomes one failed row, and its comparison runs no further pairs. Runs on the calling
@@ -61,6 +65,9 @@ public struct Duet {
         public var index: Int
         public var total: Int
         public var rows: [PairRecord]
+        /// The stage (0: the first) and, from stage 1 on, how many comparisons it runs.
+        public var stage = 0
+        public var stageComparisons = 0
     }
 
     public struct Outcome: Sendable {
@@ -70,34 +77,53 @@ public struct Duet {
         public var interrupted = false
     }
 
-    public func run(interrupted: @escaping () -> Bool, onPair: (Event) -> Void) throws -> Outcome {
-        let existing = try PairLog.read(pairsCSV)
-        let done = Set(existing.map { "\($0.comparisonID)#\($0.start)" })
-        var failedComparisons = Set(existing.filter { $0.status == .failed }.map(\.comparisonID))
+    /// Runs the plan's stages. `unsettled` names the comparison ids that need more pairs given
+    /// every row so far (nil: the first stage only).
+    public func run(interrupted: @escaping () -> Bool, unsettled: (([PairRecord]) -> Set<String>)? = nil,
+                    onPair: (Event) -> Void) throws -> Outcome {
+        var records = try PairLog.read(pairsCSV)
+        let done = Set(records.map { "\($0.comparisonID)#\($0.start)" })
+        var failedComparisons = Set(records.filter { $0.status == .failed }.map(\.comparisonID))
         let writer = try PairLog.writer(pairsCSV)
         defer { writer.close() }
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("rover-bench-duet-\(getpid())").path
         defer { try? FileManager.default.removeItem(atPath: scratch) }
         var outcome = Outcome()
-        let steps = plan.order
-        for (i, step) in steps.enumerated() {
-            if done.contains("\(step.comparison.id)#\(step.start)") { outcome.skipped += 1; continue }
-            if failedComparisons.contains(step.comparison.id) { continue }
-            if interrupted() { outcome.interrupted = true; break }
-            // The reference's scenario says what to send and what must come back, for both sides.
-            guard let scenario = scenarios.first(where: { $0.name == step.comparison.reference.scenario }) else {
-                throw ScenarioError(message: "no scenario named \(step.comparison.reference.scenario)")
+        var index = 0
+        stages: for stage in 0..<plan.stageCount {
+            let comparisons: [DuetComparison]
+            if stage == 0 {
+                comparisons = plan.comparisons
+            } else {
+                guard let unsettled else { break }
+                let open = unsettled(records)
+                comparisons = plan.comparisons.filter { open.contains($0.id) && !failedComparisons.contains($0.id) }
+                if comparisons.isEmpty { break }
             }
-            let pair = DuetPair(step: step, plan: plan, settings: settings, scenario: scenario, scratch: scratch)
-            let rows = pair.run()
-            if interrupted() { outcome.interrupted = true; break }  // a pair cut short is not recorded
-            try writer.append(lines: rows.map(\.csvRow).joined())
-            outcome.ran += 1
-            if rows.contains(where: { $0.status == .failed }) {
-                outcome.failed += 1
-                failedComparisons.insert(step.comparison.id)
+            let steps = plan.order(stage: stage, of: comparisons)
+            let total = index + steps.count
+            for step in steps {
+                index += 1
+                if done.contains("\(step.comparison.id)#\(step.start)") { outcome.skipped += 1; continue }
+                if failedComparisons.contains(step.comparison.id) { continue }
+                if interrupted() { outcome.interrupted = true; break stages }
+                // The reference's scenario says what to send and what must come back, for both sides.
+                guard let scenario = scenarios.first(where: { $0.name == step.comparison.reference.scenario }) else {
+                    throw ScenarioError(message: "no scenario named \(step.comparison.reference.scenario)")
+                }
+                let pair = DuetPair(step: step, plan: plan, settings: settings, scenario: scenario, scratch: scratch)
+                let rows = pair.run()
+                if interrupted() { outcome.interrupted = true; break stages }  // a pair cut short is not recorded
+                try writer.append(lines: rows.map(\.csvRow).joined())
+                records += rows
+                outcome.ran += 1
+                if rows.contains(where: { $0.status == .failed }) {
+                    outcome.failed += 1
+                    failedComparisons.insert(step.comparison.id)
+                }
+                onPair(Event(index: index, total: total, rows: rows, stage: stage,
+                             stageComparisons: stage == 0 ? 0 : comparisons.count))
             }
-            onPair(Event(index: i + 1, total: steps.count, rows: rows))
         }
         return outcome
     }
