@@ -1,12 +1,21 @@
 #!/usr/bin/env python3
-"""Do two sweeps of the same plan (e.g. two default sweeps run back to back) reach the same
-verdicts? Reads each run's summary.json and compares, verdict by verdict:
+"""Do sweeps of the same plan (e.g. default sweeps run back to back) reach the same verdicts?
+Reads each run's summary.json and compares, verdict by verdict:
   - the duet's (paired, simultaneous) CPU/request and req/s verdicts of every comparison and A/A;
   - the sequential phase's verdicts of every cell against eager + channel on every metric.
-Prints each disagreement, then the agreement per kind and in total, and how many are opposite
-(faster in one run, slower in the other). Also the per-cell CV of sequential req/s.
-Usage: Scripts/agreement.py RUN_A RUN_B"""
-import json, statistics, sys
+A verdict is its word (faster, slower, no difference, inconclusive, too few runs); a duet verdict
+marked "(unsettled)" in the tables counts by its word alone.
+
+Usage: Scripts/agreement.py RUN_A RUN_B
+         each disagreement, the agreement per kind and in total, how many are opposite (faster in
+         one run, slower in the other), and the per-cell CV of sequential req/s.
+       Scripts/agreement.py --line RUN
+         one run's A/A controls, the process pairs its comparisons took and what stayed unsettled.
+       Scripts/agreement.py --many RUN...
+         per run: each A/A control, the process pairs its comparisons took and what stayed
+         unsettled; then over every pair of runs and over consecutive (back-to-back) runs: how
+         many duet verdicts agree and how many are opposite; then every verdict that differed."""
+import itertools, json, statistics, sys
 
 def load(run):
     with open(f"{run}/summary.json") as f:
@@ -15,11 +24,10 @@ def load(run):
 def duet_verdicts(s):
     out = {}
     for r in (s.get("duet") or {}).get("rows", []):
-        rid = r["id"]
         for m in ("cpu", "rps"):
             if r.get(m):
                 t = r[m]["test"]
-                out[(rid, m)] = (r[m]["verdict"], t["ratio"], t["interval"]["lower"], t["interval"]["upper"])
+                out[(r["id"], m)] = (r[m]["verdict"], t["ratio"], t["interval"]["lower"], t["interval"]["upper"])
     return out
 
 def seq_verdicts(s):
@@ -30,22 +38,89 @@ def seq_verdicts(s):
         out[(cid, c["metric"])] = (c["verdict"], c["ratio"]["value"], c["ratio"]["interval"]["lower"], c["ratio"]["interval"]["upper"])
     return out
 
-a, b = load(sys.argv[1]), load(sys.argv[2])
-grand = [0, 0, 0]
-for kind, fn in (("duet", duet_verdicts), ("sequential", seq_verdicts)):
-    va, vb = fn(a), fn(b)
+def fmt(v):
+    return f"{v[0]} {100*(v[1]-1):+.2f}% [{100*(v[2]-1):+.2f}, {100*(v[3]-1):+.2f}]"
+
+def tally(va, vb):
     keys = [k for k in va if k in vb]
     agree = sum(va[k][0] == vb[k][0] for k in keys)
     opposite = sum({va[k][0], vb[k][0]} == {"faster", "slower"} for k in keys)
-    settled = sum(va[k][0] in ("faster", "slower", "no difference") for k in keys)
-    print(f"\n## {kind}: {agree} of {len(keys)} verdicts agree, {opposite} opposite "
-          f"({settled} of run A's are faster/slower/no difference)")
-    for k in keys:
-        if va[k][0] != vb[k][0]:
-            fmt = lambda v: f"{v[0]} {100*(v[1]-1):+.1f}% [{100*(v[2]-1):+.1f}, {100*(v[3]-1):+.1f}]"
-            print(f"- {k[0]} {k[1]}: {fmt(va[k])}  vs  {fmt(vb[k])}")
-    grand[0] += agree; grand[1] += len(keys); grand[2] += opposite
-cv = [c["cvRps"] for s in (a, b) for c in s["cells"] if c.get("cvRps") is not None]
-if cv:
-    print(f"\nsequential req/s CV per cell: median {statistics.median(cv)*100:.1f}%, max {max(cv)*100:.1f}%")
-print(f"\ntotal: {grand[0]} of {grand[1]} verdicts agree; {grand[2]} opposite")
+    return agree, len(keys), opposite
+
+def two(run_a, run_b):
+    a, b = load(run_a), load(run_b)
+    grand = [0, 0, 0]
+    for kind, fn in (("duet", duet_verdicts), ("sequential", seq_verdicts)):
+        va, vb = fn(a), fn(b)
+        agree, n, opposite = tally(va, vb)
+        settled = sum(va[k][0] in ("faster", "slower", "no difference") for k in va if k in vb)
+        print(f"\n## {kind}: {agree} of {n} verdicts agree, {opposite} opposite "
+              f"({settled} of run A's are faster/slower/no difference)")
+        for k in va:
+            if k in vb and va[k][0] != vb[k][0]:
+                print(f"- {k[0]} {k[1]}: {fmt(va[k])}  vs  {fmt(vb[k])}")
+        grand[0] += agree; grand[1] += n; grand[2] += opposite
+    cv = [c["cvRps"] for s in (a, b) for c in s["cells"] if c.get("cvRps") is not None]
+    if cv:
+        print(f"\nsequential req/s CV per cell: median {statistics.median(cv)*100:.1f}%, max {max(cv)*100:.1f}%")
+    print(f"\ntotal: {grand[0]} of {grand[1]} verdicts agree; {grand[2]} opposite")
+
+def run_line(run):
+    """One run's A/A controls, process pairs per comparison and unsettled verdicts."""
+    rows = (load(run).get("duet") or {}).get("rows", [])
+    aa, pairs, unsettled = [], [], []
+    for r in rows:
+        ref = r["reference"]
+        if r["isControl"]:
+            t = r.get("cpu")
+            aa.append(f"A/A {ref['context']}+{ref['dispatcher']} " + (
+                f"{100*(t['test']['ratio']-1):+.2f}% [{100*(t['test']['interval']['lower']-1):+.2f}, "
+                f"{100*(t['test']['interval']['upper']-1):+.2f}] {t['verdict']} ({r['starts']} pairs)" if t else "failed"))
+        else:
+            pairs.append(r["starts"])
+        unsettled += [f"{r['id']} {m}" for m in ("cpu", "rps") if r.get(m) and r[m].get("settled") is False]
+    more = [p for p in pairs if p > min(pairs, default=0)]
+    return (" | ".join(aa) + f"; comparisons: {len(pairs)}, {len(more)} given more pairs ({', '.join(map(str, sorted(more))) or '-'})"
+            + (f"; unsettled: {', '.join(unsettled)}" if unsettled
+               else "; every verdict settled" if any("settled" in (r.get("cpu") or {}) for r in rows)
+               else ""))
+
+def many(runs):
+    vs = [duet_verdicts(load(r)) for r in runs]
+    name = lambda r: r.rstrip("/").split("/")[-1]
+    for r in runs:
+        print(f"{name(r)}: {run_line(r)}")
+    aa_ok = sum(all(v[0] == "no difference" for (rid, m), v in x.items() if rid.startswith("a/a.") and m == "cpu") for x in vs)
+    print(f"\nA/A controls all 'no difference' (CPU/request) in {aa_ok} of {len(vs)} runs")
+    agree = total = opposite = 0; worst = 1.0
+    for a, b in itertools.combinations(vs, 2):
+        ag, n, op = tally(a, b)
+        agree += ag; total += n; opposite += op
+        if n: worst = min(worst, ag / n)
+    if total:
+        print(f"over {len(vs) * (len(vs) - 1) // 2} pairs of runs: {agree} of {total} duet verdicts agree "
+              f"({100*agree/total:.1f}%), {opposite} opposite; the least agreeing pair: {100*worst:.1f}%")
+    print("\nconsecutive runs (back to back):")
+    for (ra, a), (rb, b) in zip(zip(runs, vs), zip(runs[1:], vs[1:])):
+        ag, n, op = tally(a, b)
+        print(f"  {name(ra)} vs {name(rb)}: {ag} of {n} agree, {op} opposite")
+    keys = sorted({k for v in vs for k in v})
+    differing = [k for k in keys if len({v[k][0] for v in vs if k in v}) > 1]
+    print(f"\nverdicts that differed between runs: {len(differing)} of {len(keys)}")
+    for k in differing:
+        counts = {}
+        for v in vs:
+            if k in v: counts[v[k][0]] = counts.get(v[k][0], 0) + 1
+        print(f"\n{k[0]} {k[1]}: {counts}")
+        for r, v in zip(runs, vs):
+            if k in v: print(f"   {name(r)}  {fmt(v[k])}")
+
+if __name__ == "__main__":
+    if len(sys.argv) >= 2 and sys.argv[1] == "--many":
+        many(sys.argv[2:])
+    elif len(sys.argv) == 3 and sys.argv[1] == "--line":
+        print(run_line(sys.argv[2]))
+    elif len(sys.argv) == 3:
+        two(sys.argv[1], sys.argv[2])
+    else:
+        sys.exit(__doc__)

@@ -77,7 +77,7 @@ for r in d["rows"]:
 print(" | ".join(out))
 PY
 }
-# Each run is judged twice: with the defaults (floor 1.5%, minimum effect max(0.5%, A/A bound)),
+# Each run is judged twice: with the defaults (floor 1.5%, a fixed 0.5% minimum effect, up to 4 stages),
 # and with the minimum effect raised to the floor (STRICT_EFFECT, default 1.5%: one threshold for
 # both "no difference" and a direction, as before the minimum effect existed).
 strict=${STRICT_EFFECT:-0.015}
