@@ -81,6 +81,8 @@ import RoverKinds
         #expect(plan.order(stage: 0, of: plan.comparisons) == plan.order)
         let chosen = [plan.comparisons[0], plan.comparisons[2]]  // a control and a comparison
         #expect(chosen[0].isControl && !chosen[1].isControl)
+        #expect(plan.comparisons(inStage: 0, unsettled: []) == plan.comparisons)
+        #expect(plan.comparisons(inStage: 1, unsettled: Set(chosen.map(\.id) + ["gone"])) == chosen)
         let second = plan.order(stage: 1, of: chosen), third = plan.order(stage: 2, of: chosen)
         #expect(Set(second.map(\.comparison)) == Set(chosen))
         #expect(second.filter { $0.comparison == chosen[0] }.map(\.start).sorted() == Array(8..<16))

@@ -34,13 +34,10 @@ import Testing
                             stages: stages, windows: 2)
         var draw = Draw(rng: SplitMix64(seed: seed))
         var records: [PairRecord] = []
-        var open = plan.comparisons
         for stage in 0..<plan.stageCount {
-            if stage > 0 {
-                let ids = Set(DuetSummary(records: records).unsettled)
-                open = plan.comparisons.filter { ids.contains($0.id) }
-                if open.isEmpty { break }
-            }
+            let open = plan.comparisons(inStage: stage,
+                                        unsettled: stage == 0 ? [] : Set(DuetSummary(records: records).unsettled))
+            if open.isEmpty { break }
             for step in plan.order(stage: stage, of: open) {
                 let bias = 0.0105 * draw.normal()
                 let t = step.comparison.isControl ? 1 : truth

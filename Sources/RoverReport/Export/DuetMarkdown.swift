@@ -43,8 +43,8 @@ enum DuetMarkdown {
                 out += "|  | ↳ \(failure.replacingAll("|", with: "/").prefix(160)) |  |  |  |  |  |  |  |\n"
                 continue
             }
-            let cpu = row.cpu.map { Format.change(Estimate(value: $0.test.ratio, interval: $0.test.interval, count: 0)) } ?? "—"
-            let rps = row.rps.map { Format.change(Estimate(value: $0.test.ratio, interval: $0.test.interval, count: 0)) } ?? "—"
+            let cpu = row.cpu.map { Format.change($0.test.estimate) } ?? "—"
+            let rps = row.rps.map { Format.change($0.test.estimate) } ?? "—"
             let micros = "\(Format.value(row.cellCPUMicros, .serverCPU)) · \(Format.value(row.refCPUMicros, .serverCPU))"
             out += "| \(row.reference.group) | \(name) | \(cpu) | \(verdict(row.cpu)) | \(rps) "
                 + "| \(verdict(row.rps)) | \(row.cpu.map { "\($0.test.pairs)/\($0.test.clusters)" } ?? "0") "

@@ -50,6 +50,9 @@ public struct PairedTest: Codable, Sendable, Equatable {
                   pairs: logs.reduce(0) { $0 + $1.count }, clusters: logs.count, p: p, confidence: confidence)
     }
 
+    /// The ratio with its interval, as verdicts and tables take it (`count`: pairs).
+    public var estimate: Estimate { Estimate(value: ratio, interval: interval, count: pairs) }
+
     /// The largest distance of the interval from "no change": what an A/A control says the
     /// machine cannot tell apart from nothing.
     public var bound: Double { max(abs(interval.lower - 1), abs(interval.upper - 1)) }

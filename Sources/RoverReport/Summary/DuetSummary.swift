@@ -27,7 +27,7 @@ public struct DuetSummary: Codable, Sendable, Equatable {
         /// As a ``Comparison`` (for the tables shared with sequential comparisons).
         func comparison(_ row: Row) -> Comparison {
             var c = Comparison(cell: row.cell, reference: row.reference, metric: metric,
-                               ratio: Estimate(value: test.ratio, interval: test.interval, count: test.pairs),
+                               ratio: test.estimate,
                                verdict: verdict)
             c.p = test.p
             c.adjustedP = adjustedP
@@ -104,14 +104,13 @@ public struct DuetSummary: Codable, Sendable, Equatable {
             rpsFloor[g] = max(floor, rows[i].rps?.test.bound ?? 0)
             // A control asks one question: is the machine's noise within the margin? So it is judged
             // by equivalence alone (its minimum effect is the floor). A 95% interval of two identical
-            // servers excludes 1 in about 5% of runs by chance; that raises the group's thresholds
-            // (its bound) rather than reading as a difference.
+            // servers excludes 1 in about 5% of runs by chance; that raises the group's floor (its
+            // bound) rather than reading as a difference.
             for path in [\Row.cpu, \Row.rps] {
                 guard let t = rows[i][keyPath: path] else { continue }
-                let estimate = Estimate(value: t.test.ratio, interval: t.test.interval, count: t.test.pairs)
-                let v = Verdict.judge(estimate, polarity: t.metric.polarity, floor: floor)
+                let v = Verdict.judge(t.test.estimate, polarity: t.metric.polarity, floor: floor)
                 rows[i][keyPath: path]?.verdict = v
-                rows[i][keyPath: path]?.settled = Verdict.isSettled(estimate, polarity: t.metric.polarity, floor: floor)
+                rows[i][keyPath: path]?.settled = Verdict.isSettled(t.test.estimate, polarity: t.metric.polarity, floor: floor)
                 rows[i][keyPath: path]?.floor = floor
                 rows[i][keyPath: path]?.minEffect = floor
                 if path == \Row.cpu && v != .noDifference { noisy = true }
@@ -132,7 +131,7 @@ public struct DuetSummary: Codable, Sendable, Equatable {
             // Without a control to say what the machine resolves, only the floor gives a direction.
             let hasControl = (path == \Row.cpu ? cpuFloor[g] : rpsFloor[g]) != nil
             t.minEffect = hasControl ? min(minEffect, t.floor) : t.floor
-            let estimate = Estimate(value: t.test.ratio, interval: t.test.interval, count: t.test.pairs)
+            let estimate = t.test.estimate
             t.verdict = t.test.clusters < 3 ? .tooFew
                 : Verdict.judge(estimate, polarity: t.metric.polarity, floor: t.floor, minEffect: t.minEffect, adjustedP: p)
             t.settled = t.test.clusters >= 3

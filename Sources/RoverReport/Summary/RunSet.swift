@@ -50,7 +50,7 @@ public struct RunSet: Sendable {
         let ratio: Estimate?
         var p: Double?
         if let pairs = pairedRatios(current, reference, metric), let test = PairedTest(clusters: pairs.map { [$0] }) {
-            ratio = Estimate(value: test.ratio, interval: test.interval, count: test.pairs)
+            ratio = test.estimate
             p = test.p
         } else {
             ratio = bootstrap.ratioOfMedians(samples(current, metric), samples(reference, metric))

@@ -91,15 +91,9 @@ public struct Duet {
         var outcome = Outcome()
         var index = 0
         stages: for stage in 0..<plan.stageCount {
-            let comparisons: [DuetComparison]
-            if stage == 0 {
-                comparisons = plan.comparisons
-            } else {
-                guard let unsettled else { break }
-                let open = unsettled(records)
-                comparisons = plan.comparisons.filter { open.contains($0.id) && !failedComparisons.contains($0.id) }
-                if comparisons.isEmpty { break }
-            }
+            let open: Set<String> = stage == 0 ? [] : unsettled.map { $0(records).subtracting(failedComparisons) } ?? []
+            let comparisons = plan.comparisons(inStage: stage, unsettled: open)
+            if comparisons.isEmpty { break }
             let steps = plan.order(stage: stage, of: comparisons)
             let total = index + steps.count
             for step in steps {

@@ -56,7 +56,7 @@ public struct DuetPlan: Sendable, Equatable, Codable {
     /// Why: a verdict flips between sweeps only when its estimate lies within its own uncertainty
     /// of a threshold; more pairs everywhere would cost time where the answer is already clear
     /// (−13% ± 0.6%). Measured before it existed (`Results/verdicts-20261202/sweeps-control40`):
-    /// 9 of 9 comparisons kept their verdict over 10 sweeps except one that sat on the threshold.
+    /// 8 of 9 comparisons kept their verdict over 10 sweeps; the ninth sat on the threshold.
     public var stages: Int?
 
     public init(comparisons: [DuetComparison], starts: Int = 5, controlStarts: Int? = nil, stages: Int? = nil,
@@ -141,6 +141,12 @@ public struct DuetPlan: Sendable, Equatable, Codable {
             }
             return shuffled
         }
+    }
+
+    /// The comparisons stage `stage` runs: every one in stage 0, afterwards those named in
+    /// `unsettled` (ids), in plan order.
+    public func comparisons(inStage stage: Int, unsettled: Set<String>) -> [DuetComparison] {
+        stage == 0 ? comparisons : comparisons.filter { unsettled.contains($0.id) }
     }
 
     /// Process pairs the first stage runs (later stages run only where a verdict is unsettled).
