@@ -69,7 +69,8 @@ enum DuetMarkdown {
 
     private static func verdict(_ t: DuetSummary.Test?) -> String {
         guard let t else { return "—" }
-        return t.verdict.rawValue + (t.settled == false ? " (unsettled)" : "")
+        // "too few runs" already says it is not settled (and a stopped comparison gets no more pairs).
+        return t.verdict.rawValue + (t.settled == false && t.verdict != .tooFew ? " (unsettled)" : "")
     }
 
     private static func pct(_ x: Double) -> String { String(format: "%.1f%%", x * 100) }
