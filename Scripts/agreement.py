@@ -13,22 +13,37 @@ Usage: Scripts/agreement.py RUN_A RUN_B
          one run's A/A controls, the process pairs its comparisons took and what stayed unsettled.
        Scripts/agreement.py --many RUN...
          per run: each A/A control, the process pairs its comparisons took and what stayed
-         unsettled; then over every pair of runs and over consecutive (back-to-back) runs: how
-         many duet verdicts agree and how many are opposite; then every verdict that differed."""
+         unsettled; then the headline: of the distinct duet comparisons on CPU per request (A/A
+         controls left out; req/s is not counted again, its log ratios correlate with CPU's at
+         0.996), how many read the same verdict in every run, how many never read opposite
+         directions, and which are borderline (unsettled in some run, or in a too-noisy run: those
+         are listed apart, not counted as agreeing); then the old tallies over every pair of runs
+         (CPU, A/A left out) and every verdict that differed."""
 import itertools, json, statistics, sys
 
 def load(run):
     with open(f"{run}/summary.json") as f:
         return json.load(f)["summary"]
 
-def duet_verdicts(s):
+def duet_verdicts(s, metrics=("cpu", "rps"), controls=True):
     out = {}
-    for r in (s.get("duet") or {}).get("rows", []):
-        for m in ("cpu", "rps"):
+    duet = s.get("duet") or {}
+    for r in duet.get("rows", []):
+        if r["isControl"] and not controls:
+            continue
+        for m in metrics:
             if r.get(m):
                 t = r[m]["test"]
                 out[(r["id"], m)] = (r[m]["verdict"], t["ratio"], t["interval"]["lower"], t["interval"]["upper"])
     return out
+
+def unsettled_ids(s):
+    """CPU comparisons whose verdict this run did not settle (every one, in a too-noisy run)."""
+    duet = s.get("duet") or {}
+    rows = [r for r in duet.get("rows", []) if not r["isControl"] and r.get("cpu")]
+    if duet.get("machineTooNoisy"):
+        return {r["id"] for r in rows}
+    return {r["id"] for r in rows if r["cpu"].get("settled") is False}
 
 def seq_verdicts(s):
     out = {}
@@ -86,20 +101,39 @@ def run_line(run):
                else ""))
 
 def many(runs):
-    vs = [duet_verdicts(load(r)) for r in runs]
+    summaries = [load(r) for r in runs]
     name = lambda r: r.rstrip("/").split("/")[-1]
     for r in runs:
         print(f"{name(r)}: {run_line(r)}")
-    aa_ok = sum(all(v[0] == "no difference" for (rid, m), v in x.items() if rid.startswith("a/a.") and m == "cpu") for x in vs)
-    print(f"\nA/A controls all 'no difference' (CPU/request) in {aa_ok} of {len(vs)} runs")
-    agree = total = opposite = 0; worst = 1.0
+    aa_ok = sum(all(v[0] == "no difference" for (rid, m), v in x.items() if rid.startswith("a/a.") and m == "cpu")
+                for x in (duet_verdicts(s) for s in summaries))
+    noisy = sum(bool((s.get("duet") or {}).get("machineTooNoisy")) for s in summaries)
+    print(f"\nA/A controls all 'no difference' (CPU/request) in {aa_ok} of {len(runs)} runs; too noisy: {noisy}")
+    # The headline: distinct comparisons, CPU per request, A/A controls left out.
+    vs = [duet_verdicts(s, ("cpu",), controls=False) for s in summaries]
+    border = set().union(*(unsettled_ids(s) for s in summaries)) if summaries else set()
+    ids = sorted({k[0] for v in vs for k in v})
+    same = [i for i in ids if i not in border and len({v[(i, "cpu")][0] for v in vs if (i, "cpu") in v}) == 1]
+    opposite = [i for i in ids if {"faster", "slower"} <= {v[(i, "cpu")][0] for v in vs if (i, "cpu") in v}]
+    settled_ids = [i for i in ids if i not in border]
+    print(f"\ndistinct comparisons (CPU per request, A/A left out): {len(ids)}; "
+          f"settled in every run: {len(settled_ids)}, of which the same verdict in all {len(runs)} runs: {len(same)}; "
+          f"opposite directions in some pair of runs: {len(opposite)}")
+    for i in ids:
+        counts = {}
+        for v in vs:
+            if (i, "cpu") in v: counts[v[(i, "cpu")][0]] = counts.get(v[(i, "cpu")][0], 0) + 1
+        unsettled_in = sum(i in unsettled_ids(s) for s in summaries)
+        tag = "borderline, unsettled in %d run(s)" % unsettled_in if i in border else "settled"
+        print(f"  {i}: {counts} ({tag})")
+    agree = total = opposite_n = 0; worst = 1.0
     for a, b in itertools.combinations(vs, 2):
         ag, n, op = tally(a, b)
-        agree += ag; total += n; opposite += op
+        agree += ag; total += n; opposite_n += op
         if n: worst = min(worst, ag / n)
     if total:
-        print(f"over {len(vs) * (len(vs) - 1) // 2} pairs of runs: {agree} of {total} duet verdicts agree "
-              f"({100*agree/total:.1f}%), {opposite} opposite; the least agreeing pair: {100*worst:.1f}%")
+        print(f"\nover {len(vs) * (len(vs) - 1) // 2} pairs of runs (CPU, A/A left out): {agree} of {total} verdicts agree "
+              f"({100*agree/total:.1f}%), {opposite_n} opposite; the least agreeing pair: {100*worst:.1f}%")
     print("\nconsecutive runs (back to back):")
     for (ra, a), (rb, b) in zip(zip(runs, vs), zip(runs[1:], vs[1:])):
         ag, n, op = tally(a, b)
@@ -108,10 +142,7 @@ def many(runs):
     differing = [k for k in keys if len({v[k][0] for v in vs if k in v}) > 1]
     print(f"\nverdicts that differed between runs: {len(differing)} of {len(keys)}")
     for k in differing:
-        counts = {}
-        for v in vs:
-            if k in v: counts[v[k][0]] = counts.get(v[k][0], 0) + 1
-        print(f"\n{k[0]} {k[1]}: {counts}")
+        print(f"\n{k[0]} {k[1]}:")
         for r, v in zip(runs, vs):
             if k in v: print(f"   {name(r)}  {fmt(v[k])}")
 

@@ -100,7 +100,8 @@ struct DuetCommand: ParsableCommand {
         if let loadCPUs { CPUList.pinCurrentThread(loadCPUs) }
         let directory = try RunDirectory.create(in: URL(fileURLWithPath: out))
         try directory.writeMeta(RunMeta.collect(buildConfiguration: isDebugBuild ? "debug" : "release"))
-        let plan = duetOptions.plan(comparisons)
+        let plan = duetOptions.plan(comparisons, seed: duetOptions.resolvedSeed())
+        printErr("seed \(plan.seed) (replay this order with --seed \(plan.seed))")
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         try encoder.encode(plan).write(to: directory.url.appendingPathComponent("duet.json"))

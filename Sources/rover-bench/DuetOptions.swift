@@ -22,6 +22,9 @@ struct DuetOptions: ParsableArguments {
     @Option(name: .customLong("duet-warmup"), help: "Duet: seconds of load before a pair's first window.")
     var warmup = 0.3
 
+    @Option(help: "Replay a run's randomization: the seed its duet.json and plan.json record (default: a fresh one per run, printed and recorded).")
+    var seed: UInt64?
+
     @Option(name: .customLong("paired-floor"), help: "Duet: margin of \"no difference\": the whole interval must lie within it (the A/A control can raise it).")
     var pairedFloor = Verdict.defaultPairedFloor
 
@@ -41,11 +44,14 @@ struct DuetOptions: ParsableArguments {
         guard minEffect >= 0, minEffect < 1 else { throw ValidationError("--min-effect must be in [0, 1) (got \(minEffect))") }
     }
 
+    /// This run's seed: `--seed`, else a fresh one (``DuetPlan/freshSeed()``), drawn once per run.
+    func resolvedSeed() -> UInt64 { seed ?? DuetPlan.freshSeed() }
+
     /// The plan; `quick` lowers the default starts (an explicit `--duet-starts` wins).
-    func plan(_ comparisons: [DuetComparison], quick: Bool = false) -> DuetPlan {
+    func plan(_ comparisons: [DuetComparison], quick: Bool = false, seed: UInt64) -> DuetPlan {
         let n = starts ?? (quick ? 10 : 20)
         return DuetPlan(comparisons: comparisons, starts: n, controlStarts: controlStarts ?? 2 * n, stages: stages,
-                        windows: windows, window: window, warmup: warmup)
+                        windows: windows, window: window, warmup: warmup, seed: seed)
     }
 
     /// The comparisons whose verdicts are not settled on `records`, judged as the report will judge them.

@@ -5,6 +5,9 @@ import RoverReport
 /// `rover-bench report RUN_DIR [--update FILE]`: regenerates summary.csv, summary.md,
 /// summary.json and report.html from RUN_DIR/runs.csv; with `--update`, also replaces the block
 /// between `<!-- rover-bench:begin -->` and `<!-- rover-bench:end -->` in FILE with summary.md.
+/// `rover-bench report --across RUN… [--update FILE] [--json FILE]`: the runs' duet comparisons
+/// pooled across the environments they were measured in (``AcrossSummary``), printed as Markdown;
+/// `--update` replaces the `<!-- rover-bench:across:begin -->` block.
 ///
 /// Exit codes: 0 done; 64 usage (missing folder/runs.csv/FILE, bad flag values);
 /// 65 FILE lacks the markers (or has them twice / out of order); 1 other I/O failure.
@@ -16,11 +19,31 @@ struct ReportCommand: ParsableCommand {
         Writes RUN_DIR/summary.csv, summary.md, summary.json and report.html. With --update FILE, \
         replaces the block between <!-- rover-bench:begin --> and <!-- rover-bench:end --> in FILE \
         with summary.md. Exit codes: 0 done, 64 usage error, 65 FILE lacks the markers.
+
+        With --across RUN…: reads each run's pairs.csv and meta.json (a folder that is not a run \
+        stands for the runs inside it), pools each duet comparison across environments (CPU model, \
+        kernel, cores, day) by random effects and prints, per comparison: each environment's \
+        estimate, the pooled estimate, the prediction interval for a new machine, tau, I² and a \
+        cross-environment verdict, then every run's own reading. Writes nothing into the runs.
         """
     )
 
-    @Argument(help: "Run folder holding runs.csv (e.g. Results/20261129T072304Z-host).")
-    var runDir: String
+    @Argument(help: "Run folder holding runs.csv (e.g. Results/20261129T072304Z-host); with --across, several runs or folders of runs.")
+    var runDirs: [String] = []
+
+    @Flag(help: "Pool the duet comparisons of every run given across the environments they were measured in.")
+    var across = false
+
+    @Flag(name: .customLong("by-commit"), help: "With --across: keep runs of different commits apart (default: pooled, differences that coincide with a commit change are named).")
+    var byCommit = false
+
+    @Option(help: ArgumentHelp("With --across: the metric, cpu (CPU per request) or rps.", valueName: "cpu|rps"))
+    var metric: String = "cpu"
+
+    @Option(help: ArgumentHelp("With --across: also write the pooled summary as JSON here.", valueName: "file"))
+    var json: String?
+
+    var runDir: String { runDirs.first ?? "" }
 
     @Option(name: .customLong("update"),
             help: ArgumentHelp("Markdown file whose rover-bench marker block gets summary.md.", valueName: "file"))
@@ -39,6 +62,24 @@ struct ReportCommand: ParsableCommand {
     var resamples: Int = 2000
 
     func validate() throws {
+        guard ["cpu", "rps"].contains(metric) else { throw ValidationError("--metric must be cpu or rps (got \(metric))") }
+        guard floor >= 0 && floor < 1 else { throw ValidationError("--floor must be in [0, 1), got \(floor)") }
+        guard pairedFloor >= 0 && pairedFloor < 1 else { throw ValidationError("--paired-floor must be in [0, 1), got \(pairedFloor)") }
+        guard minEffect >= 0 && minEffect < 1 else { throw ValidationError("--min-effect must be in [0, 1), got \(minEffect)") }
+        if let updateFile, !FileManager.default.fileExists(atPath: updateFile) {
+            throw ValidationError("--update: no such file '\(updateFile)'")
+        }
+        if across {
+            guard !runDirs.isEmpty else { throw ValidationError("--across needs at least one run folder") }
+            do { _ = try RunDirectory.runFolders(runDirs) } catch { throw ValidationError("--across: \(error)") }
+            return
+        }
+        if byCommit || json != nil || metric != "cpu" {
+            throw ValidationError("--by-commit, --json and --metric go with --across")
+        }
+        guard runDirs.count == 1 else {
+            throw ValidationError(runDirs.isEmpty ? "missing RUN_DIR" : "one RUN_DIR (several go with --across)")
+        }
         var isDir: ObjCBool = false
         guard FileManager.default.fileExists(atPath: runDir, isDirectory: &isDir), isDir.boolValue else {
             throw ValidationError("RUN_DIR '\(runDir)' is not a folder")
@@ -48,16 +89,11 @@ struct ReportCommand: ParsableCommand {
             || FileManager.default.fileExists(atPath: dir.url.appendingPathComponent(PairLog.fileName).path) else {
             throw ValidationError("RUN_DIR '\(runDir)' has no runs.csv or pairs.csv")
         }
-        if let updateFile, !FileManager.default.fileExists(atPath: updateFile) {
-            throw ValidationError("--update: no such file '\(updateFile)'")
-        }
-        guard floor >= 0 && floor < 1 else { throw ValidationError("--floor must be in [0, 1), got \(floor)") }
-        guard pairedFloor >= 0 && pairedFloor < 1 else { throw ValidationError("--paired-floor must be in [0, 1), got \(pairedFloor)") }
-        guard minEffect >= 0 && minEffect < 1 else { throw ValidationError("--min-effect must be in [0, 1), got \(minEffect)") }
         guard resamples > 0 else { throw ValidationError("--resamples must be positive, got \(resamples)") }
     }
 
     func run() throws {
+        if across { return try runAcross() }
         let dir = RunDirectory(url: URL(fileURLWithPath: runDir))
         let outcome = try ReportWriter.regenerate(dir, bootstrap: Bootstrap(resamples: resamples), floor: floor,
                                                   pairedFloor: pairedFloor, pairedMinEffect: minEffect)
@@ -77,5 +113,26 @@ struct ReportCommand: ParsableCommand {
             throw ExitCode(65)
         }
         print("updated \(updateFile)")
+    }
+
+    private func runAcross() throws {
+        let inputs = try RunDirectory.runFolders(runDirs).map { try $0.acrossInput(floor: pairedFloor, minEffect: minEffect) }
+        let summary = AcrossSummary(inputs, metric: metric == "rps" ? .rps : .serverCPU, byCommit: byCommit,
+                                    floor: pairedFloor, minEffect: minEffect)
+        let markdown = AcrossMarkdown.render(summary)
+        print(markdown, terminator: "")
+        if let json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            try (encoder.encode(summary) + Data("\n".utf8)).write(to: URL(fileURLWithPath: json), options: .atomic)
+        }
+        guard let updateFile else { return }
+        do {
+            try MarkerBlock.update(file: URL(fileURLWithPath: updateFile), with: markdown, markers: MarkerBlock.across)
+        } catch let error as MarkerFileError {
+            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            throw ExitCode(65)
+        }
+        FileHandle.standardError.write(Data("updated \(updateFile)\n".utf8))
     }
 }

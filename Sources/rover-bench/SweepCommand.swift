@@ -187,7 +187,7 @@ struct SweepCommand: ParsableCommand {
             printErr("duet: skipped (no load group includes the eager + channel baseline)")
             return nil
         }
-        let duet = duetOptions.plan(comparisons, quick: quick)
+        let duet = duetOptions.plan(comparisons, quick: quick, seed: plan.shuffleSeed ?? duetOptions.resolvedSeed())
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         try encoder.encode(duet).write(to: file)
@@ -198,8 +198,9 @@ struct SweepCommand: ParsableCommand {
         let report = try ReportWriter.regenerate(directory, pairedFloor: duetOptions.pairedFloor,
                                                     pairedMinEffect: duetOptions.minEffect)
         if let duet = report.summary.duet, duet.machineTooNoisy {
-            printErr("warning: the A/A control was not \"no difference\": the machine was too noisy for settled verdicts "
-                     + "(other processes, steal or thermal effects). Re-run on a quieter machine.")
+            printErr("warning: the machine was too noisy for settled verdicts ("
+                     + (duet.tooNoisyReasons ?? []).joined(separator: "; ")
+                     + "): every verdict is unsettled. Re-run on a quieter machine.")
         }
         print(try String(contentsOf: directory.summaryMarkdown, encoding: .utf8))
         printErr("\(report.summary.cells.count) cells in \(directory.url.path)")
@@ -236,7 +237,12 @@ struct SweepCommand: ParsableCommand {
         var plan = SweepPlan(scenarios: names, contexts: ctx, dispatchers: disp,
                              workers: workers.isEmpty ? [defaultWorkers] : workers, connections: connections,
                              rate: rate, repeats: counters ? 1 : repeats)
-        if !counters { plan.shuffleSeed = Bootstrap.defaultSeed }
+        if !counters {
+            // A fresh randomization per sweep (both phases' orders), recorded in plan.json and
+            // duet.json; --seed replays one.
+            plan.shuffleSeed = duetOptions.resolvedSeed()
+            printErr("seed \(plan.shuffleSeed!) (replay this order with --seed \(plan.shuffleSeed!))")
+        }
         let axis = runtimes.reduce(into: [LuaRuntime]()) { if !$0.contains($1) { $0.append($1) } }
         if axis != [.lua54] { plan.runtimes = axis }
         // Without --context/--dispatcher (and without --full, --quick or --counters): the seed's

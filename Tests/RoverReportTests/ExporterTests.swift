@@ -26,7 +26,7 @@ import Testing
         let expected = """
         ### Seed table 1 — eager vs lazy context (channel dispatcher), params-only, 2 workers, 64 conn
 
-        | Metric | Eager (current) | Lazy (proposed) | Measured change [95% CI] | Verdict | Seed claimed |
+        | Metric | Eager (current) | Lazy (proposed) | Measured change | Verdict | Seed claimed |
         |---|---:|---:|---:|---|---|
         | Closures created per request | 4 | 1 | -75.0% | — | 4 → 1 (75% reduction) |
         | Time per request (server CPU) | 50.0 [50.0, 50.0] µs | 40.0 [40.0, 40.0] µs | -20.0% [-20.0%, -20.0%] | faster (sequential, n=10 rounds) | 42μs → 28μs (33% faster) |
@@ -41,7 +41,7 @@ import Testing
         let expected = """
         ### Seed table 2 — channels vs direct pool (eager context), params-only, 2 workers, 64 conn
 
-        | Metric | Channels (current) | Direct (mutex-pool) | Measured change [95% CI] | Verdict | Seed claimed |
+        | Metric | Channels (current) | Direct (mutex-pool) | Measured change | Verdict | Seed claimed |
         |---|---:|---:|---:|---|---|
         | Context switches per request | 2 [2, 2] | 0 [0, 0] | -100.0% [-100.0%, -100.0%] | faster (sequential, n=10 runs, unpaired) | 2-4 → 0 |
         | Channel hand-offs per request | 2 | 0 | -100.0% | — | 2 (oneshot) → 0 |

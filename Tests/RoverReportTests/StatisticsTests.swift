@@ -88,11 +88,12 @@ import Testing
         (0.90, 0.85, 0.95, .lowerIsBetter, .faster),
         (1.10, 1.05, 1.15, .lowerIsBetter, .slower),
         (1.02, 1.01, 1.04, .higherIsBetter, .inconclusive),  // real, under the floor, not inside the band
-        (1.05, 1.01, 1.09, .higherIsBetter, .faster),
+        (1.05, 1.01, 1.09, .higherIsBetter, .inconclusive),  // the interval reaches under the 3% minimum effect
         (1.01, 0.99, 1.02, .higherIsBetter, .noDifference),  // whole interval inside 1 ± 3%
         (1.01, 0.90, 1.15, .higherIsBetter, .inconclusive),  // wide, straddles 1
         (1.10, 0.98, 1.25, .higherIsBetter, .inconclusive),  // big effect, but interval has 1
-        (1.03, 1.01, 1.05, .higherIsBetter, .faster),        // exactly on the floor
+        (1.03, 1.01, 1.05, .higherIsBetter, .inconclusive),  // the estimate on the floor, the interval not beyond it
+        (1.05, 1.03, 1.07, .higherIsBetter, .faster),        // the interval's lower end exactly on the minimum effect
         (0.971, 0.903, 0.977, .higherIsBetter, .inconclusive),  // −2.9% [−9.7%, −2.3%]: not "no difference"
     ])
     func verdictRule(ratio: Double, lower: Double, upper: Double,
@@ -119,15 +120,17 @@ import Testing
 
     /// Settled: the verdict stands when the estimate moves to either end of its interval (the
     /// interval moving with it). −0.8% ± 0.6% (lazy vs eager under `channel`, as sweeps read it)
-    /// is not settled at a 1% minimum effect (at −1.4% it is "faster", at −0.2% "no difference"),
-    /// nor at 0.5%; −0.8% ± 0.25% is settled at 0.5% ("faster" at each end) but not at 1%; a clear
-    /// −13% is settled; an A/A-like 0 ± 0.4% is "no difference" at each end; a significant result
-    /// whose adjusted p is not (Benjamini–Hochberg) is not settled.
+    /// is not settled at a 1% minimum effect nor at 0.5%; −0.8% ± 0.25% reads "faster" at 0.5%
+    /// (its interval ends at −0.55%) but is not settled (moved up by its half-width, its interval
+    /// would reach −0.3%), and is a settled "no difference" at 1%; −1.5% ± 0.25% is a settled
+    /// "faster"; a clear −13% is settled; an A/A-like 0 ± 0.4% is "no difference" at each end; a
+    /// significant result whose adjusted p is not (Benjamini–Hochberg) is not settled.
     @Test(arguments: [
         (0.992, 0.986, 0.998, 0.01, false),
         (0.992, 0.986, 0.998, 0.005, false),
-        (0.992, 0.9895, 0.9945, 0.005, true),
-        (0.992, 0.9895, 0.9945, 0.01, false),
+        (0.992, 0.9895, 0.9945, 0.005, false),
+        (0.992, 0.9895, 0.9945, 0.01, true),
+        (0.985, 0.9825, 0.9875, 0.005, true),
         (0.870, 0.864, 0.876, 0.005, true),
         (1.000, 0.996, 1.004, 0.005, true),
         (1.000, 0.990, 1.010, 0.005, false),  // moved to +1%, its interval leaves the 1.5% margin

@@ -26,6 +26,20 @@ import RoverKinds
         #expect(DuetPlan.comparisons(for: Self.cells.filter { !$0.isBaseline }).isEmpty)
     }
 
+    /// Every run draws a fresh seed (so order effects are re-randomized from run to run, not
+    /// repeated); the plan records it, and the recorded seed replays the same order.
+    @Test func freshSeedsAreRecordedAndReplayTheSameOrder() throws {
+        let a = DuetPlan.freshSeed(), b = DuetPlan.freshSeed()
+        #expect(a != b && a != Bootstrap.defaultSeed)
+        let comparisons = DuetPlan.comparisons(for: Self.cells)
+        let plan = DuetPlan(comparisons: comparisons, starts: 4, stages: 2, seed: a)
+        let saved = try JSONDecoder().decode(DuetPlan.self, from: JSONEncoder().encode(plan))
+        #expect(saved.seed == a)
+        #expect(DuetPlan(comparisons: comparisons, starts: 4, stages: 2, seed: saved.seed).order == plan.order)
+        #expect(saved.order(stage: 1, of: comparisons) == plan.order(stage: 1, of: comparisons))
+        #expect(DuetPlan(comparisons: comparisons, starts: 4, stages: 2, seed: b).order != plan.order)
+    }
+
     /// Start-major (every comparison has pair s before any has s + 1), a fresh random order for
     /// every start, slots swapped on every other start (counterbalanced), reproducible.
     @Test func orderIsStartMajorShuffledAndCounterbalanced() {

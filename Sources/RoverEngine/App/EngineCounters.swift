@@ -89,6 +89,9 @@ public struct CounterSnapshot: Sendable, Equatable, Codable {
     /// an idle one from the pool (counted in `CoroutinePools`).
     public var coroutineCreations: UInt64 = 0
     public var coroutineReuses: UInt64 = 0
+    /// Times a dedicated Lua thread (`channel`) went to sleep on an empty queue and was woken:
+    /// requests ÷ wakes is how many requests each wake-up serves (the channel's batching).
+    public var luaThreadWakes: UInt64 = 0
 
     public init() {}
 
@@ -100,5 +103,6 @@ public struct CounterSnapshot: Sendable, Equatable, Codable {
         lockAcquisitions += o.lockAcquisitions; lockContended += o.lockContended; casRetries += o.casRetries
         queueHighWater = max(queueHighWater, o.queueHighWater); vms += o.vms
         coroutineCreations += o.coroutineCreations; coroutineReuses += o.coroutineReuses
+        luaThreadWakes += o.luaThreadWakes
     }
 }

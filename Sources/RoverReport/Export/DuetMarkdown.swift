@@ -15,10 +15,12 @@ enum DuetMarkdown {
         pairs are started several times with the slots swapped. Per window: each server's CPU ns \
         (its process clock) and requests answered, read together. Ratio = geometric mean of window \
         ratios; 95% Student-t interval over process pairs. "faster"/"slower" need ≥ \(Verdict.minimumPairs) \
-        windows from ≥ 3 pairs, an interval that excludes 1, a \(d.multiplicity.label)-adjusted p < 0.05 \
-        and an effect of at least the minimum effect (\(pct(d.minEffect ?? d.floor))). "no difference" means \
+        windows from ≥ 3 pairs, a \(d.multiplicity.label)-adjusted p < 0.05 and the **whole interval** \
+        beyond the minimum effect (\(pct(d.minEffect ?? d.floor))). "no difference" means \
         the whole interval lies within the floor (the larger of \(pct(d.floor)) and the group's A/A bound: \
-        the largest difference the machine could not rule out between two identical servers). A verdict is \
+        the largest difference the machine could not rule out between two identical servers). An A/A \
+        control is judged by the same rule (p adjusted over the controls) and must read "no difference"; \
+        one that does not, or has no usable pairs, marks the run too noisy and every verdict unsettled. A verdict is \
         *settled* when it would stand if its estimate moved by its own interval's half-width either way; \
         a comparison not settled after its first process pairs gets as many again, stage by stage, up to \
         the plan's limit, and one still not settled then is marked "(unsettled)": another run may well \
@@ -27,8 +29,9 @@ enum DuetMarkdown {
 
         """
         if d.machineTooNoisy {
-            out += "> **The machine was too noisy to settle anything:** an A/A control below is not "
-                + "\"no difference\". Read every verdict in this section as unsettled.\n\n"
+            let why = (d.tooNoisyReasons ?? []).joined(separator: "; ")
+            out += "> **The machine was too noisy to settle anything** (\(why.isEmpty ? "an A/A control is not \"no difference\"" : why)): "
+                + "every verdict in this section is unsettled.\n\n"
         }
         out += "| Load | Cell vs reference | CPU/request [95% CI] | Verdict | req/s [95% CI] | Verdict "
             + "| n windows/pairs | CPU µs/req (cell · ref, half a core each) | Floor · min effect |\n"

@@ -28,31 +28,60 @@ enum SeedTables {
                      columns: ("Channels (current)", "Direct (\(pool.dispatcher))"), base: base.key, cell: pool, rows: rows)
     }
 
+    /// Duet figures sit with duet figures and sequential ones with their own verdicts: where the
+    /// run has a duet comparison (CPU per request, req/s), that row is the duet's (µs per request
+    /// of each side at half a core each); the sequential rounds get rows of their own, and with
+    /// fewer than ``Verdict/minimumPairs`` rounds their spread is shown as what it is, a range.
     private static func table(_ s: Summary, title: String, columns: (String, String), base: CellKey,
                               cell: CellKey, rows: [(String, Metric, String)]) -> String {
         var out = """
         ### \(title)
 
-        | Metric | \(columns.0) | \(columns.1) | Measured change [95% CI] | Verdict | Seed claimed |
+        | Metric | \(columns.0) | \(columns.1) | Measured change | Verdict | Seed claimed |
         |---|---:|---:|---:|---|---|
 
         """
+        let (old, new) = (s.cell(base), s.cell(cell))
         for (label, metric, claimed) in rows {
-            let (old, new) = (s.cell(base), s.cell(cell))
+            if let c = s.duet?.comparison(cell, metric), let row = s.duet?.row(cell, against: base) {
+                let sides = metric == .serverCPU
+                    ? (Format.value(row.refCPUMicros, .serverCPU) + " µs", Format.value(row.cellCPUMicros, .serverCPU) + " µs")
+                    : ("—", "—")
+                out += "| \(label) (duet, half a core each) | \(sides.0) | \(sides.1) | \(Format.change(c.ratio)) "
+                    + "| \(Format.verdict(c)) | \(claimed) |\n"
+            }
+            guard old != nil || new != nil else { continue }
+            let rounds = min(old?.okRuns ?? 0, new?.okRuns ?? 0)
+            let name = s.duet?.comparison(cell, metric) != nil ? "\(label) (sequential, \(rounds) rounds)" : label
             let change: String, verdict: String
-            if let c = s.bestComparison(cell, metric) {
-                (change, verdict) = (Format.change(c.ratio), Format.verdict(c))
+            if let c = s.comparison(cell, metric) {
+                (change, verdict) = (changeText(c.ratio), Format.verdict(c))
             } else {
                 (change, verdict) = (Format.plainChange(from: old?.median(metric), to: new?.median(metric)), "—")
             }
-            out += "| \(label) | \(show(old, metric)) | \(show(new, metric)) | \(change) | \(verdict) | \(claimed) |\n"
+            let claim = s.duet?.comparison(cell, metric) != nil ? "" : claimed
+            out += "| \(name) | \(show(old, metric)) | \(show(new, metric)) | \(change) | \(verdict) | \(claim) |\n"
         }
         return out + "\n"
     }
 
+    /// A change with its interval, or with its range when too few rounds make an interval meaningless.
+    static func changeText(_ e: Estimate) -> String {
+        guard e.count < Verdict.minimumPairs, e.interval.lower != e.interval.upper else { return Format.change(e) }
+        return "\(Format.change(e.value)) (range \(Format.change(e.interval.lower)) to \(Format.change(e.interval.upper)))"
+    }
+
+    /// A cell's median; with its interval from ≥ 10 rounds, else with the range of its rounds.
     private static func show(_ c: CellSummary?, _ metric: Metric) -> String {
         let unit = metric.unit.isEmpty ? "" : " " + metric.unit
-        if let e = c?.estimate(metric) { return Format.estimate(e, metric) + unit }
+        if let e = c?.estimate(metric) {
+            if e.count < Verdict.minimumPairs {
+                let range = e.interval.lower == e.interval.upper ? ""
+                    : " (range \(Format.value(e.interval.lower, metric))–\(Format.value(e.interval.upper, metric)))"
+                return Format.value(e.value, metric) + unit + range
+            }
+            return Format.estimate(e, metric) + unit
+        }
         return Format.value(c?.median(metric), metric) + (c?.median(metric) == nil ? "" : unit)
     }
 }

@@ -46,6 +46,13 @@ public struct PairRecord: Sendable, Equatable {
     /// `schedstat` (no writable cgroup: CFS shares per thread). CPU time itself is the server's
     /// process clock, read with its request count in one counters reply.
     public var accounting = "cgroup"
+    /// Mechanism counters of each side in this window, counted where the work happens: context
+    /// switches of the server process (getrusage) and wake-ups of its dedicated Lua thread
+    /// (`channel`; 0 elsewhere). -1: not recorded (files written before they existed).
+    public var cellSwitches = -1
+    public var refSwitches = -1
+    public var cellWakes = -1
+    public var refWakes = -1
 
     public init(kind: Kind = .comparison, cell: CellKey, reference: CellKey) {
         self.kind = kind
@@ -67,6 +74,12 @@ public struct PairRecord: Sendable, Equatable {
 
     public var cellCPUMicrosPerRequest: Double? { cellRequests > 0 ? cellCPUNanos / Double(cellRequests) / 1000 : nil }
     public var refCPUMicrosPerRequest: Double? { refRequests > 0 ? refCPUNanos / Double(refRequests) / 1000 : nil }
+
+    /// Context switches and Lua-thread wake-ups per request of each side (nil when not recorded).
+    public var cellSwitchesPerRequest: Double? { cellSwitches >= 0 && cellRequests > 0 ? Double(cellSwitches) / Double(cellRequests) : nil }
+    public var refSwitchesPerRequest: Double? { refSwitches >= 0 && refRequests > 0 ? Double(refSwitches) / Double(refRequests) : nil }
+    public var cellWakesPerRequest: Double? { cellWakes >= 0 && cellRequests > 0 ? Double(cellWakes) / Double(cellRequests) : nil }
+    public var refWakesPerRequest: Double? { refWakes >= 0 && refRequests > 0 ? Double(refWakes) / Double(refRequests) : nil }
 
     /// The identity of the comparison this window belongs to.
     public var comparisonID: String {
@@ -100,6 +113,11 @@ extension PairRecord {
             return true
         })
     }
+    private static func optionalInt(_ name: String, _ path: WritableKeyPath<PairRecord, Int>) -> Column {
+        var c = int(name, path)
+        c.optional = true
+        return c
+    }
     private static func raw<T: RawRepresentable<String>>(_ name: String, _ path: WritableKeyPath<PairRecord, T>,
                                                          optional: Bool = false) -> Column {
         Column(name: name, get: { $0[keyPath: path].rawValue }, set: { r, v in
@@ -127,6 +145,9 @@ extension PairRecord {
                optional: true),
         // The Lua runtime of both servers (`duet --lua`); older files lack it and ran Lua 5.4.
         raw("runtime", \.cell.runtime, optional: true),
+        // Mechanism counters per side; older files lack them (read as -1, not recorded).
+        optionalInt("cell_ctx_switches", \.cellSwitches), optionalInt("ref_ctx_switches", \.refSwitches),
+        optionalInt("cell_lua_wakes", \.cellWakes), optionalInt("ref_lua_wakes", \.refWakes),
     ] }
 
     public static var columns: [String] { table.map(\.name) }

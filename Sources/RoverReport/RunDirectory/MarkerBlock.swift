@@ -8,9 +8,13 @@ public import Foundation
 public enum MarkerBlock {
     public static let begin = "<!-- rover-bench:begin -->"
     public static let end = "<!-- rover-bench:end -->"
+    /// The block `report --across --update FILE` replaces.
+    public static let across = (begin: "<!-- rover-bench:across:begin -->", end: "<!-- rover-bench:across:end -->")
 
     /// `text` with everything between the markers replaced by `block` (on its own lines).
-    public static func replace(in text: String, with block: String) throws(MarkerError) -> String {
+    public static func replace(in text: String, with block: String,
+                               markers: (begin: String, end: String) = (MarkerBlock.begin, MarkerBlock.end)) throws(MarkerError) -> String {
+        let (begin, end) = markers
         let begins = text.ranges(of: begin), ends = text.ranges(of: end)
         guard let b = begins.first else { throw .missingBegin }
         guard let e = ends.first else { throw .missingEnd }
@@ -21,10 +25,10 @@ public enum MarkerBlock {
     }
 
     /// Rewrites `file` in place (atomically) with the new block.
-    public static func update(file: URL, with block: String) throws {
+    public static func update(file: URL, with block: String, markers: (begin: String, end: String) = (MarkerBlock.begin, MarkerBlock.end)) throws {
         let text = try String(contentsOf: file, encoding: .utf8)
         let updated: String
-        do { updated = try replace(in: text, with: block) } catch { throw MarkerFileError(path: file.path, error: error) }
+        do { updated = try replace(in: text, with: block, markers: markers) } catch { throw MarkerFileError(path: file.path, error: error) }
         try Data(updated.utf8).write(to: file, options: .atomic)
     }
 }
@@ -35,10 +39,10 @@ public enum MarkerError: Error, Equatable, Sendable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case .missingBegin: "marker \(MarkerBlock.begin) not found"
-        case .missingEnd: "marker \(MarkerBlock.end) not found"
+        case .missingBegin: "the begin marker (e.g. \(MarkerBlock.begin)) not found"
+        case .missingEnd: "the end marker (e.g. \(MarkerBlock.end)) not found"
         case .duplicated: "markers appear more than once"
-        case .endBeforeBegin: "\(MarkerBlock.end) comes before \(MarkerBlock.begin)"
+        case .endBeforeBegin: "the end marker comes before the begin marker"
         }
     }
 }

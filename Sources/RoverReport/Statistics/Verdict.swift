@@ -7,8 +7,11 @@
 /// equivalence margin) and a minimum effect (the smallest change worth a direction; by default
 /// the floor itself):
 /// - **too few runs**: fewer than `minimumPairs` (10) pairs: nothing is concluded, either way.
-/// - **faster** / **slower**: the interval excludes 1.0, the ratio is at least the minimum effect
-///   away from 1.0, and the multiplicity-adjusted p-value (when given) is under `alpha`.
+/// - **faster** / **slower**: the **whole interval** lies beyond the minimum effect (above
+///   1 + effect, or below 1 − effect), and the multiplicity-adjusted p-value (when given) is
+///   under `alpha`. The minimum effect applies to the interval, not to the estimate, as
+///   criterion's noise threshold does: −0.6% [−0.9, −0.3] at a 0.5% minimum effect is not
+///   "faster" (its interval reaches −0.3%), it is "no difference" within a 1.5% floor.
 /// - **no difference**: the *whole* interval lies within 1 ± floor.
 /// - **inconclusive**: anything else (an effect too small to call, or an interval too wide).
 /// "faster"/"slower" follow the metric's polarity: lower CPU per request is "faster".
@@ -51,8 +54,8 @@ public enum Verdict: String, Codable, Sendable, CaseIterable {
         let r = ratio.value, ci = ratio.interval
         let effect = minEffect ?? floor
         let significant = (adjustedP ?? 0) < alpha
-        let up = r >= 1 + effect && ci.lower > 1 && significant
-        let down = r <= 1 - effect && ci.upper < 1 && significant
+        let up = r > 1 && ci.lower > 1 && ci.lower >= 1 + effect && significant
+        let down = r < 1 && ci.upper < 1 && ci.upper <= 1 - effect && significant
         if up { return polarity == .higherIsBetter ? .faster : .slower }
         if down { return polarity == .higherIsBetter ? .slower : .faster }
         let insideBand = ci.lower >= 1 - floor && ci.upper <= 1 + floor

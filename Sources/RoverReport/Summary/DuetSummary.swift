@@ -51,6 +51,12 @@ public struct DuetSummary: Codable, Sendable, Equatable {
         /// Median CPU µs per request of each side over ok windows (at half a core each).
         public var cellCPUMicros: Double?
         public var refCPUMicros: Double?
+        /// Median over ok windows of each side's mechanism counters per request (nil where not
+        /// recorded): context switches, and Lua-thread wake-ups (`channel`).
+        public var cellSwitches: Double?
+        public var refSwitches: Double?
+        public var cellWakes: Double?
+        public var refWakes: Double?
     }
 
     public var rows: [Row]
@@ -63,8 +69,11 @@ public struct DuetSummary: Codable, Sendable, Equatable {
     public var multiplicity: Multiplicity
     /// Dropped windows by reason.
     public var dropped: [String: Int]
-    /// Some A/A control was not "no difference": nothing here is settled.
+    /// Some A/A control was not "no difference" under the comparisons' rule, or had no usable
+    /// pairs: nothing here is settled (every test's `settled` is false).
     public var machineTooNoisy: Bool
+    /// Why, one line per control (nil in summaries written before it existed).
+    public var tooNoisyReasons: [String]?
     /// Median over all windows of the share of CPU time the hypervisor stole, and of the share
     /// other processes used on the server CPUs: what the machine was like during the run.
     public var medianSteal: Double?
@@ -97,26 +106,38 @@ public struct DuetSummary: Codable, Sendable, Equatable {
         }
         // Each reference's effective floor: the nominal one, or what its A/A control cannot rule out.
         var cpuFloor: [CellKey: Double] = [:], rpsFloor: [CellKey: Double] = [:]
-        var noisy = false
-        for i in rows.indices where rows[i].isControl {
-            let g = rows[i].reference
-            cpuFloor[g] = max(floor, rows[i].cpu?.test.bound ?? 0)
-            rpsFloor[g] = max(floor, rows[i].rps?.test.bound ?? 0)
-            // A control asks one question: is the machine's noise within the margin? So it is judged
-            // by equivalence alone (its minimum effect is the floor). A 95% interval of two identical
-            // servers excludes 1 in about 5% of runs by chance; that raises the group's floor (its
-            // bound) rather than reading as a difference.
-            for path in [\Row.cpu, \Row.rps] {
-                guard let t = rows[i][keyPath: path] else { continue }
-                let v = Verdict.judge(t.test.estimate, polarity: t.metric.polarity, floor: floor)
-                rows[i][keyPath: path]?.verdict = v
-                rows[i][keyPath: path]?.settled = Verdict.isSettled(t.test.estimate, polarity: t.metric.polarity, floor: floor)
-                rows[i][keyPath: path]?.floor = floor
-                rows[i][keyPath: path]?.minEffect = floor
-                if path == \Row.cpu && v != .noDifference { noisy = true }
+        var noisy: [String] = []
+        // A control is judged by the comparisons' own rule (the minimum effect on the interval,
+        // p adjusted over the controls), so an A/A that would read "faster" or "slower" as a
+        // comparison cannot pass; and it must also read "no difference" (its whole interval
+        // within the floor). Anything else marks the run too noisy. Its bound raises its group's
+        // floor; a control with no usable pairs raises nothing and marks the run too noisy.
+        let controls = rows.indices.filter { rows[$0].isControl }
+        var controlTests: [(Int, WritableKeyPath<Row, Test?>)] = []
+        for i in controls {
+            for path in [\Row.cpu, \Row.rps] where rows[i][keyPath: path] != nil { controlTests.append((i, path)) }
+            if rows[i].cpu == nil {
+                noisy.append("the A/A control of \(rows[i].reference.id) has no usable pairs"
+                             + (rows[i].failure.map { " (\($0))" } ?? ""))
             }
         }
-        machineTooNoisy = noisy
+        let controlP = multiplicity.adjust(controlTests.map { rows[$0.0][keyPath: $0.1]!.test.p })
+        for ((i, path), p) in zip(controlTests, controlP) {
+            var t = rows[i][keyPath: path]!
+            let g = rows[i].reference
+            if path == \Row.cpu { cpuFloor[g] = max(floor, t.test.bound) } else { rpsFloor[g] = max(floor, t.test.bound) }
+            t.adjustedP = p
+            t.floor = floor
+            t.minEffect = minEffect
+            t.verdict = t.test.clusters < 3 ? .tooFew
+                : Verdict.judge(t.test.estimate, polarity: t.metric.polarity, floor: floor, minEffect: minEffect, adjustedP: p)
+            t.settled = t.test.clusters >= 3
+                && Verdict.isSettled(t.test.estimate, polarity: t.metric.polarity, floor: floor, minEffect: minEffect, adjustedP: p)
+            if path == \Row.cpu && t.verdict != .noDifference {
+                noisy.append("the A/A control of \(g.id) read \(t.verdict.rawValue) (CPU per request)")
+            }
+            rows[i][keyPath: path] = t
+        }
         // Every comparison's p-values are adjusted together; the controls are not verdicts.
         var tested: [(Int, WritableKeyPath<Row, Test?>)] = []
         for i in rows.indices where !rows[i].isControl {
@@ -138,6 +159,15 @@ public struct DuetSummary: Codable, Sendable, Equatable {
                 && Verdict.isSettled(estimate, polarity: t.metric.polarity, floor: t.floor, minEffect: t.minEffect, adjustedP: p)
             rows[i][keyPath: path] = t
         }
+        // A too-noisy run settles nothing: every verdict is unsettled (tables, summary.json, the
+        // stages that give unsettled comparisons more pairs, agreement counts).
+        if !noisy.isEmpty {
+            for i in rows.indices {
+                for path in [\Row.cpu, \Row.rps] where rows[i][keyPath: path] != nil { rows[i][keyPath: path]?.settled = false }
+            }
+        }
+        machineTooNoisy = !noisy.isEmpty
+        tooNoisyReasons = noisy
         self.rows = rows
     }
 
@@ -156,7 +186,11 @@ public struct DuetSummary: Codable, Sendable, Equatable {
                    starts: Set(records.filter { $0.status != .failed }.map(\.start)).count,
                    failure: records.first { $0.status == .failed }?.reason,
                    cellCPUMicros: Stats.median(ok.compactMap(\.cellCPUMicrosPerRequest)),
-                   refCPUMicros: Stats.median(ok.compactMap(\.refCPUMicrosPerRequest)))
+                   refCPUMicros: Stats.median(ok.compactMap(\.refCPUMicrosPerRequest)),
+                   cellSwitches: Stats.median(ok.compactMap(\.cellSwitchesPerRequest)),
+                   refSwitches: Stats.median(ok.compactMap(\.refSwitchesPerRequest)),
+                   cellWakes: Stats.median(ok.compactMap(\.cellWakesPerRequest)),
+                   refWakes: Stats.median(ok.compactMap(\.refWakesPerRequest)))
     }
 
     /// The comparisons (and controls) whose verdict on either metric is not settled yet, and that

@@ -26,6 +26,10 @@ struct DuetPair {
     private struct Reading {
         var cpu: Double
         var requests: UInt64
+        /// Mechanism counters, to explain a cost: the process's context switches (getrusage,
+        /// voluntary + involuntary) and its Lua thread's wake-ups (`channel` only).
+        var switches: UInt64 = 0
+        var wakes: UInt64 = 0
     }
 
     private func record() -> PairRecord {
@@ -139,7 +143,9 @@ struct DuetPair {
             guard let cpu = body.process.cpuNanos.map({ Double($0) }) ?? s.cpu.nanos() else {
                 throw ScenarioProbe.Failure(description: "cannot read \(s.name)'s CPU time")
             }
-            return Reading(cpu: cpu, requests: body.server.appRequests)
+            return Reading(cpu: cpu, requests: body.server.appRequests,
+                           switches: body.process.voluntaryContextSwitches + body.process.involuntaryContextSwitches,
+                           wakes: body.counters.luaThreadWakes)
         }
         // Read in slot order, so neither side is always read first.
         if step.slot == 0 {
@@ -159,6 +165,10 @@ struct DuetPair {
         r.refRequests = Int(b.ref.requests - a.ref.requests)
         r.cellCPUNanos = b.cell.cpu - a.cell.cpu
         r.refCPUNanos = b.ref.cpu - a.ref.cpu
+        r.cellSwitches = Int(b.cell.switches &- a.cell.switches)
+        r.refSwitches = Int(b.ref.switches &- a.ref.switches)
+        r.cellWakes = Int(b.cell.wakes &- a.cell.wakes)
+        r.refWakes = Int(b.ref.wakes &- a.ref.wakes)
         r.accounting = accounting
         let servers = settings.serverCPUList
         let span = max(r.seconds, 1e-3) * 1e9

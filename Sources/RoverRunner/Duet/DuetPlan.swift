@@ -71,6 +71,14 @@ public struct DuetPlan: Sendable, Equatable, Codable {
         self.seed = seed
     }
 
+    /// A seed for a new run's randomization, from the system's random source: every run orders
+    /// its process pairs afresh (and records the seed, so `--seed` replays it), so order effects
+    /// are re-randomized from run to run instead of repeated.
+    public static func freshSeed() -> UInt64 {
+        var g = SystemRandomNumberGenerator()
+        return g.next()
+    }
+
     /// The dispatcher context effects are also measured under, against `eager` on it: one VM
     /// per loop, no hand-off and no lock, so what is measured is the context's own cost, not how
     /// it changes the channel's batching. Measured here: per-window A/A spread under `channel`

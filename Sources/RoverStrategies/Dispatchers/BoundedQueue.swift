@@ -29,6 +29,9 @@ final class BoundedQueue<Element: Sendable>: @unchecked Sendable {
     let highWater = Atomic<UInt64>(0)
     /// Pushes that found the queue full and waited.
     let fullWaits = Atomic<UInt64>(0)
+    /// Pops that found the queue empty and put the consumer to sleep: each is one wake-up of the
+    /// consumer thread (counted when it wakes, where the work happens).
+    let consumerWakes = Atomic<UInt64>(0)
 
     init(capacity: Int) {
         precondition(capacity > 0)
@@ -86,11 +89,14 @@ final class BoundedQueue<Element: Sendable>: @unchecked Sendable {
     /// is closed and drained.
     func pop() -> Element? {
         lock()
+        var slept = false
         while count == 0, !closed {
             consumerWaiting = true
             pthread_cond_wait(notEmpty, mutex)
             consumerWaiting = false
+            slept = true
         }
+        if slept { consumerWakes.add(1, ordering: .relaxed) }
         guard count > 0 else {
             unlock()
             return nil

@@ -94,6 +94,7 @@ public final class ChannelDispatcher: Dispatcher {
         own.lockAcquisitions = queue.acquisitions.load(ordering: .relaxed)
         own.lockContended = queue.contended.load(ordering: .relaxed)
         own.queueHighWater = queue.highWater.load(ordering: .relaxed)
+        own.luaThreadWakes = queue.consumerWakes.load(ordering: .relaxed)
         s.add(own)
         return s
     }
