@@ -3,11 +3,12 @@
 # only its first stage (FIRST_STAGE=1: process pairs numbered under --duet-starts, 20, or under
 # the A/A controls' 40), judges it again with `rover-bench report --min-effect EFFECT`, and prints
 # Scripts/agreement.py --many over the copies (how many verdicts agree, which differed).
+# BIN=path picks the binary (default .build/release/rover-bench).
 # Usage: [FIRST_STAGE=1] Scripts/rejudge.sh EFFECT RUN...     (e.g. 0.01 Results/verdicts-*/sweeps-staged/2026*/)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 effect=$1; shift
-bin=$PWD/.build/release/rover-bench
+bin=${BIN:-$PWD/.build/release/rover-bench}
 out=$(mktemp -d /tmp/rover-rejudge.XXXXXX)
 for r in "$@"; do
   d=$out/$(basename "$r"); cp -r "$r" "$d"
