@@ -111,10 +111,9 @@ struct DuetCommand: ParsableCommand {
         let progress = ProgressLine()
         let started = monotonicNow()
         let outcome = try Duet(plan: plan, settings: settings, scenarios: catalog, directory: directory)
-            .run(interrupted: { sweepInterrupted.load(ordering: .relaxed) }, unsettled: duetOptions.unsettled) { progress.show($0, start: started) }
+            .run(interrupted: { sweepInterrupted.load(ordering: .relaxed) }, unsettled: DuetOptions.unsettled(plan)) { progress.show($0, start: started) }
         progress.finish()
-        let report = try ReportWriter.regenerate(directory, pairedFloor: duetOptions.pairedFloor,
-                                                    pairedMinEffect: duetOptions.minEffect)
+        let report = try ReportWriter.regenerate(directory)
         print(try String(contentsOf: directory.summaryMarkdown, encoding: .utf8))
         if report.summary.duet?.machineTooNoisy == true {
             printErr("warning: the A/A control was not \"no difference\": the machine was too noisy for settled verdicts")

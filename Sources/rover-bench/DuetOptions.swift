@@ -25,10 +25,10 @@ struct DuetOptions: ParsableArguments {
     @Option(help: "Replay a run's randomization: the seed its duet.json and plan.json record (default: a fresh one per run, printed and recorded).")
     var seed: UInt64?
 
-    @Option(name: .customLong("paired-floor"), help: "Duet: margin of \"no difference\": the whole interval must lie within it (the A/A control can raise it).")
+    @Option(name: .customLong("paired-floor"), help: "Duet: margin of \"no difference\": the whole interval must lie within it (the A/A control can raise it). Saved in duet.json.")
     var pairedFloor = Verdict.defaultPairedFloor
 
-    @Option(name: .customLong("min-effect"), help: "Duet: smallest effect reported as faster/slower (fraction).")
+    @Option(name: .customLong("min-effect"), help: "Duet: smallest effect reported as faster/slower (fraction); the whole interval must lie beyond it. Saved in duet.json.")
     var minEffect = Verdict.defaultPairedMinEffect
 
     func validate() throws {
@@ -50,12 +50,16 @@ struct DuetOptions: ParsableArguments {
     /// The plan; `quick` lowers the default starts (an explicit `--duet-starts` wins).
     func plan(_ comparisons: [DuetComparison], quick: Bool = false, seed: UInt64) -> DuetPlan {
         let n = starts ?? (quick ? 10 : 20)
-        return DuetPlan(comparisons: comparisons, starts: n, controlStarts: controlStarts ?? 2 * n, stages: stages,
-                        windows: windows, window: window, warmup: warmup, seed: seed)
+        var plan = DuetPlan(comparisons: comparisons, starts: n, controlStarts: controlStarts ?? 2 * n, stages: stages,
+                            windows: windows, window: window, warmup: warmup, seed: seed)
+        plan.rules = JudgingRules(pairedFloor: pairedFloor, minEffect: minEffect)
+        return plan
     }
 
-    /// The comparisons whose verdicts are not settled on `records`, judged as the report will judge them.
-    func unsettled(_ records: [PairRecord]) -> Set<String> {
-        Set(DuetSummary(records: records, floor: pairedFloor, minEffect: minEffect).unsettled)
+    /// The comparisons whose verdicts are not settled on `records`, judged as the report will
+    /// judge them: by the plan's saved rules (a resumed run keeps its own).
+    static func unsettled(_ plan: DuetPlan) -> @Sendable ([PairRecord]) -> Set<String> {
+        let rules = plan.rules ?? JudgingRules()
+        return { Set(DuetSummary(records: $0, floor: rules.pairedFloor, minEffect: rules.minEffect).unsettled) }
     }
 }

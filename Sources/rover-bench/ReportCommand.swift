@@ -52,11 +52,11 @@ struct ReportCommand: ParsableCommand {
     @Option(help: "Effect floor for faster/slower verdicts (fraction).")
     var floor: Double = Verdict.defaultFloor
 
-    @Option(name: .customLong("paired-floor"), help: "Duet: margin of \"no difference\" (fraction; the A/A control can raise it).")
-    var pairedFloor: Double = Verdict.defaultPairedFloor
+    @Option(name: .customLong("paired-floor"), help: "Duet: margin of \"no difference\" (fraction; the A/A control can raise it). Default: the rule saved in the run's duet.json, else \(Verdict.defaultPairedFloor).")
+    var pairedFloor: Double?
 
-    @Option(name: .customLong("min-effect"), help: "Duet: smallest effect reported as faster/slower (fraction).")
-    var minEffect: Double = Verdict.defaultPairedMinEffect
+    @Option(name: .customLong("min-effect"), help: "Duet: smallest effect reported as faster/slower (fraction). Default: the rule saved in the run's duet.json, else \(Verdict.defaultPairedMinEffect).")
+    var minEffect: Double?
 
     @Option(help: "Bootstrap resamples.")
     var resamples: Int = 2000
@@ -64,8 +64,8 @@ struct ReportCommand: ParsableCommand {
     func validate() throws {
         guard ["cpu", "rps"].contains(metric) else { throw ValidationError("--metric must be cpu or rps (got \(metric))") }
         guard floor >= 0 && floor < 1 else { throw ValidationError("--floor must be in [0, 1), got \(floor)") }
-        guard pairedFloor >= 0 && pairedFloor < 1 else { throw ValidationError("--paired-floor must be in [0, 1), got \(pairedFloor)") }
-        guard minEffect >= 0 && minEffect < 1 else { throw ValidationError("--min-effect must be in [0, 1), got \(minEffect)") }
+        if let pairedFloor, !(pairedFloor >= 0 && pairedFloor < 1) { throw ValidationError("--paired-floor must be in [0, 1), got \(pairedFloor)") }
+        if let minEffect, !(minEffect >= 0 && minEffect < 1) { throw ValidationError("--min-effect must be in [0, 1), got \(minEffect)") }
         if let updateFile, !FileManager.default.fileExists(atPath: updateFile) {
             throw ValidationError("--update: no such file '\(updateFile)'")
         }
@@ -117,8 +117,9 @@ struct ReportCommand: ParsableCommand {
 
     private func runAcross() throws {
         let inputs = try RunDirectory.runFolders(runDirs).map { try $0.acrossInput(floor: pairedFloor, minEffect: minEffect) }
+        let rules = JudgingRules.resolve(saved: nil, pairedFloor: pairedFloor, minEffect: minEffect)
         let summary = AcrossSummary(inputs, metric: metric == "rps" ? .rps : .serverCPU, byCommit: byCommit,
-                                    floor: pairedFloor, minEffect: minEffect)
+                                    floor: rules.pairedFloor, minEffect: rules.minEffect)
         let markdown = AcrossMarkdown.render(summary)
         print(markdown, terminator: "")
         if let json {

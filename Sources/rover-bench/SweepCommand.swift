@@ -158,7 +158,7 @@ struct SweepCommand: ParsableCommand {
                      + "\(duetPlan.windows) windows of \(duetPlan.window) s (first stage about \(Int(duetPlan.measuredSeconds * 1.6)) s)")
             let duet = Duet(plan: duetPlan, settings: duetSettings, scenarios: catalog, directory: directory)
             let started = monotonicNow()
-            let result = try duet.run(interrupted: stop, unsettled: duetOptions.unsettled) { progress.show($0, start: started) }
+            let result = try duet.run(interrupted: stop, unsettled: DuetOptions.unsettled(duetPlan)) { progress.show($0, start: started) }
             progress.finish()
             if result.failed > 0 { printErr("duet: \(result.failed) comparisons failed (see pairs.csv and summary.md)") }
             if result.interrupted { return try finish(directory, progress: progress, interrupted: true) }
@@ -195,8 +195,8 @@ struct SweepCommand: ParsableCommand {
     }
 
     private func finish(_ directory: RunDirectory, progress: ProgressLine, interrupted: Bool) throws {
-        let report = try ReportWriter.regenerate(directory, pairedFloor: duetOptions.pairedFloor,
-                                                    pairedMinEffect: duetOptions.minEffect)
+        // Judged by the rules saved in duet.json (a resumed run keeps the rules it started with).
+        let report = try ReportWriter.regenerate(directory)
         if let duet = report.summary.duet, duet.machineTooNoisy {
             printErr("warning: the machine was too noisy for settled verdicts ("
                      + (duet.tooNoisyReasons ?? []).joined(separator: "; ")

@@ -74,4 +74,26 @@ import RoverKinds
         try MarkerBlock.update(file: file, with: "A\n")
         #expect(try String(contentsOf: file, encoding: .utf8).contains("begin -->\nA\n<!-- rover-bench:end"))
     }
+
+    /// `report` judges a run by the rules saved in its duet.json (not today's flags), unless told
+    /// otherwise; `report --across` does the same for every run.
+    @Test func aRunIsJudgedByItsOwnSavedRules() throws {
+        let dir = RunDirectory(url: FileManager.default.temporaryDirectory.appendingPathComponent("rules-\(UUID().uuidString)"))
+        defer { try? FileManager.default.removeItem(at: dir.url) }
+        try FileManager.default.createDirectory(at: dir.url, withIntermediateDirectories: true)
+        // A 1.2% cost: "slower" at a 0.5% minimum effect, not at a 2% one.
+        let records = DuetSummaryTests.windows(DuetSummaryTests.base, control: true, truth: 1, starts: 20, windows: 2, seed: 3)
+            + DuetSummaryTests.windows(DuetSummaryTests.lazy, truth: 1.012, starts: 20, windows: 2, seed: 4)
+        try Data(PairLog.encode(records).utf8).write(to: dir.url.appendingPathComponent(PairLog.fileName))
+        #expect(dir.readJudgingRules() == nil)
+        #expect(try ReportWriter.regenerate(dir).summary.duet?.row(DuetSummaryTests.lazy)?.cpu?.verdict == .slower)
+        try Data(#"{"seed": 1, "rules": {"pairedFloor": 0.03, "minEffect": 0.02}}"#.utf8).write(to: dir.duetJSON)
+        #expect(dir.readJudgingRules() == JudgingRules(pairedFloor: 0.03, minEffect: 0.02))
+        let saved = try ReportWriter.regenerate(dir)
+        #expect(saved.rules == JudgingRules(pairedFloor: 0.03, minEffect: 0.02))
+        #expect(saved.summary.duet?.row(DuetSummaryTests.lazy)?.cpu?.verdict == .noDifference)
+        #expect(try ReportWriter.regenerate(dir, pairedMinEffect: 0.005).summary.duet?.row(DuetSummaryTests.lazy)?.cpu?.verdict == .slower)
+        #expect(try dir.acrossInput().duet.minEffect == 0.02)
+        #expect(try dir.acrossInput(minEffect: 0.005).duet.minEffect == 0.005)
+    }
 }

@@ -12,22 +12,27 @@ public enum ReportWriter {
         public var droppedTail: String?
         /// hgrm files that could not be read (left out of the latency chart).
         public var hgrmProblems: [String]
+        /// The rules the duet was judged by (the run's own, unless overridden).
+        public var rules: JudgingRules
     }
 
-    /// Reads runs.csv and (re)writes every summary file and report.html.
+    /// Reads runs.csv and (re)writes every summary file and report.html. The duet is judged by
+    /// the rules saved in the run's duet.json, each overridden by `pairedFloor` /
+    /// `pairedMinEffect` when given.
     public static func regenerate(_ dir: RunDirectory, bootstrap: Bootstrap = .default,
                                   floor: Double = Verdict.defaultFloor,
-                                  pairedFloor: Double = Verdict.defaultPairedFloor,
-                                  pairedMinEffect: Double = Verdict.defaultPairedMinEffect) throws -> Outcome {
+                                  pairedFloor: Double? = nil,
+                                  pairedMinEffect: Double? = nil) throws -> Outcome {
+        let rules = JudgingRules.resolve(saved: dir.readJudgingRules(), pairedFloor: pairedFloor, minEffect: pairedMinEffect)
         let pairs = try PairLog.read(dir.url.appendingPathComponent(PairLog.fileName))
         // A duet-only run has pairs.csv and no runs.csv.
         let log = pairs.isEmpty || FileManager.default.fileExists(atPath: dir.runsCSV.path)
             ? try RunLog.read(dir.runsCSV) : RunLog.Contents(records: [], droppedTail: nil)
         let summary = Summary(records: log.records, bootstrap: bootstrap, floor: floor, pairs: pairs,
-                              pairedFloor: pairedFloor, pairedMinEffect: pairedMinEffect)
+                              pairedFloor: rules.pairedFloor, pairedMinEffect: rules.minEffect)
         let (curves, problems) = dir.readCurves()
         try write(summary, to: dir, curves: curves, meta: dir.readMeta())
-        return Outcome(summary: summary, droppedTail: log.droppedTail, hgrmProblems: problems)
+        return Outcome(summary: summary, droppedTail: log.droppedTail, hgrmProblems: problems, rules: rules)
     }
 
     /// Writes summary.csv, summary.md, summary.json and report.html for `summary`.

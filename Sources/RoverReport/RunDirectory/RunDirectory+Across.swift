@@ -23,12 +23,13 @@ extension RunDirectory {
         return out.filter { seen.insert($0.url.standardizedFileURL.path).inserted }
     }
 
-    /// This run as `report --across` reads it: meta.json and its duet judged by the given rules.
-    public func acrossInput(floor: Double = Verdict.defaultPairedFloor,
-                            minEffect: Double = Verdict.defaultPairedMinEffect) throws -> AcrossSummary.Input {
+    /// This run as `report --across` reads it: meta.json and its duet judged by its own saved
+    /// rules, each overridden by `floor` / `minEffect` when given.
+    public func acrossInput(floor: Double? = nil, minEffect: Double? = nil) throws -> AcrossSummary.Input {
         let records = try PairLog.read(url.appendingPathComponent(PairLog.fileName))
+        let rules = JudgingRules.resolve(saved: readJudgingRules(), pairedFloor: floor, minEffect: minEffect)
         return AcrossSummary.Input(name: url.lastPathComponent, meta: readMeta(),
-                                   duet: DuetSummary(records: records, floor: floor, minEffect: minEffect))
+                                   duet: DuetSummary(records: records, floor: rules.pairedFloor, minEffect: rules.minEffect))
     }
 }
 

@@ -31,6 +31,16 @@ public struct RunDirectory: Sendable, Equatable {
     public var reportHTML: URL { url.appendingPathComponent("report.html") }
     public var metaJSON: URL { url.appendingPathComponent("meta.json") }
     public var hgrmDirectory: URL { url.appendingPathComponent("hgrm") }
+    /// The duet's plan (RoverRunner's `DuetPlan`), with the judging rules it was made with.
+    public var duetJSON: URL { url.appendingPathComponent("duet.json") }
+
+    /// The judging rules saved in duet.json; nil for runs planned before they were saved (or
+    /// without a duet phase).
+    public func readJudgingRules() -> JudgingRules? {
+        struct Saved: Decodable { var rules: JudgingRules? }
+        guard let data = try? Data(contentsOf: duetJSON) else { return nil }
+        return (try? JSONDecoder().decode(Saved.self, from: data))?.rules
+    }
 
     /// `hgrm/<cell id>.hgrm`
     public func hgrm(for key: CellKey) -> URL { hgrmDirectory.appendingPathComponent(key.id + ".hgrm") }

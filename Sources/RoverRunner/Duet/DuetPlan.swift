@@ -58,6 +58,9 @@ public struct DuetPlan: Sendable, Equatable, Codable {
     /// (−13% ± 0.6%). Measured before it existed (`Results/verdicts-20261202/sweeps-control40`):
     /// 8 of 9 comparisons kept their verdict over 10 sweeps; the ninth sat on the threshold.
     public var stages: Int?
+    /// The rules its verdicts are judged by (and its stages decide with); nil in plans written
+    /// before they were saved (judged by today's defaults).
+    public var rules: JudgingRules?
 
     public init(comparisons: [DuetComparison], starts: Int = 5, controlStarts: Int? = nil, stages: Int? = nil,
                 windows: Int = 4, window: Double = 0.2, warmup: Double = 0.3, seed: UInt64 = Bootstrap.defaultSeed) {
