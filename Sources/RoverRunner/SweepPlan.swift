@@ -27,6 +27,20 @@ public struct SweepPlan: Sendable, Equatable, Codable {
     /// The Lua runtimes (`--lua`), the outermost axis. nil: Lua 5.4 only (as every plan before
     /// the runtime axis).
     public var runtimes: [LuaRuntime]?
+    /// When set, the (connections, rate) points every cell is run at, instead of every
+    /// connection count at `rate`: the latency phase's open-loop points, each a fraction of the
+    /// reference's measured capacity at that connection count (``LatencyPlan``).
+    public var loadPoints: [LoadPoint]?
+
+    /// One load: keep-alive connections and an open-loop rate (0: closed loop).
+    public struct LoadPoint: Sendable, Equatable, Hashable, Codable {
+        public var connections: Int
+        public var rate: Int
+        public init(connections: Int, rate: Int) {
+            self.connections = connections
+            self.rate = rate
+        }
+    }
 
     /// A (context, dispatcher) combination.
     public struct StrategyPair: Sendable, Equatable, Hashable, Codable {
@@ -61,9 +75,9 @@ public struct SweepPlan: Sendable, Equatable, Codable {
                 for c in contexts {
                     for d in dispatchers where strategyPairs?.contains(StrategyPair(c, d)) ?? true {
                         for w in workers {
-                            for n in connections {
+                            for p in loadPoints ?? connections.map({ LoadPoint(connections: $0, rate: rate) }) {
                                 let key = CellKey(scenario: s, context: c, dispatcher: d,
-                                                  workers: w, connections: n, rate: rate, runtime: rt)
+                                                  workers: w, connections: p.connections, rate: p.rate, runtime: rt)
                                 if seen.insert(key).inserted { out.append(key) }
                             }
                         }

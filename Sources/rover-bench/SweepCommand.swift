@@ -81,6 +81,22 @@ struct SweepCommand: ParsableCommand {
     @Flag(name: .customLong("duet-only"), help: "Only the paired, simultaneous cost comparisons (no sequential trials).")
     var duetOnly = false
 
+    @Option(name: .customLong("latency-fractions"), parsing: .upToNextOption,
+            help: "Latency phase: open-loop rates as fractions of the reference's measured capacity (eager + channel alone, closed loop).")
+    var latencyFractions: [Double] = [0.5, 0.8]
+
+    @Option(name: .customLong("latency-connections"), parsing: .upToNextOption, help: "Latency phase: connection counts (the seed's claims are at 1000).")
+    var latencyConnections: [Int] = [64, 1000]
+
+    @Option(name: .customLong("latency-rounds"), help: "Latency phase: rounds (verdicts need at least 10).")
+    var latencyRounds = 10
+
+    @Option(name: .customLong("latency-duration"), help: "Latency phase: measured seconds per trial (after --warmup).")
+    var latencyDuration = 1.0
+
+    @Flag(name: .customLong("no-latency"), help: "Skip the latency phase (the seed's table 2 latency rows: channel vs pool at fixed open-loop rates).")
+    var noLatency = false
+
     @Flag(help: "Every context × dispatcher combination (default without --context/--dispatcher: the seed's and Rover's questions, see the README).")
     var full = false
 
@@ -113,6 +129,16 @@ struct SweepCommand: ParsableCommand {
             throw ValidationError("--counters-requests must be in 1...1000000 (got \(countersRequests))")
         }
         guard (1...100).contains(repeats) else { throw ValidationError("--repeats must be in 1...100 (got \(repeats))") }
+        guard latencyFractions.allSatisfy({ $0 > 0 && $0 <= 2 }) else {
+            throw ValidationError("--latency-fractions must be in (0, 2] (got \(latencyFractions))")
+        }
+        guard latencyConnections.allSatisfy({ (1...10_000).contains($0) }) else {
+            throw ValidationError("--latency-connections must be in 1...10000 (got \(latencyConnections))")
+        }
+        guard (2...100).contains(latencyRounds) else { throw ValidationError("--latency-rounds must be in 2...100 (got \(latencyRounds))") }
+        guard latencyDuration > 0, latencyDuration <= 600 else {
+            throw ValidationError("--latency-duration must be in (0, 600] seconds (got \(latencyDuration))")
+        }
         guard rate >= 0 else { throw ValidationError("--rate must not be negative (got \(rate))") }
         guard (1...64).contains(loadThreads) else { throw ValidationError("--load-threads must be in 1...64 (got \(loadThreads))") }
         if let t = serverThreads, !(1...64).contains(t) { throw ValidationError("--server-threads must be in 1...64 (got \(t))") }
@@ -147,6 +173,11 @@ struct SweepCommand: ParsableCommand {
         let progress = ProgressLine()
         printErr("run folder: \(directory.url.path)  (\(plan.cells.count) cells × \(plan.repeats) repeats)")
         let stop = { sweepInterrupted.load(ordering: .relaxed) }
+        // Planned (and saved) now, so a run interrupted before its latency phase resumes into it.
+        let latency = duetOnly ? nil : try latencyPlan(directory, plan)
+        if let latency, resume == nil {
+            try LatencyPhase(plan: latency, settings: settings, scenarios: catalog, directory: directory).save()
+        }
         if let duetPlan = try duetPlan(directory, plan) {
             var duetSettings = DuetSettings(executable: selfExecutable())
             duetSettings.serverThreads = settings.serverThreads
@@ -168,10 +199,34 @@ struct SweepCommand: ParsableCommand {
             let outcome = try sweep.run(interrupted: stop) { progress.show($0) }
             progress.finish()
             printErr("\(outcome.ran) trials run, \(outcome.skipped) already done, \(outcome.failed) failed")
-            try finish(directory, progress: progress, interrupted: outcome.interrupted)
+            if outcome.interrupted { return try finish(directory, progress: progress, interrupted: true) }
+            if let latency {
+                var phase = LatencyPhase(plan: latency, settings: settings, scenarios: catalog, directory: directory)
+                printErr("latency: \(latency.pairs.map { "\($0.context) + \($0.dispatcher)" }.joined(separator: " vs ")), open loop at "
+                         + "\(latency.fractions.map { "\(Int($0 * 100))%" }.joined(separator: ", ")) of capacity × "
+                         + "\(latency.connections.map(String.init).joined(separator: ", ")) connections × \(latency.rounds) rounds")
+                try phase.calibrate(base: plan, interrupted: stop) { printErr($0) }
+                let more = try phase.run(base: plan, interrupted: stop) { progress.show($0) }
+                progress.finish()
+                printErr("latency: \(more.ran) trials run, \(more.skipped) already done, \(more.failed) failed")
+                return try finish(directory, progress: progress, interrupted: more.interrupted)
+            }
+            try finish(directory, progress: progress, interrupted: false)
         } else {
             try finish(directory, progress: progress, interrupted: false)
         }
+    }
+
+    /// The latency plan of this run (the one being resumed, or a new one); nil when it has no
+    /// latency phase: `--no-latency`, `--quick`, `--counters`, an open-loop sweep (`--rate`), or
+    /// no `eager` + `channel` with a pool among the cells.
+    private func latencyPlan(_ directory: RunDirectory, _ plan: SweepPlan) throws -> LatencyPlan? {
+        if resume != nil { return try LatencyPhase.saved(in: directory) }
+        guard !noLatency, !quick, !counters, plan.rate == 0, !latencyFractions.isEmpty, !latencyConnections.isEmpty else { return nil }
+        let pairs = LatencyPlan.tableTwoPairs(of: plan)
+        guard !pairs.isEmpty else { return nil }
+        return LatencyPlan(fractions: latencyFractions, connections: latencyConnections, rounds: latencyRounds,
+                           duration: latencyDuration, warmup: warmup, pairs: pairs, seed: plan.shuffleSeed ?? DuetPlan.freshSeed())
     }
 
     /// The duet plan of this run (new, or the one being resumed); nil when it has no duet phase.

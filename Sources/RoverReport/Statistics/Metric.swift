@@ -69,7 +69,7 @@ public enum Metric: String, CaseIterable, Codable, CodingKeyRepresentable, Senda
         switch self {
         case .duration, .requests, .errorsConnect, .errorsRead, .errorsWrite, .errorsTimeout, .non2xx,
              .generatorSaturated: .run
-        case .rps, .latMean, .latP50, .latP90, .latP99, .serverCPU, .ctxSwitches: .estimated
+        case .rps, .latMean, .latP50, .latP90, .latP99, .latP999, .serverCPU, .ctxSwitches: .estimated
         default: .median
         }
     }

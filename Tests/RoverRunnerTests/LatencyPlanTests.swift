@@ -1,0 +1,56 @@
+import Foundation
+import RoverReport
+import RoverRunner
+import Testing
+import RoverKinds
+
+/// The latency phase's plan: rates from the measured capacity, the seed's table-2 cells, one
+/// sweep plan per family at every (connections, rate) point.
+@Suite struct LatencyPlanTests {
+    static let base: SweepPlan = {
+        var p = SweepPlan(scenarios: ["params-only"], contexts: [.eager, .lazy], dispatchers: [.channel, .mutexPool, .affine],
+                          workers: [1], connections: [64], repeats: 3)
+        p.runtimes = [.lua54, .luajit]
+        return p
+    }()
+
+    @Test func ratesAreFractionsOfTheMeasuredCapacity() {
+        #expect(LatencyPlan.capacity([41_000, 39_000, 0]) == 40_000)  // a failed calibration (0) is left out
+        #expect(LatencyPlan.capacity([]) == nil)
+        #expect(LatencyPlan.rate(capacity: 40_000, fraction: 0.5) == 20_000)
+        #expect(LatencyPlan.rate(capacity: 40_001, fraction: 0.8) == 32_001)
+        #expect(LatencyPlan.rate(capacity: 0.4, fraction: 0.5) == 1)
+    }
+
+    @Test func tableTwoCellsAndOnePlanPerFamily() throws {
+        let pairs = LatencyPlan.tableTwoPairs(of: Self.base)
+        #expect(pairs == [.init(.eager, .channel), .init(.eager, .mutexPool)])
+        var noPool = Self.base
+        noPool.dispatchers = [.channel, .affine]
+        #expect(LatencyPlan.tableTwoPairs(of: noPool).isEmpty)
+        let families = LatencyPlan.families(of: Self.base)
+        #expect(families.map(\.runtime) == [.lua54, .luajit])
+        var plan = LatencyPlan(fractions: [0.5, 0.8], connections: [64, 1000], rounds: 10, duration: 1, warmup: 0.3,
+                               pairs: pairs, seed: 42)
+        plan.capacities = [
+            .init(family: families[0], connections: 64, trials: [40_000, 42_000], rps: 41_000),
+            .init(family: families[0], connections: 1000, trials: [30_000, 30_000], rps: 30_000),
+            .init(family: families[1], connections: 64, trials: [20_000, 20_000], rps: 20_000),  // no 1000-conn capacity
+        ]
+        let plans = plan.plans(base: Self.base)
+        #expect(plans.count == 2)
+        let lua = try #require(plans.first)
+        #expect(lua.loadPoints == [.init(connections: 64, rate: 20_500), .init(connections: 64, rate: 32_800),
+                                   .init(connections: 1000, rate: 15_000), .init(connections: 1000, rate: 24_000)])
+        #expect(lua.cells.count == 8 && lua.cells.allSatisfy { $0.context == .eager && $0.runtime == .lua54 && $0.rate > 0 })
+        #expect(lua.trials.count == 80 && lua.repeats == 10)
+        // Each (connections, rate) point is its own load group with its own eager + channel baseline.
+        #expect(Set(lua.cells.map(\.group)).count == 4 && lua.cells.filter(\.isBaseline).count == 4)
+        #expect(plans[1].loadPoints == [.init(connections: 64, rate: 10_000), .init(connections: 64, rate: 16_000)])
+        #expect(plans[0].shuffleSeed != plans[1].shuffleSeed)
+        // Saved and read back (latency.json): the same plans.
+        let saved = try JSONDecoder().decode(LatencyPlan.self, from: JSONEncoder().encode(plan))
+        #expect(saved.plans(base: Self.base) == plans)
+        #expect(plan.reference(families[0], connections: 1000).id == "params-only.eager.channel.w1.c1000")
+    }
+}
