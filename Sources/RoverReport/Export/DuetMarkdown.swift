@@ -1,4 +1,5 @@
 import Foundation
+import RoverKinds
 
 /// The duet section of summary.md: the A/A control first (and a warning when the machine was too
 /// noisy to settle anything), then every cost comparison with its method and n, then the
@@ -66,6 +67,31 @@ enum DuetMarkdown {
             out += "\n\(total) contaminated windows were dropped (\(reasons)).\n"
         } else {
             out += "\nNo window was dropped as contaminated.\n"
+        }
+        return out + "\n"
+    }
+
+    /// The duet's CPU-per-request ratios against the same ratios measured with each server
+    /// alone (``DuetValidity``).
+    static func validity(_ checks: [DuetValidity]) -> String {
+        var out = """
+        ### Duet against running alone
+
+        Each duet ratio (both servers on one core, half of it each) against the same CPU-per-request \
+        ratio from the sequential rounds (each server alone on the core, paired by round), and their \
+        ratio (duet ÷ alone) with a 95% interval. *co-location changes this answer* when that interval \
+        lies wholly beyond the minimum effect; *standalone too noisy to check* when it is wider than the \
+        duet's own effect (few rounds alone cannot tell the duet's answer from none).
+
+        | Cell vs reference | Duet | Alone | Duet ÷ alone [95% CI] | Check |
+        |---|---:|---:|---:|---|
+
+        """
+        for c in checks {
+            let name = c.reference.isBaseline ? Format.strategies(c.cell) : "\(Format.strategies(c.cell)) vs \(Format.strategies(c.reference))"
+            let group = c.cell.group.runtime == .lua54 ? "" : " (\(c.cell.group.runtime.rawValue))"
+            out += "| \(name)\(group) | \(Format.change(c.duet)) | \(Format.change(c.standalone)) | \(Format.change(c.ratio)) "
+                + "| \(c.outcome == .agree ? "agree" : "**\(c.outcome.rawValue)**") |\n"
         }
         return out + "\n"
     }

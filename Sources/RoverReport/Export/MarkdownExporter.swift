@@ -18,6 +18,7 @@ public enum MarkdownExporter {
 
         """
         if let duet = s.duet { out += DuetMarkdown.render(duet) }
+        if let validity = s.validity { out += DuetMarkdown.validity(validity) }
         guard !s.cells.isEmpty else { return out }  // a duet-only run
         out += claimsTable(s)
         for group in s.groups {

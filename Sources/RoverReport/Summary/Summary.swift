@@ -16,13 +16,21 @@ public struct Summary: Codable, Sendable, Equatable {
     public var multiplicity: Multiplicity? = .benjaminiHochberg
     /// The paired, simultaneous cost comparisons (pairs.csv), when the run had a duet phase.
     public var duet: DuetSummary?
+    /// Each duet comparison against the same ratio measured standalone (``DuetValidity``);
+    /// nil in summaries written before it existed.
+    public var validity: [DuetValidity]?
 
     public init(records: [RunRecord], bootstrap: Bootstrap = .default, floor: Double = Verdict.defaultFloor,
                 pairs: [PairRecord] = [], pairedFloor: Double = Verdict.defaultPairedFloor,
                 pairedMinEffect: Double = Verdict.defaultPairedMinEffect) {
         let set = RunSet(records)
         self.init(set: set, bootstrap: bootstrap, floor: floor)
-        if !pairs.isEmpty { duet = DuetSummary(records: pairs, floor: pairedFloor, minEffect: pairedMinEffect) }
+        if !pairs.isEmpty {
+            let d = DuetSummary(records: pairs, floor: pairedFloor, minEffect: pairedMinEffect)
+            duet = d
+            let checks = Self.validity(d, set)
+            validity = checks.isEmpty ? nil : checks
+        }
     }
 
     public init(set: RunSet, bootstrap: Bootstrap = .default, floor: Double = Verdict.defaultFloor) {
