@@ -11,6 +11,9 @@ Usage: Scripts/agreement.py RUN_A RUN_B
          one run, slower in the other), and the per-cell CV of sequential req/s.
        Scripts/agreement.py --line RUN
          one run's A/A controls, the process pairs its comparisons took and what stayed unsettled.
+       Scripts/agreement.py --latency RUN...
+         the latency phase's verdicts (mean, p50, p99, p99.9 of each pool against eager + channel at
+         each open-loop point) in every run side by side, and how many are settled and agree.
        Scripts/agreement.py --many RUN...
          per run: each A/A control, the process pairs its comparisons took and what stayed
          unsettled; then the headline: of the distinct duet comparisons on CPU per request (A/A
@@ -50,6 +53,8 @@ def seq_verdicts(s):
     for c in s.get("comparisons", []):
         k = c["cell"]
         cid = f'{k["scenario"]}.{k["context"]}.{k["dispatcher"]}.w{k["workers"]}.c{k["connections"]}'
+        if k.get("rate"): cid += f'.r{k["rate"]}'
+        if k.get("runtime", "lua5.4") != "lua5.4": cid += f'.{k["runtime"]}'
         out[(cid, c["metric"])] = (c["verdict"], c["ratio"]["value"], c["ratio"]["interval"]["lower"], c["ratio"]["interval"]["upper"])
     return out
 
@@ -79,6 +84,43 @@ def two(run_a, run_b):
     if cv:
         print(f"\nsequential req/s CV per cell: median {statistics.median(cv)*100:.1f}%, max {max(cv)*100:.1f}%")
     print(f"\ntotal: {grand[0]} of {grand[1]} verdicts agree; {grand[2]} opposite")
+
+LATENCY = ("lat_mean_us", "lat_p50_us", "lat_p99_us", "lat_p999_us")
+
+def latency(runs):
+    """The latency phase's verdicts (open-loop groups) in each run, side by side, matched by
+    connection count and rank of rate (each run measures its own capacity, so rates differ)."""
+    tables = []
+    for run in runs:
+        s = load(run)
+        rows = {}
+        rates = {}
+        for c in s.get("comparisons", []):
+            k = c["cell"]
+            if not k.get("rate") or c["metric"] not in LATENCY: continue
+            rates.setdefault((k.get("runtime", "lua5.4"), k["connections"]), set()).add(k["rate"])
+        for c in s.get("comparisons", []):
+            k = c["cell"]
+            if not k.get("rate") or c["metric"] not in LATENCY: continue
+            group = (k.get("runtime", "lua5.4"), k["connections"])
+            rank = sorted(rates[group]).index(k["rate"])
+            rows[(group, rank, k["dispatcher"], c["metric"])] = (c["verdict"], c["ratio"]["value"], c["ratio"]["interval"]["lower"],
+                                                               c["ratio"]["interval"]["upper"], k["rate"])
+        tables.append(rows)
+    keys = sorted({k for t in tables for k in t})
+    settled = ("faster", "slower", "no difference")
+    agree = all_settled = 0
+    for key in keys:
+        vs = [t.get(key) for t in tables]
+        (rt, conn), rank, disp, metric = key
+        words = [v[0] if v else "-" for v in vs]
+        ok = all(w in settled for w in words)
+        same = len(set(words)) == 1
+        all_settled += ok; agree += ok and same
+        print(f"{rt} c{conn} rate#{rank} {disp} {metric}: " + " | ".join(
+            f"{v[0]} {100*(v[1]-1):+.1f}% [{100*(v[2]-1):+.1f}, {100*(v[3]-1):+.1f}] @{v[4]}" if v else "-" for v in vs))
+    print(f"\nlatency rows: {len(keys)}; settled (faster/slower/no difference) in every run: {all_settled}; "
+          f"of those the same verdict in every run: {agree}")
 
 def run_line(run):
     """One run's A/A controls, process pairs per comparison and unsettled verdicts."""
@@ -147,7 +189,9 @@ def many(runs):
             if k in v: print(f"   {name(r)}  {fmt(v[k])}")
 
 if __name__ == "__main__":
-    if len(sys.argv) >= 2 and sys.argv[1] == "--many":
+    if len(sys.argv) >= 2 and sys.argv[1] == "--latency":
+        latency(sys.argv[2:])
+    elif len(sys.argv) >= 2 and sys.argv[1] == "--many":
         many(sys.argv[2:])
     elif len(sys.argv) == 3 and sys.argv[1] == "--line":
         print(run_line(sys.argv[2]))

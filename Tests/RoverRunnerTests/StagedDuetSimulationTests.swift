@@ -10,9 +10,11 @@ import Testing
 /// sweeps of `Results/verdicts-20261202/sweeps-control40`: a bias of sd 1.05% per process pair
 /// (memory layout: it lasts as long as the processes) and sd 0.98% per 0.4 s window.
 ///
-/// What it shows: a real effect of −0.8% CPU per request (lazy vs eager under `channel`, the one
-/// comparison whose verdict did not repeat) gets one verdict in two runs far more often with
-/// stages than with the first stage alone, and the interval still covers the truth.
+/// What it shows: a real effect of −1.2% CPU per request (lazy vs eager under `channel` read −0.84%
+/// to −1.43% in ten Intel sweeps) gets one verdict in two runs far more often with stages than
+/// with the first stage alone, and the interval still covers the truth. Because the minimum effect
+/// applies to the whole interval, an effect settles only about two half-widths beyond it: −0.83%
+/// stays borderline even with stages.
 @Suite struct StagedDuetSimulationTests {
     static let base = CellKey(scenario: "params-only", context: .eager, dispatcher: .channel, workers: 1, connections: 64)
     static let cell = base.with(context: .lazy)
@@ -86,20 +88,25 @@ import Testing
     }
 
     @Test func stagesMakeABorderlineVerdictRepeat() {
-        let fixed = Self.tally(truth: 0.9917, stages: 1, runs: 300)
-        let staged = Self.tally(truth: 0.9917, stages: 4, runs: 300)
+        let fixed = Self.tally(truth: 0.988, stages: 1, runs: 300)
+        let staged = Self.tally(truth: 0.988, stages: 4, runs: 300)
         Self.show("fixed", fixed); Self.show("staged", staged)
         #expect(fixed.agreement < 0.85, "\(fixed)")
         #expect(staged.agreement >= 0.95, "\(staged)")
         #expect(staged.verdicts[.faster, default: 0] > 270 && staged.verdicts[.slower] == nil, "\(staged)")
         #expect(staged.meanStarts > 30 && staged.meanStarts <= 80, "\(staged)")
         #expect(staged.coverage >= 0.90, "\(staged)")
+        // The price of the interval rule: −0.83%, less than two half-widths past the 0.5% minimum
+        // effect even at 80 process pairs, is still read "faster" in some runs and "no
+        // difference" in others (about half agree), and is marked unsettled.
+        let near = Self.tally(truth: 0.9917, stages: 4, runs: 300)
+        Self.show("near the minimum effect", near)
+        #expect(near.agreement < 0.8 && near.verdicts[.slower] == nil, "\(near)")
     }
 
-    /// The price of stopping once a verdict is clear: when the truth sits exactly on the minimum
-    /// effect, the final interval covers it less often than 95% (about 88% in a larger run of the
-    /// same model); away from the thresholds, and for a clear effect that never needs a second
-    /// stage, it stays near 95%.
+    /// The price of stopping once a verdict is clear: coverage can fall below 95% near a
+    /// threshold (89.7% at −0.83% in the test above); on the minimum effect itself and for a clear
+    /// effect that never needs a second stage it stays near 95%.
     @Test func coverageWithStages() {
         let clear = Self.tally(truth: 0.87, stages: 4, runs: 200)
         #expect(abs(clear.meanStarts - 20) < 1e-9 && clear.coverage >= 0.90 && clear.coverage <= 0.99, "\(clear)")

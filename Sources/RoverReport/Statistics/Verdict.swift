@@ -38,9 +38,10 @@ public enum Verdict: String, Codable, Sendable, CaseIterable {
     /// Measured here (`Results/verdicts-20261202/sweeps-control40`, 10 sweeps at a 1% minimum
     /// effect raised to the A/A bound): lazy vs eager under `channel`, a real effect of about
     /// −0.8% CPU per request, read "no difference" 6 times, "faster" 2 and "inconclusive" 2,
-    /// the only verdicts that did not repeat. At 0.5% it lies about two standard errors of a
-    /// settled comparison beyond the threshold; a 1% threshold would need about 13 times the
-    /// pairs to hold it. Raising the threshold to each sweep's A/A bound (0.3–1.2% in those
+    /// the only verdicts that did not repeat. The minimum effect applies to the whole interval,
+    /// so an effect settles about two half-widths beyond it: at 80 process pairs (±0.25%), a
+    /// −1.2% effect repeats in 99% of simulated runs and −0.83% in about half
+    /// (`StagedDuetSimulationTests`). Raising the threshold to each sweep's A/A bound (0.3–1.2% in those
     /// sweeps) moved it from sweep to sweep, and counted the process-pair spread twice: every
     /// interval is already over process pairs.
     public static let defaultPairedMinEffect = 0.005
