@@ -24,7 +24,8 @@ struct SweepCommand: ParsableCommand {
         an app that fails to load (a Lua error, an exit, a signal, or no return within --load-timeout)
         makes its cells failed rows with the reason, and the sweep goes on.
         Exit codes: 0 done (some cells may have failed: see runs.csv, pairs.csv, summary.md); 1 an app uses
-        what rover-bench refuses (nothing is run); 2 every cell failed; 64 a bad flag; 130 interrupted.
+        what rover-bench refuses (nothing is run); 2 every cell failed; 64 a bad flag, or a --resume folder
+        without a readable plan.json and settings.json; 130 interrupted.
         """)
 
     /// The exit code of a sweep in which every trial and every process pair failed.
@@ -75,7 +76,7 @@ struct SweepCommand: ParsableCommand {
     @Option(help: "Folder that receives the run folder <timestamp>-<host>.")
     var out: String = "Results"
 
-    @Option(help: "Continue the partial run in this folder (its plan.json decides the cells).")
+    @Option(help: "Continue the partial run in this folder (its plan.json decides the cells, its settings.json how they are measured).")
     var resume: String?
 
     @Option(name: .customLong("load-timeout"), help: "Seconds each app may take to load in its check before the sweep (longer: its cells fail).")
@@ -237,16 +238,7 @@ struct SweepCommand: ParsableCommand {
                   let plan = try? JSONDecoder().decode(SweepPlan.self, from: data) else {
                 throw ValidationError("--resume \(resume): no plan.json there (not a sweep run folder)")
             }
-            let settingsFile = dir.url.appendingPathComponent("settings.json")
-            if let data = try? Data(contentsOf: settingsFile),
-               let saved = try? JSONDecoder().decode(TrialSettings.self, from: data) {
-                settings = saved  // a resumed run measures exactly as it started
-                settings.executable = selfExecutable()
-            } else {
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-                try encoder.encode(settings).write(to: settingsFile)
-            }
+            settings = try Self.savedSettings(dir, resume: resume)  // a resumed run measures exactly as it started
             return (dir, plan, try checkApps(plan, catalog: catalog, settings: settings))
         }
         let names = scenarioOptions.scenarios.isEmpty
@@ -277,6 +269,35 @@ struct SweepCommand: ParsableCommand {
         try encoder.encode(settings).write(to: dir.url.appendingPathComponent("settings.json"))
         try dir.writeMeta(RunMeta.collect(buildConfiguration: isDebugBuild ? "debug" : "release"))
         return (dir, plan, loadFailures)
+    }
+
+    /// The settings.json of the run being resumed (with this binary as the executable). Missing,
+    /// unreadable or undecodable, it stops the sweep: measuring with today's flags instead would
+    /// mix two settings in one run folder.
+    static func savedSettings(_ dir: RunDirectory, resume: String) throws -> TrialSettings {
+        let file = dir.url.appendingPathComponent("settings.json")
+        let data: Data
+        do { data = try Data(contentsOf: file) } catch {
+            let why = FileManager.default.fileExists(atPath: file.path) ? "cannot be read" : "does not exist"
+            throw ValidationError("--resume \(resume): \(file.path) \(why); it holds how the run measures, so the run cannot continue")
+        }
+        do {
+            var saved = try JSONDecoder().decode(TrialSettings.self, from: data)
+            saved.executable = selfExecutable()
+            return saved
+        } catch {
+            throw ValidationError("--resume \(resume): \(file.path) is not a sweep's settings (\(Self.describe(error))); the run cannot continue")
+        }
+    }
+
+    private static func describe(_ error: any Error) -> String {
+        switch error as? DecodingError {
+        case .keyNotFound(let key, _)?: "no \"\(key.stringValue)\""
+        case .typeMismatch(_, let c)?, .valueNotFound(_, let c)?:
+            "a wrong value at \"\(c.codingPath.map(\.stringValue).joined(separator: "."))\""
+        case .dataCorrupted?: "not valid JSON"
+        default: "\(error)"
+        }
     }
 
     /// Loads each scenario's app of `plan` once per runtime in a `serve --check` child

@@ -1,11 +1,14 @@
 import Foundation
 import RoverReport
+import RoverKinds
+import RoverRunner
 import Testing
 
 /// `rover-bench sweep` loads every app in a child (`serve --check`) before it measures: an app
 /// that exits, crashes, hangs or fails to compile while loading becomes failed rows naming the
 /// app and what happened, in both phases, and the sweep goes on; a sweep where every cell failed
-/// says so and exits 2. Real sweeps of the debug binary, kept to a few seconds.
+/// says so and exits 2. `--resume` needs the run's settings.json. Real sweeps of the debug
+/// binary, kept to a few seconds.
 @Suite(.serialized) struct LoadFailureCLITests {
     /// name, app.lua, what its failed rows' reason must contain.
     static let broken: [(name: String, app: String, reason: String)] = [
@@ -96,5 +99,57 @@ import Testing
         }
         // The report is still written for a run where nothing succeeded.
         #expect(FileManager.default.fileExists(atPath: dir.summaryMarkdown.path))
+    }
+
+    /// A run folder with a good plan.json (one cell, one 0.2 s trial, no duet phase) and the
+    /// given settings.json (nil: none).
+    static func runToResume(settings: Data?, asDirectory: Bool = false) throws -> URL {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("resume-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let plan = SweepPlan(scenarios: ["params-only"], contexts: [.eager], dispatchers: [.channel],
+                             workers: [1], connections: [4], repeats: 1)
+        try JSONEncoder().encode(plan).write(to: dir.appendingPathComponent("plan.json"))
+        let file = dir.appendingPathComponent("settings.json")
+        if asDirectory { try FileManager.default.createDirectory(at: file, withIntermediateDirectories: false) }
+        try settings?.write(to: file)
+        return dir
+    }
+
+    /// A settings.json `--resume` cannot use: none, a folder in its place, not JSON, not settings.
+    struct BadSettings: Sendable, CustomTestStringConvertible {
+        var what: String
+        var contents: Data?
+        var asDirectory = false
+        /// What the error must say about the file.
+        var why: String
+        var testDescription: String { what }
+    }
+
+    @Test(arguments: [
+        BadSettings(what: "missing", contents: nil, why: "does not exist"),
+        BadSettings(what: "a folder", contents: nil, asDirectory: true, why: "cannot be read"),
+        BadSettings(what: "not JSON", contents: Data("settings?".utf8), why: "not valid JSON"),
+        BadSettings(what: "not settings", contents: Data("{}".utf8), why: "is not a sweep's settings"),
+    ])
+    func resumeStopsOnAnUnreadableSettingsFile(_ bad: BadSettings) throws {
+        let dir = try Self.runToResume(settings: bad.contents, asDirectory: bad.asDirectory)
+        let r = try SweepCLITests.run(["sweep", "--resume", dir.path])
+        #expect(r.code == 64, "\(bad.what): exit \(r.code) \(r.err)")
+        #expect(r.err.contains(dir.appendingPathComponent("settings.json").path), "\(bad.what): \(r.err)")
+        #expect(r.err.contains(bad.why), "\(bad.what): \(r.err)")
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("runs.csv").path), "\(bad.what): a trial ran")
+    }
+
+    /// The good case of the same folder: the run continues with its own settings (0.2 s trials,
+    /// not the 1 s the flags would give).
+    @Test func resumeMeasuresWithTheSavedSettings() throws {
+        let exe = try #require(SweepTests.binary, "build the executable first: swift build --build-tests")
+        let saved = TrialSettings(executable: exe, duration: 0.2, warmup: 0)
+        let dir = try Self.runToResume(settings: try JSONEncoder().encode(saved))
+        let r = try SweepCLITests.run(["sweep", "--resume", dir.path])
+        #expect(r.code == 0, "exit \(r.code): \(r.err)")
+        let rows = try RunLog.read(dir.appendingPathComponent("runs.csv")).records
+        #expect(rows.count == 1 && rows[0].status == .ok, "\(rows.map(\.reason))")
+        #expect(rows.first.map { $0[.duration] < 0.6 } == true, "\(rows.map { $0[.duration] })")
     }
 }
