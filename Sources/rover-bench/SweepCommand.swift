@@ -20,11 +20,13 @@ struct SweepCommand: ParsableCommand {
         drives it with the built-in load generator, and reads the server's counters. Rows are written as
         trials finish (Ctrl-C keeps them; --resume RUN_DIR continues). Writes runs.csv, summary.csv,
         summary.md, summary.json, report.html, meta.json and hgrm/ into the run folder, and prints summary.md.
-        Before it measures, each scenario's app is loaded once per Lua runtime in a `serve --check` child:
-        an app that fails to load (a Lua error, an exit, a signal, or no return within --load-timeout)
+
+        Before it measures, each scenario's app is loaded once per Lua runtime in a `serve --check` child: \
+        an app that fails to load (a Lua error, an exit, a signal, or no return within --load-timeout) \
         makes its cells failed rows with the reason, and the sweep goes on.
-        Exit codes: 0 done (some cells may have failed: see runs.csv, pairs.csv, summary.md); 1 an app uses
-        what rover-bench refuses (nothing is run); 2 every cell failed; 64 a bad flag, or a --resume folder
+
+        Exit codes: 0 done (some cells may have failed: see runs.csv, pairs.csv, summary.md); 1 an app uses \
+        what rover-bench refuses (nothing is run); 2 every cell failed; 64 a bad flag, or a --resume folder \
         without a readable plan.json and settings.json; 130 interrupted.
         """)
 
