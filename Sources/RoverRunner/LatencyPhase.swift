@@ -15,6 +15,8 @@ public struct LatencyPhase {
     public var settings: TrialSettings
     public var scenarios: [Scenario]
     public var directory: RunDirectory
+    /// Apps that did not load: their families are not calibrated and their cells are failed rows.
+    public var loadFailures = LoadFailures()
 
     /// `settings` as the sweep's; the phase's own duration and warm-up replace its.
     public init(plan: LatencyPlan, settings: TrialSettings, scenarios: [Scenario], directory: RunDirectory) {
@@ -58,6 +60,7 @@ public struct LatencyPhase {
             for n in plan.connections where !plan.capacities.contains(where: { $0.family == family && $0.connections == n }) {
                 if interrupted() { return }
                 let cell = plan.reference(family, connections: n)
+                if loadFailures.reason(for: cell) != nil { continue }
                 guard let scenario = scenarios.first(where: { $0.name == family.scenario }) else { continue }
                 var readings: [Double] = []
                 for k in 0..<trials {
@@ -82,8 +85,9 @@ public struct LatencyPhase {
     public func run(base: SweepPlan, interrupted: @escaping () -> Bool, onTrial: (Sweep.Event) -> Void) throws -> Sweep.Outcome {
         var total = Sweep.Outcome(ran: 0, skipped: 0, failed: 0, interrupted: false)
         for p in plan.plans(base: base) {
-            let outcome = try Sweep(plan: p, settings: settings, scenarios: scenarios, directory: directory)
-                .run(interrupted: interrupted, onTrial: onTrial)
+            var sweep = Sweep(plan: p, settings: settings, scenarios: scenarios, directory: directory)
+            sweep.loadFailures = loadFailures
+            let outcome = try sweep.run(interrupted: interrupted, onTrial: onTrial)
             total.ran += outcome.ran
             total.skipped += outcome.skipped
             total.failed += outcome.failed

@@ -24,17 +24,7 @@ final class ServerProcess {
         let out = scratch + "/server.stdout", err = scratch + "/server.stderr"
         var argv = [executable] + arguments
         if let cpus { argv = ["/usr/bin/taskset", "-c", cpus] + argv }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, out, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        posix_spawn_file_actions_addopen(&actions, 2, err, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        var pid: pid_t = 0
-        let cargs = argv.map { strdup($0) } + [nil]
-        defer { cargs.forEach { free($0) } }
-        let rc = posix_spawn(&pid, argv[0], &actions, nil, cargs, environ)
-        guard rc == 0 else { throw StartError(description: "cannot start \(argv[0]): \(String(cString: strerror(rc)))") }
+        let pid = try spawn(argv, stdout: out, stderr: err)
         let deadline = Date().addingTimeInterval(readyTimeout)
         while Date() < deadline {
             if let text = try? String(contentsOfFile: out, encoding: .utf8),
@@ -51,6 +41,23 @@ final class ServerProcess {
         var status: Int32 = 0
         waitpid(pid, &status, 0)
         throw StartError(description: "server did not report listening within \(Int(readyTimeout)) s: \(tail(err))")
+    }
+
+    /// Starts `argv` with stdin from /dev/null and stdout/stderr into the given files (created
+    /// or truncated); returns its pid.
+    static func spawn(_ argv: [String], stdout out: String, stderr err: String) throws -> pid_t {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, out, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        posix_spawn_file_actions_addopen(&actions, 2, err, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        var pid: pid_t = 0
+        let cargs = argv.map { strdup($0) } + [nil]
+        defer { cargs.forEach { free($0) } }
+        let rc = posix_spawn(&pid, argv[0], &actions, nil, cargs, environ)
+        guard rc == 0 else { throw StartError(description: "cannot start \(argv[0]): \(String(cString: strerror(rc)))") }
+        return pid
     }
 
     private init(pid: pid_t, port: Int, stderrPath: String) {

@@ -14,6 +14,9 @@ public struct Sweep {
     public var settings: TrialSettings
     public var scenarios: [Scenario]
     public var directory: RunDirectory
+    /// Apps that did not load in their check (``AppCheck``): their trials are failed rows with
+    /// the reason, and no server is started for them.
+    public var loadFailures = LoadFailures()
 
     public init(plan: SweepPlan, settings: TrialSettings, scenarios: [Scenario], directory: RunDirectory) {
         self.plan = plan
@@ -60,9 +63,15 @@ public struct Sweep {
             guard let scenario = scenarios.first(where: { $0.name == t.cell.scenario }) else {
                 throw ScenarioError(message: "no scenario named \(t.cell.scenario)")
             }
-            let trial = Trial(cell: t.cell, repeatIndex: t.repeatIndex, runID: "\(t.cell.id).r\(t.repeatIndex)",
-                              scenario: scenario, settings: settings, scratch: scratch)
-            let result = trial.run()
+            let runID = "\(t.cell.id).r\(t.repeatIndex)"
+            let result: Trial.Outcome
+            if let why = loadFailures.reason(for: t.cell) {
+                result = Trial.Outcome(record: RunRecord(runID: runID, key: t.cell, repeatIndex: t.repeatIndex,
+                                                         status: .failed, reason: why))
+            } else {
+                result = Trial(cell: t.cell, repeatIndex: t.repeatIndex, runID: runID,
+                               scenario: scenario, settings: settings, scratch: scratch).run()
+            }
             if interrupted() { outcome.interrupted = true; break }  // the trial saw the Ctrl-C too
             try writer.append(result.record)
             if let load = result.load { try keep(load, for: t) }

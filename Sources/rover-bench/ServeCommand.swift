@@ -2,6 +2,8 @@ public import ArgumentParser
 import Foundation
 import RoverEngine
 import RoverStrategies
+import RoverRunner
+import RoverLua
 public import RoverKinds
 import RoverSystem
 
@@ -45,6 +47,12 @@ struct ServeCommand: ParsableCommand {
     @Option(name: .customLong("max-body"), help: "Largest request body in bytes (larger → 413).")
     var maxBody: Int = 1 << 20
 
+    /// `sweep` checks each app with this before it measures (`AppCheck`), so an app that ends,
+    /// crashes or hangs the process while loading does so in a child.
+    @Flag(help: ArgumentHelp("Load the app once and exit: 0 and `\(AppCheck.marker)loaded` on stdout, or 1 and `\(AppCheck.marker)error|refused: MESSAGE`.",
+                             visibility: .hidden))
+    var check = false
+
     func validate() throws {
         guard (1...LockFreePoolDispatcher.maxWorkers).contains(workers) else {
             throw ValidationError("--workers must be in 1...\(LockFreePoolDispatcher.maxWorkers), got \(workers)")
@@ -60,6 +68,7 @@ struct ServeCommand: ParsableCommand {
     }
 
     func run() throws {
+        if check { return try checkLoad() }
         let fdLimit = FileDescriptorLimit.raiseToHardLimit()
         if let warning = FileDescriptorLimit.warning(limit: fdLimit) { Self.printError(warning) }
         guard FileManager.default.isReadableFile(atPath: appPath) else {
@@ -88,6 +97,29 @@ struct ServeCommand: ParsableCommand {
         try blocking {
             _ = await SignalWaiter.waitForTermination()
             await server.stop()
+        }
+    }
+
+    /// `--check`: one VM with the app loaded, then exit without closing it (a finalizer the app
+    /// set cannot run after the answer). Every answer is one line on stdout (`AppCheck`).
+    private func checkLoad() throws {
+        func answer(_ line: String) {  // on a line of its own, even after an app's unterminated output
+            let text = line.replacingOccurrences(of: "\n", with: " | ")
+            FileHandle.standardOutput.write(Data(("\n" + AppCheck.marker + text + "\n").utf8))
+        }
+        do { try lua.runtime.load() } catch {
+            answer("error: \(appPath): cannot load --lua \(lua.runtime.rawValue): \(error)")
+            throw ExitCode(1)
+        }
+        let engine: Engine
+        do { engine = try Engine(appPath: appPath, builder: context.makeBuilder(), limits: lua.limits) } catch {
+            Self.printError("error: \(error.message)")
+            answer((error.kind == .unsupported ? "refused: " : "error: ") + error.message)
+            throw ExitCode(1)
+        }
+        withExtendedLifetime(engine) {
+            answer("loaded")
+            Foundation.exit(0)
         }
     }
 

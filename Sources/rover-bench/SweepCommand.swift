@@ -20,7 +20,18 @@ struct SweepCommand: ParsableCommand {
         drives it with the built-in load generator, and reads the server's counters. Rows are written as
         trials finish (Ctrl-C keeps them; --resume RUN_DIR continues). Writes runs.csv, summary.csv,
         summary.md, summary.json, report.html, meta.json and hgrm/ into the run folder, and prints summary.md.
+
+        Before it measures, each scenario's app is loaded once per Lua runtime in a `serve --check` child: \
+        an app that fails to load (a Lua error, an exit, a signal, or no return within --load-timeout) \
+        makes its cells failed rows with the reason, and the sweep goes on.
+
+        Exit codes: 0 done (some cells may have failed: see runs.csv, pairs.csv, summary.md); 1 an app uses \
+        what rover-bench refuses (nothing is run); 2 every cell failed; 64 a bad flag, or a --resume folder \
+        without a readable plan.json and settings.json; 130 interrupted.
         """)
+
+    /// The exit code of a sweep in which every trial and every process pair failed.
+    static let everyCellFailedExitCode: Int32 = 2
 
     @OptionGroup var scenarioOptions: ScenarioOptions
 
@@ -67,8 +78,11 @@ struct SweepCommand: ParsableCommand {
     @Option(help: "Folder that receives the run folder <timestamp>-<host>.")
     var out: String = "Results"
 
-    @Option(help: "Continue the partial run in this folder (its plan.json decides the cells).")
+    @Option(help: "Continue the partial run in this folder (its plan.json decides the cells, its settings.json how they are measured).")
     var resume: String?
+
+    @Option(name: .customLong("load-timeout"), help: "Seconds each app may take to load in its check before the sweep (longer: its cells fail).")
+    var loadTimeout: Double = 10
 
     @Flag(help: "A short sweep for CI: params-only, eager/lazy × channel/mutex-pool, 3 × 1 s.")
     var quick = false
@@ -120,6 +134,7 @@ struct SweepCommand: ParsableCommand {
         guard connections.allSatisfy({ (1...10_000).contains($0) }) else { throw ValidationError("--connections must be in 1...10000 (got \(connections))") }
         guard duration > 0, duration <= 600 else { throw ValidationError("--duration must be in (0, 600] seconds (got \(duration))") }
         guard warmup >= 0, warmup <= 600 else { throw ValidationError("--warmup must be in [0, 600] seconds (got \(warmup))") }
+        guard loadTimeout > 0, loadTimeout <= 600 else { throw ValidationError("--load-timeout must be in (0, 600] seconds (got \(loadTimeout))") }
         if counters && quick { throw ValidationError("--counters and --quick cannot be combined") }
         if noDuet && duetOnly { throw ValidationError("--no-duet and --duet-only cannot be combined") }
         if let b = instructionBudget { try LuaOptions.validate(budget: b) }
@@ -149,7 +164,6 @@ struct SweepCommand: ParsableCommand {
         let catalog = try Scenario.catalog(root: scenarioOptions.scenariosDir)
         let (serverList, loadCPUList) = pinning.resolve()
         let threads = serverThreads ?? pinning.serverCPUCount
-        let (directory, plan) = try prepare(catalog: catalog, defaultWorkers: threads ?? 2)
         var settings = TrialSettings(executable: selfExecutable(), duration: quick ? 1 : duration, warmup: quick ? 0.3 : warmup)
         if counters { settings.fixedRequests = countersRequests }
         settings.loadThreads = loadThreads
@@ -157,16 +171,7 @@ struct SweepCommand: ParsableCommand {
         settings.instructionBudget = instructionBudget
         settings.serverCPUs = serverList
         settings.loadCPUs = loadCPUList
-        let settingsFile = directory.url.appendingPathComponent("settings.json")
-        if resume != nil, let data = try? Data(contentsOf: settingsFile),
-           let saved = try? JSONDecoder().decode(TrialSettings.self, from: data) {
-            settings = saved  // a resumed run measures exactly as it started
-            settings.executable = selfExecutable()
-        } else {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            try encoder.encode(settings).write(to: settingsFile)
-        }
+        let (directory, plan, loadFailures) = try prepare(catalog: catalog, defaultWorkers: threads ?? 2, settings: &settings)
         if let cpus = settings.loadCPUs { CPUList.pinCurrentThread(cpus) }
         signal(SIGINT) { _ in sweepInterrupted.store(true, ordering: .relaxed) }
         signal(SIGTERM) { _ in sweepInterrupted.store(true, ordering: .relaxed) }
@@ -187,7 +192,8 @@ struct SweepCommand: ParsableCommand {
             duetSettings.timeout = settings.timeout
             printErr("duet: \(duetPlan.shape) × "
                      + "\(duetPlan.windows) windows of \(duetPlan.window) s (first stage about \(Int(duetPlan.measuredSeconds * 1.6)) s)")
-            let duet = Duet(plan: duetPlan, settings: duetSettings, scenarios: catalog, directory: directory)
+            var duet = Duet(plan: duetPlan, settings: duetSettings, scenarios: catalog, directory: directory)
+            duet.loadFailures = loadFailures
             let started = monotonicNow()
             let result = try duet.run(interrupted: stop, unsettled: DuetOptions.unsettled(duetPlan)) { progress.show($0, start: started) }
             progress.finish()
@@ -195,13 +201,15 @@ struct SweepCommand: ParsableCommand {
             if result.interrupted { return try finish(directory, progress: progress, interrupted: true) }
         }
         if !duetOnly {
-            let sweep = Sweep(plan: plan, settings: settings, scenarios: catalog, directory: directory)
+            var sweep = Sweep(plan: plan, settings: settings, scenarios: catalog, directory: directory)
+            sweep.loadFailures = loadFailures
             let outcome = try sweep.run(interrupted: stop) { progress.show($0) }
             progress.finish()
             printErr("\(outcome.ran) trials run, \(outcome.skipped) already done, \(outcome.failed) failed")
             if outcome.interrupted { return try finish(directory, progress: progress, interrupted: true) }
             if let latency {
                 var phase = LatencyPhase(plan: latency, settings: settings, scenarios: catalog, directory: directory)
+                phase.loadFailures = loadFailures
                 printErr("latency: \(latency.pairs.map { "\($0.context) + \($0.dispatcher)" }.joined(separator: " vs ")), open loop at "
                          + "\(latency.fractions.map { "\(Int($0 * 100))%" }.joined(separator: ", ")) of capacity × "
                          + "\(latency.connections.map(String.init).joined(separator: ", ")) connections × \(latency.rounds) rounds")
@@ -263,29 +271,39 @@ struct SweepCommand: ParsableCommand {
             printErr("interrupted: every finished trial is in runs.csv; continue with --resume \(directory.url.path)")
             throw ExitCode(130)
         }
+        if try Self.everyCellFailed(directory) {
+            printErr("error: every cell failed: no trial and no process pair succeeded (the reasons are in runs.csv, pairs.csv and summary.md)")
+            throw ExitCode(Self.everyCellFailedExitCode)
+        }
     }
 
-    /// The run folder and plan: a new one from the options, or the one being resumed.
-    private func prepare(catalog: [Scenario], defaultWorkers: Int) throws -> (RunDirectory, SweepPlan) {
+    /// True when the run folder has rows and every one of them (runs.csv and pairs.csv) failed.
+    static func everyCellFailed(_ directory: RunDirectory) throws -> Bool {
+        let runs = FileManager.default.fileExists(atPath: directory.runsCSV.path)
+            ? try RunLog.read(directory.runsCSV).records.map { $0.status == .failed } : []
+        let pairs = try PairLog.read(directory.url.appendingPathComponent(PairLog.fileName)).map { $0.status == .failed }
+        let all = runs + pairs
+        return !all.isEmpty && !all.contains(false)
+    }
+
+    /// The run folder, plan and settings: new ones from the options (`settings` as given), or the
+    /// ones being resumed (`settings` replaced by the run's settings.json); and the apps that did
+    /// not load in their check.
+    private func prepare(catalog: [Scenario], defaultWorkers: Int,
+                         settings: inout TrialSettings) throws -> (RunDirectory, SweepPlan, LoadFailures) {
         if let resume {
             let dir = RunDirectory(url: URL(fileURLWithPath: resume))
             guard let data = try? Data(contentsOf: dir.url.appendingPathComponent("plan.json")),
                   let plan = try? JSONDecoder().decode(SweepPlan.self, from: data) else {
                 throw ValidationError("--resume \(resume): no plan.json there (not a sweep run folder)")
             }
-            return (dir, plan)
+            settings = try Self.savedSettings(dir, resume: resume)  // a resumed run measures exactly as it started
+            return (dir, plan, try checkApps(plan, catalog: catalog, settings: settings))
         }
         let names = scenarioOptions.scenarios.isEmpty
             ? (counters ? ["params-only", "hello", "all-fields"] : ["params-only"]) : scenarioOptions.scenarios
         for name in names where !catalog.contains(where: { $0.name == name }) {
             throw ValidationError("--scenario \(name): no such scenario in \(scenarioOptions.scenariosDir) (have: \(catalog.map(\.name).joined(separator: ", ")))")
-        }
-        for name in names {  // an app that cannot load (or uses what rover-bench refuses) stops the sweep now
-            guard let s = catalog.first(where: { $0.name == name }) else { continue }
-            do { _ = try Engine(appPath: s.appPath, builder: EagerContext()) } catch {
-                printErr("error: scenario \(name): \(error)")
-                throw ExitCode(1)
-            }
         }
         let ctx = contexts.isEmpty ? (quick ? [.eager, .lazy] : ContextKind.allCases) : contexts
         let disp = dispatchers.isEmpty ? (quick ? [.channel, .mutexPool] : DispatcherKind.allCases) : dispatchers
@@ -307,12 +325,70 @@ struct SweepCommand: ParsableCommand {
             plan.dispatchers = Self.defaultPairs.map(\.dispatcher).reduce(into: []) { if !$0.contains($1) { $0.append($1) } }
             plan.strategyPairs = Self.defaultPairs
         }
+        let loadFailures = try checkApps(plan, catalog: catalog, settings: settings)  // before any folder is made
         let dir = try RunDirectory.create(in: URL(fileURLWithPath: out))
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         try encoder.encode(plan).write(to: dir.url.appendingPathComponent("plan.json"))
+        try encoder.encode(settings).write(to: dir.url.appendingPathComponent("settings.json"))
         try dir.writeMeta(RunMeta.collect(buildConfiguration: isDebugBuild ? "debug" : "release"))
-        return (dir, plan)
+        return (dir, plan, loadFailures)
+    }
+
+    /// The settings.json of the run being resumed (with this binary as the executable). Missing,
+    /// unreadable or undecodable, it stops the sweep: measuring with today's flags instead would
+    /// mix two settings in one run folder.
+    static func savedSettings(_ dir: RunDirectory, resume: String) throws -> TrialSettings {
+        let file = dir.url.appendingPathComponent("settings.json")
+        let data: Data
+        do { data = try Data(contentsOf: file) } catch {
+            let why = FileManager.default.fileExists(atPath: file.path) ? "cannot be read" : "does not exist"
+            throw ValidationError("--resume \(resume): \(file.path) \(why); it holds how the run measures, so the run cannot continue")
+        }
+        do {
+            var saved = try JSONDecoder().decode(TrialSettings.self, from: data)
+            saved.executable = selfExecutable()
+            return saved
+        } catch {
+            throw ValidationError("--resume \(resume): \(file.path) is not a sweep's settings (\(Self.describe(error))); the run cannot continue")
+        }
+    }
+
+    private static func describe(_ error: any Error) -> String {
+        switch error as? DecodingError {
+        case .keyNotFound(let key, _)?: "no \"\(key.stringValue)\""
+        case .typeMismatch(_, let c)?, .valueNotFound(_, let c)?:
+            "a wrong value at \"\(c.codingPath.map(\.stringValue).joined(separator: "."))\""
+        case .dataCorrupted?: "not valid JSON"
+        default: "\(error)"
+        }
+    }
+
+    /// Loads each scenario's app of `plan` once per runtime in a `serve --check` child
+    /// (``AppCheck``). An app rover-bench refuses stops the sweep here (exit 1, nothing is run);
+    /// one that does not load (a Lua error, an exit, a signal, a hang) is returned, and its cells
+    /// become failed rows.
+    private func checkApps(_ plan: SweepPlan, catalog: [Scenario], settings: TrialSettings) throws -> LoadFailures {
+        var failures = LoadFailures()
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("rover-bench-check-\(getpid())").path
+        defer { try? FileManager.default.removeItem(atPath: scratch) }
+        for name in plan.scenarios {
+            guard let scenario = catalog.first(where: { $0.name == name }) else { continue }
+            for runtime in plan.runtimes ?? [.lua54] {
+                let label = runtime == .lua54 ? "scenario \(name)" : "scenario \(name) (\(runtime.rawValue))"
+                switch AppCheck.run(executable: settings.executable, app: scenario.appPath, runtime: runtime,
+                                    instructionBudget: settings.instructionBudget, timeout: loadTimeout, scratch: scratch) {
+                case .loaded: break
+                case .refused(let why):
+                    printErr("error: \(label): \(why)")
+                    throw ExitCode(1)
+                case .failed(let why):
+                    printErr("\(label): \(why) (its cells are failed rows)")
+                    failures.add(why, scenario: name, runtime: runtime)
+                }
+            }
+        }
+        return failures
     }
 }
 

@@ -51,6 +51,9 @@ public struct Duet {
     public var settings: DuetSettings
     public var scenarios: [Scenario]
     public var directory: RunDirectory
+    /// Apps that did not load in their check (``AppCheck``): a pair with such a side is one
+    /// failed row with the reason, and no server is started for it.
+    public var loadFailures = LoadFailures()
 
     public init(plan: DuetPlan, settings: DuetSettings, scenarios: [Scenario], directory: RunDirectory) {
         self.plan = plan
@@ -105,7 +108,8 @@ public struct Duet {
                 guard let scenario = scenarios.first(where: { $0.name == step.comparison.reference.scenario }) else {
                     throw ScenarioError(message: "no scenario named \(step.comparison.reference.scenario)")
                 }
-                let pair = DuetPair(step: step, plan: plan, settings: settings, scenario: scenario, scratch: scratch)
+                let pair = DuetPair(step: step, plan: plan, settings: settings, scenario: scenario, scratch: scratch,
+                                    loadFailures: loadFailures)
                 let rows = pair.run()
                 if interrupted() { outcome.interrupted = true; break stages }  // a pair cut short is not recorded
                 try writer.append(lines: rows.map(\.csvRow).joined())

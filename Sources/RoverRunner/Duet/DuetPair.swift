@@ -15,6 +15,8 @@ struct DuetPair {
     let settings: DuetSettings
     let scenario: Scenario
     let scratch: String
+    /// Sides whose app did not load in its check fail the pair before any server starts.
+    var loadFailures = LoadFailures()
 
     /// One server of the pair and where its CPU time is read.
     private struct Side {
@@ -52,6 +54,9 @@ struct DuetPair {
         // Slot 0: the cell first (started, attached and loaded first); slot 1: the reference.
         let keys = step.slot == 0 ? [("cell", step.comparison.cell), ("ref", step.comparison.reference)]
                                   : [("ref", step.comparison.reference), ("cell", step.comparison.cell)]
+        for (name, key) in keys {
+            if let why = loadFailures.reason(for: key) { return failed("\(name == "cell" ? key.id : "reference \(key.id)"): \(why)") }
+        }
         var sides: [String: Side] = [:]
         defer {
             for side in sides.values {
