@@ -28,23 +28,28 @@ public final class BlockingHTTPClient {
 
     /// Connects to 127.0.0.1:`port`; reads and writes time out after `timeoutSeconds`.
     public init(port: Int, timeoutSeconds: Int = 15) throws {
-        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw Failure(description: "socket: \(Self.lastError)") }
+        // The socket is a local until it is connected: a failed init must close it exactly once.
+        // (Once every stored property is set, a throwing class init also runs deinit, which closes
+        // `fd` too: closing it here as well closed whatever socket another thread had just been
+        // given that number, and its next send failed with EBADF.)
+        let sock = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard sock >= 0 else { throw Failure(description: "socket: \(Self.lastError)") }
         var tv = timeval(tv_sec: timeoutSeconds, tv_usec: 0)
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
-        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
+        setsockopt(sock, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
+        setsockopt(sock, SOL_SOCKET, SO_SNDTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
         var addr = sockaddr_in()
         addr.sin_family = sa_family_t(AF_INET)
         addr.sin_port = in_port_t(UInt16(port).bigEndian)
         addr.sin_addr.s_addr = inet_addr("127.0.0.1")
         let rc = withUnsafePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(sock, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
         guard rc == 0 else {
             let why = Self.lastError
-            Glibc.close(fd)
+            Glibc.close(sock)
             throw Failure(description: "connect to 127.0.0.1:\(port): \(why)")
         }
+        fd = sock
     }
 
     deinit { Glibc.close(fd) }
