@@ -9,8 +9,6 @@ public import RoverReport
 ///
 /// Belongs to RoverRunner. Runs on the calling thread.
 public struct LatencyPhase {
-    public static let fileName = "latency.json"
-
     public var plan: LatencyPlan
     public var settings: TrialSettings
     public var scenarios: [Scenario]
@@ -32,7 +30,7 @@ public struct LatencyPhase {
 
     /// latency.json of a run, if it has one.
     public static func saved(in directory: RunDirectory) throws -> LatencyPlan? {
-        let url = directory.url.appendingPathComponent(fileName)
+        let url = directory.latencyJSON
         guard FileManager.default.fileExists(atPath: url.path) else { return nil }
         do { return try JSONDecoder().decode(LatencyPlan.self, from: Data(contentsOf: url)) } catch {
             throw ScenarioError(message: "\(url.path): unreadable (\(error)); remove it to measure the capacities again")
@@ -42,7 +40,7 @@ public struct LatencyPhase {
     public func save() throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try encoder.encode(plan).write(to: directory.url.appendingPathComponent(Self.fileName), options: .atomic)
+        try encoder.encode(plan).write(to: directory.latencyJSON, options: .atomic)
     }
 
     /// Measures every capacity not yet in the plan: `trials` closed-loop trials of each family's

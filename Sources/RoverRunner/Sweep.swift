@@ -40,7 +40,7 @@ public struct Sweep {
         public var interrupted: Bool
     }
 
-    var loadsDirectory: URL { directory.url.appendingPathComponent("loads") }
+    var loadsDirectory: URL { directory.loadsDirectory }
 
     /// Runs every trial not yet in runs.csv. `interrupted` is polled before each trial; a trial
     /// that was running when it turned true is discarded rather than recorded.

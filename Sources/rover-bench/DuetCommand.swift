@@ -104,7 +104,7 @@ struct DuetCommand: ParsableCommand {
         printErr("seed \(plan.seed) (replay this order with --seed \(plan.seed))")
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try encoder.encode(plan).write(to: directory.url.appendingPathComponent("duet.json"))
+        try encoder.encode(plan).write(to: directory.duetJSON)
         signal(SIGINT) { _ in sweepInterrupted.store(true, ordering: .relaxed) }
         signal(SIGTERM) { _ in sweepInterrupted.store(true, ordering: .relaxed) }
         printErr("run folder: \(directory.url.path)  (\(plan.shape))")

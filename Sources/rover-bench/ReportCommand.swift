@@ -86,7 +86,7 @@ struct ReportCommand: ParsableCommand {
         }
         let dir = RunDirectory(url: URL(fileURLWithPath: runDir))
         guard FileManager.default.fileExists(atPath: dir.runsCSV.path)
-            || FileManager.default.fileExists(atPath: dir.url.appendingPathComponent(PairLog.fileName).path) else {
+            || dir.hasPairs else {
             throw ValidationError("RUN_DIR '\(runDir)' has no runs.csv or pairs.csv")
         }
         guard resamples > 0 else { throw ValidationError("--resamples must be positive, got \(resamples)") }

@@ -239,7 +239,7 @@ struct SweepCommand: ParsableCommand {
 
     /// The duet plan of this run (new, or the one being resumed); nil when it has no duet phase.
     private func duetPlan(_ directory: RunDirectory, _ plan: SweepPlan) throws -> DuetPlan? {
-        let file = directory.url.appendingPathComponent("duet.json")
+        let file = directory.duetJSON
         if resume != nil {
             guard let data = try? Data(contentsOf: file) else { return nil }
             return try JSONDecoder().decode(DuetPlan.self, from: data)
@@ -281,7 +281,7 @@ struct SweepCommand: ParsableCommand {
     static func everyCellFailed(_ directory: RunDirectory) throws -> Bool {
         let runs = FileManager.default.fileExists(atPath: directory.runsCSV.path)
             ? try RunLog.read(directory.runsCSV).records.map { $0.status == .failed } : []
-        let pairs = try PairLog.read(directory.url.appendingPathComponent(PairLog.fileName)).map { $0.status == .failed }
+        let pairs = try PairLog.read(directory.pairsCSV).map { $0.status == .failed }
         let all = runs + pairs
         return !all.isEmpty && !all.contains(false)
     }
@@ -293,7 +293,7 @@ struct SweepCommand: ParsableCommand {
                          settings: inout TrialSettings) throws -> (RunDirectory, SweepPlan, LoadFailures) {
         if let resume {
             let dir = RunDirectory(url: URL(fileURLWithPath: resume))
-            guard let data = try? Data(contentsOf: dir.url.appendingPathComponent("plan.json")),
+            guard let data = try? Data(contentsOf: dir.planJSON),
                   let plan = try? JSONDecoder().decode(SweepPlan.self, from: data) else {
                 throw ValidationError("--resume \(resume): no plan.json there (not a sweep run folder)")
             }
@@ -329,8 +329,8 @@ struct SweepCommand: ParsableCommand {
         let dir = try RunDirectory.create(in: URL(fileURLWithPath: out))
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try encoder.encode(plan).write(to: dir.url.appendingPathComponent("plan.json"))
-        try encoder.encode(settings).write(to: dir.url.appendingPathComponent("settings.json"))
+        try encoder.encode(plan).write(to: dir.planJSON)
+        try encoder.encode(settings).write(to: dir.settingsJSON)
         try dir.writeMeta(RunMeta.collect(buildConfiguration: isDebugBuild ? "debug" : "release"))
         return (dir, plan, loadFailures)
     }
@@ -339,7 +339,7 @@ struct SweepCommand: ParsableCommand {
     /// unreadable or undecodable, it stops the sweep: measuring with today's flags instead would
     /// mix two settings in one run folder.
     static func savedSettings(_ dir: RunDirectory, resume: String) throws -> TrialSettings {
-        let file = dir.url.appendingPathComponent("settings.json")
+        let file = dir.settingsJSON
         let data: Data
         do { data = try Data(contentsOf: file) } catch {
             let why = FileManager.default.fileExists(atPath: file.path) ? "cannot be read" : "does not exist"

@@ -13,7 +13,7 @@ public enum GateFiles {
 
     /// The baseline's summary.json.
     public static func loadBaseline(_ dir: URL) throws(GateInputError) -> Summary {
-        let file = dir.appendingPathComponent("summary.json")
+        let file = RunDirectory(url: dir).summaryJSON
         guard let data = try? Data(contentsOf: file) else { throw .unreadable(file.path, "no such file") }
         do { return try JSONExporter.decode(data).summary } catch {
             throw .unreadable(file.path, "not a rover-bench summary.json: \(error)")

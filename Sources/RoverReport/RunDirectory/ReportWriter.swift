@@ -24,7 +24,7 @@ public enum ReportWriter {
                                   pairedFloor: Double? = nil,
                                   pairedMinEffect: Double? = nil) throws -> Outcome {
         let rules = JudgingRules.resolve(saved: dir.readJudgingRules(), pairedFloor: pairedFloor, minEffect: pairedMinEffect)
-        let pairs = try PairLog.read(dir.url.appendingPathComponent(PairLog.fileName))
+        let pairs = try PairLog.read(dir.pairsCSV)
         // A duet-only run has pairs.csv and no runs.csv.
         let log = pairs.isEmpty || FileManager.default.fileExists(atPath: dir.runsCSV.path)
             ? try RunLog.read(dir.runsCSV) : RunLog.Contents(records: [], droppedTail: nil)

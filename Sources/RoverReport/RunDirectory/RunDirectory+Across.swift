@@ -9,13 +9,13 @@ extension RunDirectory {
         var out: [RunDirectory] = []
         for path in paths {
             let url = URL(fileURLWithPath: path)
-            if fm.fileExists(atPath: url.appendingPathComponent(PairLog.fileName).path) {
+            if RunDirectory(url: url).hasPairs {
                 out.append(RunDirectory(url: url))
                 continue
             }
             guard let names = try? fm.contentsOfDirectory(atPath: url.path) else { throw .notAFolder(path) }
             let runs = names.sorted().map { url.appendingPathComponent($0) }
-                .filter { fm.fileExists(atPath: $0.appendingPathComponent(PairLog.fileName).path) }
+                .filter { RunDirectory(url: $0).hasPairs }
             guard !runs.isEmpty else { throw .noRuns(path) }
             out += runs.map { RunDirectory(url: $0) }
         }
@@ -26,7 +26,7 @@ extension RunDirectory {
     /// This run as `report --across` reads it: meta.json and its duet judged by its own saved
     /// rules, each overridden by `floor` / `minEffect` when given.
     public func acrossInput(floor: Double? = nil, minEffect: Double? = nil) throws -> AcrossSummary.Input {
-        let records = try PairLog.read(url.appendingPathComponent(PairLog.fileName))
+        let records = try PairLog.read(pairsCSV)
         let rules = JudgingRules.resolve(saved: readJudgingRules(), pairedFloor: floor, minEffect: minEffect)
         return AcrossSummary.Input(name: url.lastPathComponent, meta: readMeta(),
                                    duet: DuetSummary(records: records, floor: rules.pairedFloor, minEffect: rules.minEffect))

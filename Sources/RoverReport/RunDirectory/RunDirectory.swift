@@ -1,11 +1,18 @@
 public import Foundation
 
-/// The layout of one sweep's results folder. Everything a run produces lives here:
+/// The layout of one sweep's results folder, the one place that names its files. Everything a
+/// run produces lives here:
 ///
 /// ```
 /// Results/<timestamp>-<host>/        e.g. Results/20261129T072304Z-bench1/
-///   runs.csv          one row per run, appended + fsynced as each trial ends (RunLogWriter);
-///                     the source of truth: everything below is regenerated from it
+///   runs.csv          one row per sequential trial (closed loop and latency phase), appended +
+///                     fsynced as each trial ends (RunLogWriter); the source of truth with pairs.csv
+///   pairs.csv         one row per duet window, written as each process pair ends (PairLog)
+///   plan.json         the sweep plan (SweepPlan): what `--resume` continues
+///   settings.json     the trial settings (TrialSettings): how a resumed run measures
+///   duet.json         the duet plan (DuetPlan): comparisons, pairs, stages, seed, judging rules
+///   latency.json      the latency plan (LatencyPlan) with its measured capacities and rates
+///   loads/<cell>.r<k>.json  each trial's full load result (histograms), not committed
 ///   summary.csv       one row per cell (SummaryCSVExporter)
 ///   summary.md        claimed-vs-measured + the seed's tables + all cells (MarkdownExporter)
 ///   summary.json      the Summary as JSON (JSONExporter); what `gate` reads as a baseline
@@ -31,8 +38,15 @@ public struct RunDirectory: Sendable, Equatable {
     public var reportHTML: URL { url.appendingPathComponent("report.html") }
     public var metaJSON: URL { url.appendingPathComponent("meta.json") }
     public var hgrmDirectory: URL { url.appendingPathComponent("hgrm") }
+    public var pairsCSV: URL { url.appendingPathComponent(PairLog.fileName) }
+    public var planJSON: URL { url.appendingPathComponent("plan.json") }
+    public var settingsJSON: URL { url.appendingPathComponent("settings.json") }
     /// The duet's plan (RoverRunner's `DuetPlan`), with the judging rules it was made with.
     public var duetJSON: URL { url.appendingPathComponent("duet.json") }
+    public var latencyJSON: URL { url.appendingPathComponent("latency.json") }
+    public var loadsDirectory: URL { url.appendingPathComponent("loads") }
+    /// Whether this folder holds a duet (its pairs.csv).
+    public var hasPairs: Bool { FileManager.default.fileExists(atPath: pairsCSV.path) }
 
     /// The judging rules saved in duet.json; nil for runs planned before they were saved (or
     /// without a duet phase).

@@ -62,7 +62,7 @@ public struct Duet {
         self.directory = directory
     }
 
-    public var pairsCSV: URL { directory.url.appendingPathComponent(PairLog.fileName) }
+    public var pairsCSV: URL { directory.pairsCSV }
 
     public struct Event: Sendable {
         public var index: Int
