@@ -487,6 +487,12 @@ static int rover_guard_validate(lua_State *L, int data, int schema, int core) {
 
 // MARK: - What Lua calls
 
+/// Raises `message` as it is, without a position (Rover's RuntimeError texts carry none).
+static int rover_guard_error(lua_State *L, const char *message) {
+    lua_pushstring(L, message);
+    return lua_error(L);
+}
+
 /// body:expect(schema) on the built-in body value (the body string): the body parsed as JSON (a
 /// malformed text is the engine's 400, as :json()), which must be an object (a table), validated.
 static int rover_body_expect(lua_State *L) {
@@ -495,7 +501,7 @@ static int rover_body_expect(lua_State *L) {
     luaL_checktype(L, 2, LUA_TTABLE);
     lua_settop(L, 2);
     rover_json_decode(L, (const unsigned char *)s, n);
-    if (lua_type(L, 3) != LUA_TTABLE) return luaL_error(L, "Request body must be a JSON object");
+    if (lua_type(L, 3) != LUA_TTABLE) return rover_guard_error(L, "Request body must be a JSON object");
     return rover_guard_validate(L, 3, 2, 0);
 }
 
@@ -508,8 +514,8 @@ static int rover_json_table_expect(lua_State *L) {
 
 /// rover.guard(data, schema): the guard table's __call (rover-core/src/surface.rs).
 static int rover_guard_call(lua_State *L) {
-    if (lua_type(L, 2) != LUA_TTABLE) return luaL_error(L, "First argument must be a table");
-    if (lua_type(L, 3) != LUA_TTABLE) return luaL_error(L, "Second argument must be a table");
+    if (lua_type(L, 2) != LUA_TTABLE) return rover_guard_error(L, "First argument must be a table");
+    if (lua_type(L, 3) != LUA_TTABLE) return rover_guard_error(L, "Second argument must be a table");
     return rover_guard_validate(L, 2, 3, 1);
 }
 

@@ -58,7 +58,7 @@ import RoverKinds
           return p and s:sub(1, p - 1) or s
         end))
     end
-    function api.text.post(ctx)
+    function api.str.post(ctx)
       local ok, err = pcall(function() return ctx:body():expect { name = g:string(), age = g:integer() } end)
       return api.text(tostring(err))
     end
@@ -159,7 +159,7 @@ import RoverKinds
             #expect(r.text == expected, "\(path)")
         }
         // tostring(err): Rover's ValidationErrors text
-        #expect(Self.post(e, "/text", body).text == """
+        #expect(Self.post(e, "/str", body).text == """
             Validation failed for request body:
 
               1. Field 'age'
