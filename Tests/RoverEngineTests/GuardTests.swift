@@ -206,6 +206,33 @@ import RoverKinds
         #expect(Self.post(e, "/c", #"{"name":"a"}"#).status == 200)  // the VM serves on
     }
 
+    /// Floats print as Rust prints an f64 (shortest round-trip digits, never an exponent); JSON null
+    /// is a missing value; a non-UTF-8 enum entry is a config error, typed as each of Rover's two
+    /// copies of the validator types it ("type" for :expect, "config" for rover.guard).
+    @Test(arguments: ContextKind.allCases)
+    func floatTextNullAndEnumEntries(context: ContextKind) throws {
+        let e = try makeEngine("""
+        local api = rover.server {}
+        function api.i.post(ctx) return ctx:body():expect { n = { type = "integer", required = true } } end
+        local bad = { type = "string", enum = { "ok", "\\255" } }
+        function api.ex.post(ctx) return ctx:body():expect { s = bad } end
+        function api.gu.post(ctx) return rover.guard(ctx:body():json(), { s = bad }) end
+        return api
+        """, context: context)
+        for (value, text) in [("1e-7", "0.0000001"), ("-2.5", "-2.5"), ("123456.789", "123456.789"), ("0.1", "0.1"),
+                              ("1.5e300", nil), ("2.0", nil), ("-0.0", nil)] as [(String, String?)] {
+            let r = Self.post(e, "/i", #"{"n":\#(value)}"#)
+            if let text {
+                #expect(r.text == Self.errors([("n", "Must be an integer, got float \(text)", "type")]), "\(value)")
+            } else {
+                #expect(r.status == 200, "\(value): \(r.text)")  // integral: an integer (1.5e300 saturates)
+            }
+        }
+        #expect(Self.post(e, "/i", #"{"n":null}"#).text == Self.errors([("n", "Field 'n' is required", "required")]))
+        #expect(Self.post(e, "/ex", #"{"s":"ok"}"#).text == Self.errors([("s", "Invalid enum value", "type")]))
+        #expect(Self.post(e, "/gu", #"{"s":"ok"}"#).text == Self.errors([("s", "Invalid enum value", "config")]))
+    }
+
     /// A cyclic schema stops with a Lua error (Rover would overflow its stack), and the VM serves on.
     @Test func cyclicSchemaIsAnErrorNotACrash() throws {
         let e = try makeEngine("""
