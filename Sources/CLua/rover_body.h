@@ -3,36 +3,15 @@
 // With `rover.guard.__body_value` defined by the app, ctx:body() returns what it builds from
 // (body string, table of byte values), after checking the body is UTF-8, exactly as the seed's
 // lazy-context code does. Otherwise the body value is the body string itself, and the methods
-// Rover's BodyValue has (:json() :raw() :text() :as_string() :echo() :bytes()) come from the
-// string metatable: a per-VM index table that holds them and falls back to the `string` library.
+// Rover's BodyValue has (:json() :raw() :text() :as_string() :echo() :bytes(), and :expect() from
+// rover_guard.h) come from the string metatable: a per-VM index table that holds them and falls
+// back to the `string` library.
 // So the built-in body value costs nothing per request (no userdata, no closure), `#body` and
 // `..` keep working, and every context builder returns the same value.
 #ifndef ROVER_BODY_H
 #define ROVER_BODY_H
 
-#include "rover_json.h"
-
-/// Whether s[0..<n] is well-formed UTF-8 (Unicode Table 3-7).
-static inline int rover_utf8_valid(const unsigned char *s, size_t n) {
-    size_t i = 0;
-    while (i < n) {
-        unsigned char c = s[i];
-        if (c < 0x80) { i++; continue; }
-        int len; unsigned char lo = 0x80, hi = 0xBF;
-        if (c >= 0xC2 && c <= 0xDF) len = 2;
-        else if (c == 0xE0) { len = 3; lo = 0xA0; }
-        else if ((c >= 0xE1 && c <= 0xEC) || c == 0xEE || c == 0xEF) len = 3;
-        else if (c == 0xED) { len = 3; hi = 0x9F; }
-        else if (c == 0xF0) { len = 4; lo = 0x90; }
-        else if (c >= 0xF1 && c <= 0xF3) len = 4;
-        else if (c == 0xF4) { len = 4; hi = 0x8F; }
-        else return 0;
-        if (i + (size_t)len > n || s[i + 1] < lo || s[i + 1] > hi) return 0;
-        for (int k = 2; k < len; k++) if (s[i + k] < 0x80 || s[i + k] > 0xBF) return 0;
-        i += (size_t)len;
-    }
-    return 1;
-}
+#include "rover_guard.h"
 
 static inline void rover_push_byte_table(lua_State *L, const unsigned char *s, size_t n) {
     lua_createtable(L, n > INT32_MAX ? INT32_MAX : (int)n, 0);
@@ -59,10 +38,16 @@ static inline int rover_push_guard_body(lua_State *L, const RoverRequest *r) {
 
 // MARK: - Built-in body value methods (self is the body string)
 
+/// :json() / :raw(): a table gets the per-VM metatable whose __index holds `expect` (Rover's
+/// attach_expect_metatable makes one per call; one shared table does the same without allocating).
 static int rover_body_json(lua_State *L) {
     size_t n = 0;
     const char *s = luaL_checklstring(L, 1, &n);
     rover_json_decode(L, (const unsigned char *)s, n);
+    if (lua_type(L, -1) == LUA_TTABLE) {
+        lua_rawgetp(L, LUA_REGISTRYINDEX, rover_key_json_mt());
+        lua_setmetatable(L, -2);
+    }
     return 1;
 }
 
@@ -83,11 +68,21 @@ static int rover_body_unsupported(lua_State *L) {
     return luaL_error(L, "body:%s() is not supported by rover-bench", lua_tostring(L, lua_upvalueindex(1)));
 }
 
-/// Once per VM, after luaL_openlibs: the rejection metatable, and the body methods in front of
-/// the `string` library as the string metatable's __index.
+/// tostring() of a rejection: its message (for a validation error, Rover's ValidationErrors text).
+static int rover_rejection_tostring(lua_State *L) {
+    lua_pushliteral(L, "message");
+    if (lua_rawget(L, 1) != LUA_TSTRING) { lua_pop(L, 1); lua_pushliteral(L, "rejection"); }
+    return 1;
+}
+
+/// Once per VM, after luaL_openlibs: the rejection metatable, validation (rover_guard.h), and the
+/// body methods in front of the `string` library as the string metatable's __index.
 static inline void rover_install_body(lua_State *L) {
-    lua_createtable(L, 0, 0);
+    lua_createtable(L, 0, 1);
+    lua_pushcfunction(L, rover_rejection_tostring);
+    lua_setfield(L, -2, "__tostring");
     lua_rawsetp(L, LUA_REGISTRYINDEX, rover_key_rejection_mt());
+    rover_install_guard(L);
 
     lua_pushliteral(L, "");
     lua_getmetatable(L, -1);          // "" mt
@@ -102,10 +97,10 @@ static inline void rover_install_body(lua_State *L) {
     static const luaL_Reg methods[] = {
         { "json", rover_body_json }, { "raw", rover_body_json }, { "text", rover_body_text },
         { "as_string", rover_body_text }, { "echo", rover_body_text }, { "bytes", rover_body_bytes },
-        { NULL, NULL },
+        { "expect", rover_body_expect }, { NULL, NULL },
     };
     luaL_setfuncs(L, methods, 0);
-    const char *unsupported[] = { "expect", "file", "files", "form", "multipart", NULL };
+    const char *unsupported[] = { "file", "files", "form", "multipart", NULL };
     for (int i = 0; unsupported[i]; i++) {
         lua_pushstring(L, unsupported[i]);
         lua_pushcclosure(L, rover_body_unsupported, 1);

@@ -12,6 +12,28 @@
 #include <stdio.h>
 #include "rover_request.h"
 
+/// Whether s[0..<n] is well-formed UTF-8 (Unicode Table 3-7).
+static inline int rover_utf8_valid(const unsigned char *s, size_t n) {
+    size_t i = 0;
+    while (i < n) {
+        unsigned char c = s[i];
+        if (c < 0x80) { i++; continue; }
+        int len; unsigned char lo = 0x80, hi = 0xBF;
+        if (c >= 0xC2 && c <= 0xDF) len = 2;
+        else if (c == 0xE0) { len = 3; lo = 0xA0; }
+        else if ((c >= 0xE1 && c <= 0xEC) || c == 0xEE || c == 0xEF) len = 3;
+        else if (c == 0xED) { len = 3; hi = 0x9F; }
+        else if (c == 0xF0) { len = 4; lo = 0x90; }
+        else if (c >= 0xF1 && c <= 0xF3) len = 4;
+        else if (c == 0xF4) { len = 4; hi = 0x8F; }
+        else return 0;
+        if (i + (size_t)len > n || s[i + 1] < lo || s[i + 1] > hi) return 0;
+        for (int k = 2; k < len; k++) if (s[i + k] < 0x80 || s[i + k] > 0xBF) return 0;
+        i += (size_t)len;
+    }
+    return 1;
+}
+
 typedef struct RoverJSON { lua_State *L; const unsigned char *s; size_t n, i; int depth; } RoverJSON;
 
 static int rover_json_fail(RoverJSON *p, const char *what) {

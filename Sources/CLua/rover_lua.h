@@ -9,7 +9,7 @@
 //
 // Lua 5.4 fills the table with the library's own functions: a call costs what a PLT call costs.
 // LuaJIT fills the entries whose 5.1 function differs with an adapter (`rover_jit_*`, at the end):
-// lua_pcallk/lua_callk (5.1: lua_pcall/lua_call), lua_getfield/rawget/rawgeti/getglobal (5.1 return
+// lua_pcallk/lua_callk (5.1: lua_pcall/lua_call), lua_getfield/gettable/rawget/rawgeti/getglobal (5.1 return
 // nothing; the adapters return lua_type of the pushed value), lua_rawgetp/rawsetp (missing in 5.1),
 // lua_newuserdatauv/getiuservalue/setiuservalue (5.1: one environment table per userdata, which
 // cannot be nil: the registry table stands for "no user value"), lua_rotate (5.1: lua_insert and
@@ -85,6 +85,7 @@ typedef struct RoverLuaAPI {
     void (*pushlightuserdata)(lua_State *, void *);
     int (*getglobal)(lua_State *, const char *);
     int (*getfield)(lua_State *, int, const char *);
+    int (*gettable)(lua_State *, int);
     int (*rawget)(lua_State *, int);
     int (*rawgeti)(lua_State *, int, lua_Integer);
     int (*rawgetp)(lua_State *, int, const void *);
@@ -131,6 +132,7 @@ typedef struct RoverLuaAPI {
         void (*call)(lua_State *, int, int);
         int (*pcall)(lua_State *, int, int, int);
         void (*getfield)(lua_State *, int, const char *);
+        void (*gettable)(lua_State *, int);
         void (*rawget)(lua_State *, int);
         void (*rawgeti)(lua_State *, int, int);
         void (*rawseti)(lua_State *, int, int);
@@ -197,6 +199,7 @@ __attribute__((weak, visibility("hidden"))) pthread_mutex_t rover_lua_lock = PTH
 #define lua_pushlightuserdata(...) (rover_lua.pushlightuserdata(__VA_ARGS__))
 #define lua_getglobal(...) (rover_lua.getglobal(__VA_ARGS__))
 #define lua_getfield(...) (rover_lua.getfield(__VA_ARGS__))
+#define lua_gettable(...) (rover_lua.gettable(__VA_ARGS__))
 #define lua_rawget(...) (rover_lua.rawget(__VA_ARGS__))
 #define lua_rawgeti(...) (rover_lua.rawgeti(__VA_ARGS__))
 #define lua_rawgetp(...) (rover_lua.rawgetp(__VA_ARGS__))
@@ -296,6 +299,10 @@ static int rover_jit_getfield(lua_State *L, int idx, const char *k) {
     rover_lua.jit.getfield(L, idx, k);
     return rover_lua.type(L, -1);
 }
+static int rover_jit_gettable(lua_State *L, int idx) {
+    rover_lua.jit.gettable(L, idx);
+    return rover_lua.type(L, -1);
+}
 static int rover_jit_rawget(lua_State *L, int idx) {
     rover_lua.jit.rawget(L, idx);
     return rover_lua.type(L, -1);
@@ -376,7 +383,8 @@ static inline const char *rover_lua_fill(RoverLuaAPI *api, void *h, int jit) {
         ROVER_LUA_SYM(absindex, "lua_absindex") ROVER_LUA_SYM(rotate, "lua_rotate")
         ROVER_LUA_SYM(isinteger, "lua_isinteger") ROVER_LUA_SYM(rawlen, "lua_rawlen")
         ROVER_LUA_SYM(pushstring, "lua_pushstring") ROVER_LUA_SYM(getglobal, "lua_getglobal")
-        ROVER_LUA_SYM(getfield, "lua_getfield") ROVER_LUA_SYM(rawget, "lua_rawget")
+        ROVER_LUA_SYM(getfield, "lua_getfield") ROVER_LUA_SYM(gettable, "lua_gettable")
+        ROVER_LUA_SYM(rawget, "lua_rawget")
         ROVER_LUA_SYM(rawgeti, "lua_rawgeti") ROVER_LUA_SYM(rawgetp, "lua_rawgetp")
         ROVER_LUA_SYM(newuserdatauv, "lua_newuserdatauv") ROVER_LUA_SYM(getiuservalue, "lua_getiuservalue")
         ROVER_LUA_SYM(setglobal, "lua_setglobal") ROVER_LUA_SYM(rawseti, "lua_rawseti")
@@ -389,7 +397,8 @@ static inline const char *rover_lua_fill(RoverLuaAPI *api, void *h, int jit) {
     }
     ROVER_LUA_SYM(rawlen, "lua_objlen")
     ROVER_LUA_SYM(jit.call, "lua_call") ROVER_LUA_SYM(jit.pcall, "lua_pcall")
-    ROVER_LUA_SYM(jit.getfield, "lua_getfield") ROVER_LUA_SYM(jit.rawget, "lua_rawget")
+    ROVER_LUA_SYM(jit.getfield, "lua_getfield") ROVER_LUA_SYM(jit.gettable, "lua_gettable")
+    ROVER_LUA_SYM(jit.rawget, "lua_rawget")
     ROVER_LUA_SYM(jit.rawgeti, "lua_rawgeti") ROVER_LUA_SYM(jit.rawseti, "lua_rawseti")
     ROVER_LUA_SYM(jit.insert, "lua_insert") ROVER_LUA_SYM(jit.remove, "lua_remove")
     ROVER_LUA_SYM(jit.pushstring, "lua_pushstring") ROVER_LUA_SYM(jit.newuserdata, "lua_newuserdata")
@@ -397,7 +406,7 @@ static inline const char *rover_lua_fill(RoverLuaAPI *api, void *h, int jit) {
     ROVER_LUA_SYM(jit.resume, "lua_resume") ROVER_LUA_SYM(jit.setmode, "luaJIT_setmode")
     api->absindex = rover_jit_absindex; api->rotate = rover_jit_rotate;
     api->isinteger = rover_jit_isinteger; api->pushstring = rover_jit_pushstring;
-    api->getglobal = rover_jit_getglobal; api->getfield = rover_jit_getfield;
+    api->getglobal = rover_jit_getglobal; api->getfield = rover_jit_getfield; api->gettable = rover_jit_gettable;
     api->rawget = rover_jit_rawget; api->rawgeti = rover_jit_rawgeti; api->rawgetp = rover_jit_rawgetp;
     api->newuserdatauv = rover_jit_newuserdatauv; api->getiuservalue = rover_jit_getiuservalue;
     api->setglobal = rover_jit_setglobal; api->rawseti = rover_jit_rawseti; api->rawsetp = rover_jit_rawsetp;

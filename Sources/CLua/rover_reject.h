@@ -1,8 +1,11 @@
-// Rejections: errors that are an HTTP answer (a 400 for a malformed JSON body), not a 500.
+// Rejections: errors that are an HTTP answer (a 400 for a malformed JSON body or for a body that
+// fails validation), not a 500.
 //
 // A rejection is a table {status = n, message = "..."} with a per-VM metatable (registry key
-// below, made by rover_install_body in rover_body.h). The message handler passes it through
-// untouched and LuaVM.pcall turns it into `LuaError.Kind.rejected(status:)`.
+// below, made by rover_install_body in rover_body.h; its __tostring gives the message). A
+// validation error (rover_guard.h) also carries `errors`, which the engine answers as
+// {"errors": […]}. The message handler passes a rejection through untouched and LuaVM.pcall turns
+// it into `LuaError.Kind.rejected(status:)`.
 #ifndef ROVER_REJECT_H
 #define ROVER_REJECT_H
 

@@ -10,7 +10,8 @@ public struct LuaError: Error, Sendable, Equatable, CustomStringConvertible {
         case memory
         /// The handler ran out of its instruction budget.
         case budget
-        /// Not a failure: the request is answered with this status (a malformed JSON body: 400).
+        /// Not a failure: the request is answered with this status (a malformed JSON body: 400;
+        /// a body that fails validation: 400, with `body`).
         case rejected(status: Int)
     }
 
@@ -19,11 +20,15 @@ public struct LuaError: Error, Sendable, Equatable, CustomStringConvertible {
     public var message: String
     /// `stack traceback:` lines, when Lua could produce them.
     public var traceback: String
+    /// A rejection's own JSON answer, when it has one (validation errors: `{"errors":[…]}`);
+    /// other rejections are answered `{"error": message}`.
+    public var body: [UInt8]?
 
-    public init(kind: Kind, message: String, traceback: String = "") {
+    public init(kind: Kind, message: String, traceback: String = "", body: [UInt8]? = nil) {
         self.kind = kind
         self.message = message
         self.traceback = traceback
+        self.body = body
     }
 
     public var description: String { traceback.isEmpty ? message : message + "\n" + traceback }

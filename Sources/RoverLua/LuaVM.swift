@@ -153,8 +153,16 @@ public final class LuaVM {
     /// Stack: unchanged.
     func rejection() -> LuaError? {
         guard rover_is_rejection(L, -1) != 0 else { return nil }
+        // A validation error (rover_guard.h) carries its errors: answered {"errors": […]}.
+        let body: [UInt8]? = withRawField("errors", of: -1) { errors, type in
+            guard type == .table else { return nil }
+            var out = Array(#"{"errors":"#.utf8)
+            do { try appendJSON(at: errors, to: &out) } catch { return nil }
+            out.append(UInt8(ascii: "}"))
+            return out
+        }
         return LuaError(kind: .rejected(status: Int(rawInteger("status", of: -1) ?? 500)),
-                        message: rawString("message", of: -1) ?? "")
+                        message: rawString("message", of: -1) ?? "", body: body)
     }
 
     // MARK: Registry

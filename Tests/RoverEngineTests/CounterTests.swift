@@ -27,6 +27,10 @@ import RoverRunner
         ("body-json", .eager, 4), ("body-json", .lazy, 1), ("body-json", .cached, 1), ("body-json", .shared, 0),
         ("params-only", .userdata, 0), ("hello", .userdata, 0), ("headers-heavy", .userdata, 0), ("all-fields", .userdata, 0),
         ("middleware-auth", .userdata, 0), ("body-json", .userdata, 0),
+        // validation is C and prelude Lua: it adds no accessor closure under any builder
+        ("body-expect", .eager, 4), ("body-expect", .lazy, 1), ("body-expect", .cached, 1), ("body-expect", .shared, 0),
+        ("body-expect", .userdata, 0), ("guard-schema", .eager, 4), ("guard-schema", .lazy, 1), ("guard-schema", .cached, 1),
+        ("guard-schema", .shared, 0), ("guard-schema", .userdata, 0),
     ] as [(String, ContextKind, Double)])
     func closuresPerRequest(scenario: String, context: ContextKind, expected: Double) throws {
         #expect(try Self.perRequest(scenario, context).closures == expected)

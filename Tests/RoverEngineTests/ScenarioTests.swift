@@ -9,9 +9,10 @@ import RoverRunner
 @Suite struct ScenarioContractTests {
     static let scenarios = (try? Scenario.catalog(root: scenariosRoot)) ?? []
 
-    @Test func catalogHasTheTenScenarios() {
-        #expect(Self.scenarios.map(\.name) == ["all-fields", "body-echo", "body-json", "cpu-heavy", "headers-heavy",
-                                                "hello", "middleware-auth", "multi-param", "params-only", "query"])
+    @Test func catalogHasTheTwelveScenarios() {
+        #expect(Self.scenarios.map(\.name) == ["all-fields", "body-echo", "body-expect", "body-json", "cpu-heavy",
+                                                "guard-schema", "headers-heavy", "hello", "middleware-auth",
+                                                "multi-param", "params-only", "query"])
     }
 
     @Test(arguments: ContextKind.allCases)

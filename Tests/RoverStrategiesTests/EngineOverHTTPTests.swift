@@ -54,6 +54,46 @@ import RoverRunner
         }
     }
 
+    /// The validation scenarios' apps given bodies that fail: Rover's 400 `{"errors":[…]}`, the
+    /// same bytes (status, headers, body) under every pair, and the VM answers the valid body next.
+    @Test func validationErrorsAnswerIdenticallyUnderEveryPair() async throws {
+        let scenarios = try Scenario.catalog(root: Self.scenariosRoot)
+        let expect = try #require(scenarios.first { $0.name == "body-expect" })
+        let guarded = try #require(scenarios.first { $0.name == "guard-schema" })
+        func errors(_ list: [(String, String, String)]) -> String {
+            #"{"errors":["# + list.map { #"{"field":"\#($0.0)","message":"\#($0.1)","type":"\#($0.2)"}"# }
+                .joined(separator: ",") + "]}"
+        }
+        let cases: [(Scenario, String, String)] = [
+            (expect, #"{"name":"Ada","age":"x"}"#, errors([
+                ("address", "Field 'address' is required", "required"), ("admin", "Field 'admin' is required", "required"),
+                ("age", "Must be an integer, got string", "type"), ("email", "Field 'email' is required", "required"),
+                ("role", "Field 'role' is required", "required"), ("score", "Field 'score' is required", "required"),
+                ("tags", "Field 'tags' is required", "required")])),
+            (guarded, #"{"qty":"3","size":"XL","lines":[{"sku":"A1"}]}"#, errors([
+                ("item", "Field 'item' is required", "required"), ("lines[1].n", "Field 'lines[1].n' is required", "required"),
+                ("qty", "Must be an integer, got string", "type"), ("size", "Must be one of: S, M, L. Got: 'XL'", "enum")])),
+        ]
+        for (s, bad, expected) in cases {
+            var failing = s
+            failing.body = bad
+            var answers: [String: String] = [:]
+            for (c, d) in Self.pairs {
+                try await Self.withServer(app: s.appPath, c, d) { server in
+                    let client = try BlockingHTTPClient(port: server.port)
+                    try client.send(Self.wire(failing) + Self.wire(s))
+                    let r = try #require(try client.readResponse())
+                    #expect(r.status == 400, "\(s.name) \(c) \(d)")
+                    #expect(r.text == expected, "\(s.name) \(c) \(d)")
+                    let ok = try #require(try client.readResponse())
+                    #expect(ok.status == s.expectStatus && ok.text == s.expectBody, "\(s.name) \(c) \(d)")
+                    answers["\(c)/\(d)"] = "\(r.status)|\(r.headers.map { "\($0.name): \($0.value)" })|\(r.text)"
+                }
+            }
+            #expect(Set(answers.values).count == 1, "\(s.name): \(answers)")
+        }
+    }
+
     /// Over real sockets under every pair: HEAD gets the GET answer's headers and no body, OPTIONS
     /// lists the methods, a scoped before-hook refuses without a header and lets the handler run
     /// with one — byte-identical everywhere.

@@ -22,6 +22,11 @@ enum AppScanner {
         "idempotent": "idempotency keys (api.idempotent)",
         "raw": "raw responses (api.raw)",
     ]
+    /// `rover.guard.<name>` that an app may use: Rover's validator builders (`rover.guard:string()`
+    /// …, `extend`, `validate`) and the seed's `__body_value` hook. `rover.guard` itself, and
+    /// calling it (`rover.guard(data, schema)`), are allowed too.
+    static let guardAllowed: Set<String> = ["string", "number", "integer", "boolean", "array", "object",
+                                            "extend", "validate", "__body_value"]
     /// ctx methods rover-bench implements.
     static let ctxMethods: Set<String> = ["headers", "query", "params", "body", "set", "get", "request_id"]
     /// ctx fields Rover fills and rover-bench does not (reading them would silently give nil).
@@ -38,10 +43,15 @@ enum AppScanner {
             k < t.count && t[k].kind == .name && (name == nil || t[k].text == name)
         }
         func sep(_ k: Int) -> Bool { k < t.count && (t[k].text == "." || t[k].text == ":") }
+        var guardNames: Set<String> = []  // `local g = rover.guard`: g.x / g:x are rover.guard's
+        for k in t.indices where k + 4 < t.count && t[k].kind == .name && t[k + 1].text == "=" {
+            if t[k + 2].text == "rover" && t[k + 3].text == "." && t[k + 4].text == "guard" && !sep(k + 5) { guardNames.insert(t[k].text) }
+        }
+        func guardRefusal(_ k: Int, _ line: Int) -> Refusal? {  // k: the member after `rover.guard` or an alias
+            guard isName(k), !guardAllowed.contains(t[k].text) else { return nil }
+            return Refusal(line: line, message: "rover.guard.\(t[k].text) is not supported by rover-bench (it has rover.guard's string, number, integer, boolean, array, object, extend, validate and rover.guard(data, schema))")
+        }
         for k in t.indices where t[k].kind == .name {
-            if k > 0 && t[k - 1].text == ":" && t[k].text == "expect" {
-                return Refusal(line: t[k].line, message: "body validation (:expect) is not supported by rover-bench")
-            }
             if k > 0 && sep(k - 1) { continue }  // only chains that start here
             let name = t[k].text
             guard sep(k + 1), isName(k + 2) else { continue }
@@ -51,10 +61,9 @@ enum AppScanner {
                 if !roverAllowed.contains(member) {
                     return Refusal(line: line, message: "rover.\(member) is not supported by rover-bench")
                 }
-                if member == "guard" && !(sep(k + 3) && isName(k + 4, "__body_value")) {
-                    let what = sep(k + 3) && isName(k + 4) ? "rover.guard." + t[k + 4].text : "rover.guard"
-                    return Refusal(line: line, message: "\(what) (validation) is not supported by rover-bench; only rover.guard.__body_value is")
-                }
+                if member == "guard" && sep(k + 3), let refusal = guardRefusal(k + 4, line) { return refusal }
+            } else if guardNames.contains(name) {
+                if let refusal = guardRefusal(k + 2, line) { return refusal }
             } else if apiNames.contains(name) {
                 if let what = apiUnsupported[member] {
                     if t.count > k + 4 && t[k + 3].text == "." && isName(k + 4) {  // a route under a reserved name

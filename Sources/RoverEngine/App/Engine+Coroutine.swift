@@ -47,7 +47,7 @@ extension Engine: CoroutineHandling {
             finish(request, reusable: true)
         case .failed(let error):
             if case .rejected(let status) = error.kind {  // an HTTP answer, not a failure (as `handle`)
-                response = Response.error(status, error.message)
+                response = Response.rejection(status, error)
             } else {
                 counters.recordError(error.kind)
                 response = Response.error(500, error.message)

@@ -91,7 +91,7 @@ public final class Engine: RequestHandling {
                 ResponseConverter.convert(vm, at: result, responseMetatable: responseMetatable)
             }
         } catch {
-            if case .rejected(let status) = error.kind { return Response.error(status, error.message) }
+            if case .rejected(let status) = error.kind { return Response.rejection(status, error) }
             counters.recordError(error.kind)
             return Response.error(500, error.message)
         }
