@@ -1,4 +1,4 @@
-public import Synchronization
+import Synchronization
 
 /// Responses answered so far (status 2xx), readable while a load runs: how a duet counts an
 /// external server's requests without the server's help.

@@ -128,6 +128,14 @@ import Testing
         #expect(g.members().isEmpty)
     }
 
+    /// The probe's client joins a chunked body (nginx + ngx_lua answers `ngx.print` chunked).
+    @Test func chunkedBodiesAreJoined() throws {
+        let body = Array("5\r\n{\"use\r\nc;ext=1\r\nr_id\":\"123\"}\r\n0\r\nX-Trailer: 1\r\n\r\n".utf8)
+        #expect(String(decoding: try BlockingHTTPClient.dechunk(body), as: UTF8.self) == #"{"user_id":"123"}"#)
+        #expect(throws: (any Error).self) { try BlockingHTTPClient.dechunk(Array("zz\r\nab".utf8)) }
+        #expect(throws: (any Error).self) { try BlockingHTTPClient.dechunk(Array("5\r\nab".utf8)) }
+    }
+
     @Test func bodiesMatchExactlyOrByAWholePattern() {
         var s = Scenario(name: "r", path: "/", expectBody: "ok")
         #expect(ScenarioProbe.bodyMatches("ok", s))
