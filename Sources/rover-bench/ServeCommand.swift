@@ -27,8 +27,12 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "Dispatcher: \(DispatcherKind.allCases.map(\.rawValue).joined(separator: "|")).")
     var dispatcher: DispatcherKind = .channel
 
-    @Option(help: "Lua VMs for the pools (1...64). channel has one; affine and coroutine one per event loop.")
-    var workers: Int = 4
+    @Option(name: .customLong("workers"), help: "Lua VMs for the pools (1...64). channel has one; affine and coroutine one per event loop. Default: the CPUs this process may run on (its affinity, e.g. under taskset).")
+    var workersOption: Int?
+
+    /// `--workers`, or the CPUs this process may use: a default never oversubscribes the machine
+    /// (a fixed 4 on 2 cores cost a new user about a quarter of the throughput).
+    var workers: Int { workersOption ?? min(AllowedCPUs.count, LockFreePoolDispatcher.maxWorkers) }
 
     @Option(help: "Address to bind.")
     var host: String = "127.0.0.1"
@@ -36,7 +40,7 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "Port to bind; 0 picks a free one (the listening line says which).")
     var port: Int = 0
 
-    @Option(help: "Event-loop threads. Default: --workers for affine and coroutine, else the core count.")
+    @Option(help: "Event-loop threads. Default: --workers for affine and coroutine, else the CPUs this process may run on.")
     var threads: Int?
 
     @OptionGroup var lua: LuaOptions
@@ -75,7 +79,7 @@ struct ServeCommand: ParsableCommand {
             Self.printError("error: cannot read app file \(appPath)")
             throw ExitCode(1)
         }
-        let loops = threads ?? (dispatcher.hasOneVMPerLoop ? workers : ProcessInfo.processInfo.activeProcessorCount)
+        let loops = threads ?? (dispatcher.hasOneVMPerLoop ? workers : AllowedCPUs.count)
         if !bare { try lua.load() }
         let factory = makeHandlerFactory(appPath: appPath, context: context, limits: lua.limits)
         var limits = HTTPLimits()
