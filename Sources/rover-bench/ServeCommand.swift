@@ -74,9 +74,9 @@ struct ServeCommand: ParsableCommand {
     func run() throws {
         if check { return try checkLoad() }
         let fdLimit = FileDescriptorLimit.raiseToHardLimit()
-        if let warning = FileDescriptorLimit.warning(limit: fdLimit) { Self.printError(warning) }
+        if let warning = FileDescriptorLimit.warning(limit: fdLimit) { printErr(warning) }
         guard FileManager.default.isReadableFile(atPath: appPath) else {
-            Self.printError("error: cannot read app file \(appPath)")
+            printErr("error: cannot read app file \(appPath)")
             throw ExitCode(1)
         }
         let loops = threads ?? (dispatcher.hasOneVMPerLoop ? workers : AllowedCPUs.count)
@@ -93,7 +93,7 @@ struct ServeCommand: ParsableCommand {
                 }
             }
         } catch {
-            Self.printError("error: \(error)")
+            printErr("error: \(error)")
             throw ExitCode(1)
         }
         // Written straight to fd 1 (no stdio buffer), so a parent reading a pipe sees it now.
@@ -117,7 +117,7 @@ struct ServeCommand: ParsableCommand {
         }
         let engine: Engine
         do { engine = try Engine(appPath: appPath, builder: context.makeBuilder(), limits: lua.limits) } catch {
-            Self.printError("error: \(error.message)")
+            printErr("error: \(error.message)")
             answer((error.kind == .unsupported ? "refused: " : "error: ") + error.message)
             throw ExitCode(1)
         }
@@ -125,9 +125,5 @@ struct ServeCommand: ParsableCommand {
             answer("loaded")
             Foundation.exit(0)
         }
-    }
-
-    static func printError(_ message: String) {
-        FileHandle.standardError.write(Data((message + "\n").utf8))
     }
 }

@@ -1,4 +1,5 @@
 public import Foundation
+import RoverSystem
 import RoverEngine
 import RoverLoad
 public import RoverReport
