@@ -112,7 +112,7 @@ struct DuetCommand: ParsableCommand {
         let progress = ProgressLine()
         let started = monotonicSeconds()
         let outcome = try Duet(plan: plan, settings: settings, scenarios: scenarios, directory: directory)
-            .run(interrupted: { Interruption.requested }, unsettled: DuetOptions.unsettled(plan)) { progress.show($0, start: started) }
+            .run(interrupted: { Interruption.requested }, unsettled: plan.unsettled) { progress.show($0, start: started) }
         progress.finish()
         let report = try ReportWriter.regenerate(directory)
         print(try String(contentsOf: directory.summaryMarkdown, encoding: .utf8))

@@ -183,18 +183,13 @@ struct SweepCommand: ParsableCommand {
             try LatencyPhase(plan: latency, settings: settings, scenarios: catalog, directory: directory).save()
         }
         if let duetPlan = try duetPlan(directory, plan) {
-            var duetSettings = DuetSettings(executable: selfExecutable())
-            duetSettings.serverThreads = settings.serverThreads
-            duetSettings.instructionBudget = settings.instructionBudget
-            duetSettings.serverCPUs = settings.serverCPUs
-            duetSettings.loadCPUs = settings.loadCPUs
-            duetSettings.timeout = settings.timeout
+            let duetSettings = DuetSettings(settings)
             printErr("duet: \(duetPlan.shape) × "
                      + "\(duetPlan.windows) windows of \(duetPlan.window) s (first stage about \(Int(duetPlan.measuredSeconds * 1.6)) s)")
             var duet = Duet(plan: duetPlan, settings: duetSettings, scenarios: catalog, directory: directory)
             duet.loadFailures = loadFailures
             let started = monotonicSeconds()
-            let result = try duet.run(interrupted: stop, unsettled: DuetOptions.unsettled(duetPlan)) { progress.show($0, start: started) }
+            let result = try duet.run(interrupted: stop, unsettled: duetPlan.unsettled) { progress.show($0, start: started) }
             progress.finish()
             if result.failed > 0 { printErr("duet: \(result.failed) comparisons failed (see pairs.csv and summary.md)") }
             if result.interrupted { return try finish(directory, progress: progress, interrupted: true) }
