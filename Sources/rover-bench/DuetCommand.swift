@@ -1,3 +1,4 @@
+import RoverScenarios
 import RoverSystem
 import ArgumentParser
 import Foundation

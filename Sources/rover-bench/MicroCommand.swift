@@ -1,3 +1,5 @@
+import RoverScenarios
+import RoverMicro
 import ArgumentParser
 import Foundation
 import RoverEngine

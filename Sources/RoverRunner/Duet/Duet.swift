@@ -1,3 +1,4 @@
+public import RoverScenarios
 public import Foundation
 import RoverSystem
 import RoverEngine

@@ -5,7 +5,7 @@ import RoverKinds
 /// The tables `rover-bench micro` prints: the engine in process (per scenario and context, with
 /// its ratio to `eager`) and the plain-C floor (with the engine's CPU over the floor's).
 ///
-/// Belongs to RoverRunner (in-process benchmarks). Formats measured rows; computes only medians
+/// Belongs to RoverMicro (in-process benchmarks). Formats measured rows; computes only medians
 /// and ratios. Thread-safe.
 public enum MicroMarkdown {
     public static func engine(_ rows: [MicroBench.Row]) -> String {
