@@ -27,6 +27,8 @@ let package = Package(
             name: "CLua",
             providers: [.apt(["liblua5.4-dev", "libluajit2-5.1-dev"])]
         ),
+        // zlib, for the Rover-defaults profile's response compression.
+        .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
         // The only Swift that touches the Lua stack.
         .target(name: "RoverLua", dependencies: ["CLua", "RoverKinds"], swiftSettings: settings),
         // Process-level OS facilities: a pthread mutex box, getrusage, the open-file limit.
@@ -37,7 +39,7 @@ let package = Package(
         .target(
             name: "RoverEngine",
             dependencies: [
-                "RoverLua", "RoverKinds", "RoverSystem",
+                "RoverLua", "RoverKinds", "RoverSystem", "CZlib",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],

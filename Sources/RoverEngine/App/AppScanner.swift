@@ -104,3 +104,14 @@ enum AppScanner {
         return nil
     }
 }
+
+extension AppScanner {
+    /// The line of the first `key =` in `source` (a `rover.server{}` key), else 1.
+    static func line(ofKey key: String, in source: [UInt8]) -> Int {
+        let t = LuaTokens.tokenize(source)
+        for k in t.indices where k + 1 < t.count && t[k].kind == .name && t[k].text == key && t[k + 1].text == "=" {
+            return t[k].line
+        }
+        return 1
+    }
+}
