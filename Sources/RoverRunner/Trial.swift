@@ -63,6 +63,7 @@ struct Trial {
                     "--workers", String(cell.workers), "--port", "0"]
         if let t = settings.serverThreads { args += ["--threads", String(t)] }
         if cell.runtime != .lua54 { args += ["--lua", cell.runtime.rawValue] }
+        args += scenario.serveArguments
         if let b = settings.instructionBudget { args += ["--instruction-budget", String(b)] }
         let server: ServerProcess
         do {
