@@ -71,7 +71,8 @@ struct DuetPair {
             var args = ["serve", app, "--context", key.context.rawValue, "--dispatcher", key.dispatcher.rawValue,
                         "--workers", String(key.workers), "--port", "0"]
             if key.runtime != .lua54 { args += ["--lua", key.runtime.rawValue] }
-            args += scenario.serveArguments
+            let profile = name == "cell" ? step.comparison.cellProfile ?? scenario.profile : scenario.profile
+            if profile != .seed { args += ["--profile", profile.rawValue] }
             if let b = settings.instructionBudget { args += ["--instruction-budget", String(b)] }
             if let t = settings.serverThreads { args += ["--threads", String(t)] }
             do {
