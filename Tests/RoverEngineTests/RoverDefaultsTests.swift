@@ -286,3 +286,43 @@ import Testing
         }
     }
 }
+
+/// `api.on_error`, Rover's error handler (rover-server/src/http_task.rs:987-1040), under every builder.
+@Suite struct ErrorHandlerTests {
+    static let app = """
+    local api = rover.server {}
+    function api.on_error(err)
+      if err.message:find("plain", 1, true) then return { not_a_response = true } end
+      if err.message:find("twice", 1, true) then error("the handler fails too") end
+      return api.json:status(err.status, { message = err.message, path = err.path, code = err.code })
+    end
+    function api.boom.get(ctx) error("Database connection failed") end
+    function api.missing.get(ctx) error("user not found") end
+    function api.bad.get(ctx) error("name is required") end
+    function api.plain.get(ctx) error("plain failure") end
+    function api.twice.get(ctx) error("twice") end
+    function api.ok.get(ctx) return { ok = true } end
+    return api
+    """
+
+    @Test(arguments: ContextKind.allCases)
+    func errorsGoThroughTheHandler(context: ContextKind) throws {
+        let e = try Engine(appPath: try writeApp(Self.app), builder: context.makeBuilder())
+        let boom = get(e, "/boom")
+        #expect(boom.status == 500)
+        #expect(boom.text.hasPrefix(#"{"code":"ERROR","message":""#) && boom.text.hasSuffix(#"app.lua:7: Database connection failed","path":"/boom"}"#), "\(boom.text)")
+        #expect(get(e, "/missing").status == 404)
+        #expect(get(e, "/bad").status == 400)
+        #expect(get(e, "/ok").text == #"{"ok":true}"#)
+        // Not a response, or the handler raises: answered as without a handler.
+        let plain = get(e, "/plain")
+        #expect(plain.status == 500 && plain.text.contains("plain failure") && !plain.text.contains("not_a_response"))
+        let twice = get(e, "/twice")
+        #expect(twice.status == 500 && twice.text.contains("app.lua:11: twice"))
+    }
+
+    @Test func onErrorOnlyAtTheRoot() throws {
+        let path = try writeApp("local api = rover.server {}\nfunction api.users.on_error(e) end\nfunction api.users.get() return {} end\nreturn api\n")
+        #expect(throws: EngineError.self) { _ = try Engine(appPath: path, builder: ContextKind.lazy.makeBuilder()) }
+    }
+}
