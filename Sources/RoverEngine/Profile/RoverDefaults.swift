@@ -14,7 +14,7 @@ import RoverLua
 ///   only after a handler ran).
 /// - Security headers (event_loop.rs:51-55, 1623-1664): X-Content-Type-Options: nosniff,
 ///   X-Frame-Options: DENY, Referrer-Policy: strict-origin-when-cross-origin on every answer that
-///   goes through Rover's `set_http_response` (not the 413, event_loop.rs:3840-3851), unless
+///   goes through Rover's `set_http_response` (not the 413, event_loop.rs:3833-3850), unless
 ///   `security_headers = false`; a value the handler set is kept when safe (or always, with
 ///   `allow_insecure_security_header_overrides`), else replaced.
 /// - Compression (event_loop.rs:1666-1736, 3819-3823; compression.rs): the coding is negotiated
