@@ -278,7 +278,8 @@ import Testing
     }
 
     @Test func otherKeysStayRefused() throws {
-        for key in ["tls = {}", "http2 = true", "management_token = 'x'", "trusted_proxies = {}", "readiness = {}"] {
+        for key in ["tls = {}", "http2 = true", "management_token = 'x'", "trusted_proxies = {}", "readiness = {}",
+                    "cors_origin = '*', tls = {}", "rate_limit = true, http2 = true"] {
             let path = try writeApp("local api = rover.server { \(key) }\nfunction api.a.get() return {} end\nreturn api\n")
             #expect {
                 _ = try Engine(appPath: path, builder: ContextKind.lazy.makeBuilder(), profile: .roverDefaults)

@@ -35,8 +35,19 @@ enum AppLoader {
         } catch {
             fatalError("the Rover prelude failed to load: \(error)")  // a bug here, not in the app
         }
-        if let refusal = AppScanner.firstRefusal(in: Array(data)) {
+        // One token scan: refusals, and whether the app names a key the engine reads or
+        // `on_error` (then the prelude's engine chunk runs; an app that does not is loaded exactly
+        // as before it existed).
+        var usesEngineKeys = false
+        if let refusal = AppScanner.firstRefusal(in: Array(data), names: RoverPrelude.engineTriggers, found: &usesEngineKeys) {
             throw EngineError(.unsupported, "\(path):\(refusal.line): \(refusal.message)")
+        }
+        if usesEngineKeys {
+            do {
+                try vm.run(source: Array(RoverPrelude.engine.utf8), name: RoverPrelude.engineChunkName, results: 0)
+            } catch {
+                fatalError("the Rover prelude's engine chunk failed to load: \(error)")
+            }
         }
         if LuaRuntime.loaded == .luajit, let refusal = AppScanner.firstLuaJITRefusal(in: Array(data)) {
             throw EngineError(.unsupported, "\(path):\(refusal.line): \(refusal.message)")
@@ -71,7 +82,8 @@ enum AppLoader {
             vm.withRawField("__config", of: rover) { config, _ in vm.rawInteger("body_size_limit", of: config) }
         }.map { Int($0) }
         // The keys the engine reads itself (`CONFIG_ENGINE` in the prelude), from `api.config`.
-        let defaults = try vm.withRef(result) { (api, type) throws(EngineError) -> RoverDefaults in
+        // Without the engine chunk the prelude has refused every key the engine reads.
+        let defaults = !usesEngineKeys ? RoverDefaults() : try vm.withRef(result) { (api, type) throws(EngineError) -> RoverDefaults in
             guard type == .table else { return RoverDefaults() }
             return try vm.withRawField("config", of: api) { (config, ctype) throws(EngineError) -> RoverDefaults in
                 guard ctype == .table else { return RoverDefaults() }

@@ -7,7 +7,7 @@ public import RoverKinds
 /// it between threads only through a pool or a dedicated thread. `handle` never throws: a Lua
 /// error, a spent instruction budget or the memory limit become a 500 and the VM stays usable.
 public final class Engine: RequestHandling {
-    public let counters = EngineCounters()
+    public let counters: EngineCounters
     public let appPath: String
     public let vm: LuaVM
     let builder: any ContextBuilder
@@ -29,6 +29,7 @@ public final class Engine: RequestHandling {
     /// `profile` chooses what is added around the app's answers (`ResponseProfile`).
     public init(appPath: String, builder: any ContextBuilder, limits: EngineLimits = EngineLimits(),
                 profile: ResponseProfile = .seed) throws(EngineError) {
+        counters = EngineCounters(profile: profile == .roverDefaults)
         self.appPath = appPath
         self.builder = builder
         let vm = LuaVM()

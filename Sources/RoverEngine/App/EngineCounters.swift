@@ -15,32 +15,32 @@ public final class EngineCounters: Sendable {
     private let memoryKills = Atomic<UInt64>(0)
     private let coroutineCreations = Atomic<UInt64>(0)
     private let coroutineReuses = Atomic<UInt64>(0)
-    private let preflights = Atomic<UInt64>(0)
-    private let idsExtracted = Atomic<UInt64>(0)
-    private let idsGenerated = Atomic<UInt64>(0)
-    private let compressions = Atomic<UInt64>(0)
-    private let compressedKept = Atomic<UInt64>(0)
-    private let compressIn = Atomic<UInt64>(0)
-    private let compressOut = Atomic<UInt64>(0)
+    /// The Rover-defaults profile's counters: made only for an engine that runs the profile, so
+    /// a seed-profile engine allocates exactly what it did before the profile existed.
+    private let profile: ProfileCounters?
 
-    public init() {}
+    public init(profile: Bool = false) {
+        self.profile = profile ? ProfileCounters() : nil
+    }
 
     // The Rover-defaults profile's work, counted where it happens (RoverDefaults, Engine).
 
     /// A CORS preflight answered before routing (no Lua ran).
-    func recordPreflight() { preflights.add(1, ordering: .relaxed) }
+    func recordPreflight() { profile?.preflights.add(1, ordering: .relaxed) }
 
     /// A request id staged for a routed request: from X-Request-Id, or generated.
     func recordRequestID(extracted: Bool) {
-        if extracted { idsExtracted.add(1, ordering: .relaxed) } else { idsGenerated.add(1, ordering: .relaxed) }
+        guard let profile else { return }
+        if extracted { profile.idsExtracted.add(1, ordering: .relaxed) } else { profile.idsGenerated.add(1, ordering: .relaxed) }
     }
 
     /// One zlib run over `input` bytes giving `output`; `kept` when the answer went out compressed.
     func recordCompression(input: Int, output: Int, kept: Bool) {
-        compressions.add(1, ordering: .relaxed)
-        if kept { compressedKept.add(1, ordering: .relaxed) }
-        compressIn.add(UInt64(input), ordering: .relaxed)
-        compressOut.add(UInt64(output), ordering: .relaxed)
+        guard let profile else { return }
+        profile.compressions.add(1, ordering: .relaxed)
+        if kept { profile.compressedKept.add(1, ordering: .relaxed) }
+        profile.compressIn.add(UInt64(input), ordering: .relaxed)
+        profile.compressOut.add(UInt64(output), ordering: .relaxed)
     }
 
     /// Called by the VM's owner thread only.
@@ -84,16 +84,29 @@ public final class EngineCounters: Sendable {
         s.memoryKills = memoryKills.load(ordering: .relaxed)
         s.coroutineCreations = coroutineCreations.load(ordering: .relaxed)
         s.coroutineReuses = coroutineReuses.load(ordering: .relaxed)
-        s.corsPreflights = preflights.load(ordering: .relaxed)
-        s.requestIDsExtracted = idsExtracted.load(ordering: .relaxed)
-        s.requestIDsGenerated = idsGenerated.load(ordering: .relaxed)
-        s.compressions = compressions.load(ordering: .relaxed)
-        s.compressedAnswers = compressedKept.load(ordering: .relaxed)
-        s.compressionInputBytes = compressIn.load(ordering: .relaxed)
-        s.compressionOutputBytes = compressOut.load(ordering: .relaxed)
+        if let p = profile {
+            s.corsPreflights = p.preflights.load(ordering: .relaxed)
+            s.requestIDsExtracted = p.idsExtracted.load(ordering: .relaxed)
+            s.requestIDsGenerated = p.idsGenerated.load(ordering: .relaxed)
+            s.compressions = p.compressions.load(ordering: .relaxed)
+            s.compressedAnswers = p.compressedKept.load(ordering: .relaxed)
+            s.compressionInputBytes = p.compressIn.load(ordering: .relaxed)
+            s.compressionOutputBytes = p.compressOut.load(ordering: .relaxed)
+        }
         s.vms = 1
         return s
     }
+}
+
+/// The Rover-defaults profile's totals for one engine (see `EngineCounters`).
+final class ProfileCounters: Sendable {
+    let preflights = Atomic<UInt64>(0)
+    let idsExtracted = Atomic<UInt64>(0)
+    let idsGenerated = Atomic<UInt64>(0)
+    let compressions = Atomic<UInt64>(0)
+    let compressedKept = Atomic<UInt64>(0)
+    let compressIn = Atomic<UInt64>(0)
+    let compressOut = Atomic<UInt64>(0)
 }
 
 /// Server-side counters, summed over every VM a dispatcher owns. All are totals since start;

@@ -56,25 +56,6 @@ local function chain(before, handler, after)
   end
 end
 
--- api.on_error(err), Rover's error handler (rover-server/src/http_task.rs:987-1040): when a
--- route's handler or its hooks raise, it gets { message, path, status, code = "ERROR" } (status
--- 404 when the message says "not found", 400 when it says "validation" or "required", else 500)
--- and its answer is sent when it is a response (api.json …); otherwise, or when it raises, the
--- error is answered as without a handler. Only routes of an app that defines it are wrapped.
-local function with_error_handler(fn, handler)
-  return function(ctx)
-    local ok, r = pcall(fn, ctx)
-    if ok then return r end
-    local message = tostring(r)
-    local status = 500
-    if message:find("not found", 1, true) then status = 404
-    elseif message:find("validation", 1, true) or message:find("required", 1, true) then status = 400 end
-    local handled, answer = pcall(handler, { message = message, path = ctx.path, status = status, code = "ERROR" })
-    if handled and rawequal(getmetatable(answer), RESPONSE) then return answer end
-    error(r, 0)
-  end
-end
-
 -- Flattens the app into {path, method, fn} records (fn wrapped when hooks apply), or returns
 -- nil and a message naming what is not supported and where.
 function rover.__routes(api)
@@ -105,7 +86,6 @@ function rover.__routes(api)
             return at .. "api.config." .. tostring(k) .. ": `config` is the server's config table in Rover, not a path segment"
           end
         end
-      elseif root and key == "on_error" and type(value) == "function" then  -- read below, as Rover does
       elseif type(key) == "string" and key ~= "before" and key ~= "after" and not (root and BUILDERS[key] == value) then
         if type(value) == "function" and METHODS[key] then
           local fn = value
@@ -125,10 +105,6 @@ function rover.__routes(api)
   end
   local err = walk(api, "", true, {}, {}, "api")
   if err then return nil, err end
-  local on_error = rawget(api, "on_error")
-  if type(on_error) == "function" then
-    for i = 1, #out do out[i].fn = with_error_handler(out[i].fn, on_error) end
-  end
   return out
 end
 

@@ -141,12 +141,6 @@ local CONFIG_HONOURED = { body_size_limit = true }
 local CONFIG_HARMLESS = { host = true, port = true, log_level = true, docs = true,
                           allow_public_bind = true, drain_timeout_secs = true,
                           strict_mode = true, allow_unbounded_body = true }  -- start-up checks only
--- Read by the engine from api.config (RoverDefaults.read): the Rover-defaults profile's keys,
--- and keys Rover parses but never applies per request.
-local CONFIG_ENGINE = { security_headers = true, allow_insecure_security_header_overrides = true,
-                        cors_origin = true, cors_methods = true, cors_headers = true, cors_credentials = true,
-                        allow_wildcard_cors_credentials = true, compress = true, rate_limit = true,
-                        load_shed = true, https_redirect = true, allow_insecure_http = true }
 rover.__config = {}
 
 local last_server
@@ -158,7 +152,7 @@ function rover.server(config)
   for _, key in ipairs(keys) do
     if CONFIG_HONOURED[key] then
       rover.__config[key] = config[key]
-    elseif not CONFIG_HARMLESS[key] and not CONFIG_ENGINE[key] then
+    elseif not CONFIG_HARMLESS[key] then
       error("rover.server{ " .. key .. " = ... } is not supported by rover-bench (it would change the work per request)", 2)
     end
   end
