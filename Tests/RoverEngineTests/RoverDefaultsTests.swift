@@ -1,5 +1,5 @@
 import Foundation
-import RoverEngine
+@testable import RoverEngine
 import RoverKinds
 import RoverLua
 import RoverStrategies
@@ -173,6 +173,19 @@ import Testing
     @Test func zeroQualityStillCompressesAsRoverDoes() throws {
         let e = try Self.engine()
         #expect(Self.header(get(e, "/big", headers: [("Accept-Encoding", "gzip;q=0")]), "Content-Encoding") == "gzip")
+    }
+
+    /// The ETag of a compressed answer: SipHash-1-3 with a zero key over le64(length) and the
+    /// bytes (Rust's `DefaultHasher` on a byte slice). Expected values from Python 3.11, whose
+    /// bytes hash is the same SipHash-1-3 with a zero key under PYTHONHASHSEED=0:
+    /// `hash(struct.pack('<Q', len(s)) + s)`, as unsigned.
+    @Test func etagHashMatchesSipHash13() {
+        let cases: [(String, Int64)] = [("", -4800647303603446203), ("a", -4703545009593689932),
+                                        ("hello world", -8904303266545861736),
+                                        ("0123456789abcdef0123456789", -5021865206453704930)]
+        for (text, signed) in cases {
+            #expect(ContentCoding.etag(of: Array(text.utf8)) == "\"\(UInt64(bitPattern: signed))\"", "\(text)")
+        }
     }
 
     @Test func negotiation() {
