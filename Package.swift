@@ -120,7 +120,7 @@ let package = Package(
         .testTarget(name: "RoverReportTests", dependencies: ["RoverReport", "RoverKinds", "RoverTestSupport"], swiftSettings: settings),
         .testTarget(
             name: "RoverRunnerTests",
-            dependencies: ["RoverRunner", "RoverReport", "RoverKinds", "RoverEngine", "RoverStrategies", "RoverTestSupport", "CLua"],
+            dependencies: ["RoverRunner", "RoverReport", "RoverKinds", "RoverSystem", "RoverEngine", "RoverStrategies", "RoverTestSupport", "CLua"],
             swiftSettings: settings
         ),
     ]

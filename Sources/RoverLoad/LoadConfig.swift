@@ -26,6 +26,9 @@ public struct LoadConfig: Sendable {
     public var expectBody: [UInt8]?
     /// Permit a target that does not resolve to loopback.
     public var allowRemote = false
+    /// When set, every 2xx response is also counted here as it completes (warm-up included), so
+    /// another thread can read the count while the load runs (a duet's windows).
+    public var answered: AnsweredCount?
 
     public init(url: TargetURL) { self.url = url }
 

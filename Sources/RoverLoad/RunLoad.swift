@@ -26,7 +26,7 @@ public func runLoad(_ config: LoadConfig) throws -> LoadResult {
             firstConnection: first, connections: count, budget: behaviour.budgets[t],
             start: start, measureStart: measureStart, end: end,
             interval: behaviour.interval, totalConnections: config.connections, timeout: nanos(config.timeout),
-            expectBody: config.expectBody))
+            expectBody: config.expectBody, answered: config.answered))
         first += count
     }
     let workers = plans.map { WorkerThread(plan: $0) }

@@ -38,6 +38,7 @@ struct WorkerPlan: Sendable {
     var timeout: UInt64
     /// Every 2xx body must equal these bytes (nil: bodies are not checked).
     var expectBody: [UInt8]? = nil
+    var answered: AnsweredCount? = nil
 }
 
 /// Error counts by class, in the manner of wrk. Counted, never thrown.

@@ -1,4 +1,5 @@
 public import Foundation
+import RoverSystem
 import RoverEngine
 import RoverLoad
 public import RoverReport
@@ -23,8 +24,20 @@ public struct DuetSettings: Sendable, Codable {
     /// share drops a window; the median per run is reported.
     public var maxStealShare = 0.5
     public var maxLoadBusy = 0.97
+    /// Seconds a `--cmd` side may take to accept connections (nil: 20).
+    public var readyTimeout: Double?
 
     public init(executable: String) { self.executable = executable }
+
+    /// The same servers, pinning and timeout as a sweep's trials (the sweep's duet phase).
+    public init(_ trials: TrialSettings) {
+        executable = trials.executable
+        serverThreads = trials.serverThreads
+        instructionBudget = trials.instructionBudget
+        serverCPUs = trials.serverCPUs
+        loadCPUs = trials.loadCPUs
+        timeout = trials.timeout
+    }
 
     /// The CPU indexes of `serverCPUs` (every CPU when unpinned).
     var serverCPUList: [Int] {
@@ -105,8 +118,10 @@ public struct Duet {
                 if failedComparisons.contains(step.comparison.id) { continue }
                 if interrupted() { outcome.interrupted = true; break stages }
                 // The reference's scenario says what to send and what must come back, for both sides.
-                guard let scenario = scenarios.first(where: { $0.name == step.comparison.reference.scenario }) else {
-                    throw ScenarioError(message: "no scenario named \(step.comparison.reference.scenario)")
+                // A command duet's sides are named A and B; their request is the run's one.
+                let wanted = step.comparison.reference.external ? Scenario.commandRequest : step.comparison.reference.scenario
+                guard let scenario = scenarios.first(where: { $0.name == wanted }) else {
+                    throw ScenarioError(message: "no scenario named \(wanted)")
                 }
                 let pair = DuetPair(step: step, plan: plan, settings: settings, scenario: scenario, scratch: scratch,
                                     loadFailures: loadFailures)

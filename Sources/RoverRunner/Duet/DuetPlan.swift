@@ -13,6 +13,10 @@ public struct DuetComparison: Sendable, Hashable, Codable {
     /// The cell's response profile when it differs from the reference scenario's (`--vs` a
     /// scenario of the other profile, e.g. hello against hello-rover-defaults); nil: the same.
     public var cellProfile: ResponseProfile?
+    /// The shell commands that start each side when they are not `rover-bench serve` cells
+    /// (`duet --cmd`; ``CommandServer``); nil: a serve child of the cell.
+    public var cellCommand: String?
+    public var referenceCommand: String?
 
     public init(kind: PairRecord.Kind, cell: CellKey, reference: CellKey, cellApp: String? = nil,
                 cellProfile: ResponseProfile? = nil) {
@@ -21,6 +25,18 @@ public struct DuetComparison: Sendable, Hashable, Codable {
         self.reference = reference
         self.cellApp = cellApp
         self.cellProfile = cellProfile
+    }
+
+    /// Two commands' sides (``CellKey/command(_:connections:)``): `cell` against `reference`, or
+    /// the A/A control of `reference` when `cell` is nil.
+    public static func commands(cell: (name: String, command: String)?, reference: (name: String, command: String),
+                                connections: Int) -> DuetComparison {
+        let ref = CellKey.command(reference.name, connections: connections)
+        var c = DuetComparison(kind: cell == nil ? .control : .comparison,
+                               cell: cell.map { CellKey.command($0.name, connections: connections) } ?? ref, reference: ref)
+        c.cellCommand = cell?.command ?? reference.command
+        c.referenceCommand = reference.command
+        return c
     }
 
     public var isControl: Bool { kind == PairRecord.Kind.control.rawValue }
@@ -150,11 +166,7 @@ public struct DuetPlan: Sendable, Equatable, Codable {
                 let n = starts(of: c)
                 return (0..<n).filter { $0 * rounds / n == r }.map { Step(comparison: c, start: stage * n + $0, slot: $0 % 2) }
             }
-            if shuffled.count > 1 {
-                for i in stride(from: shuffled.count - 1, to: 0, by: -1) {
-                    shuffled.swapAt(i, Int(rng.next() % UInt64(i + 1)))
-                }
-            }
+            rng.shuffle(&shuffled)
             return shuffled
         }
     }
@@ -163,6 +175,14 @@ public struct DuetPlan: Sendable, Equatable, Codable {
     /// `unsettled` (ids), in plan order.
     public func comparisons(inStage stage: Int, unsettled: Set<String>) -> [DuetComparison] {
         stage == 0 ? comparisons : comparisons.filter { unsettled.contains($0.id) }
+    }
+
+    /// The comparisons whose verdicts are not settled on `records`, judged as the report will
+    /// judge them: by the plan's saved rules (a resumed run keeps its own). What ``Duet/run``'s
+    /// later stages run.
+    public func unsettled(_ records: [PairRecord]) -> Set<String> {
+        let rules = self.rules ?? JudgingRules()
+        return Set(DuetSummary(records: records, floor: rules.pairedFloor, minEffect: rules.minEffect).unsettled)
     }
 
     /// Process pairs the first stage runs (later stages run only where a verdict is unsettled).
