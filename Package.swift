@@ -27,6 +27,8 @@ let package = Package(
             name: "CLua",
             providers: [.apt(["liblua5.4-dev", "libluajit2-5.1-dev"])]
         ),
+        // zlib, for the Rover-defaults profile's response compression.
+        .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
         // The only Swift that touches the Lua stack.
         .target(name: "RoverLua", dependencies: ["CLua", "RoverKinds"], swiftSettings: settings),
         // Process-level OS facilities: a pthread mutex box, getrusage, the open-file limit.
@@ -37,7 +39,7 @@ let package = Package(
         .target(
             name: "RoverEngine",
             dependencies: [
-                "RoverLua", "RoverKinds", "RoverSystem",
+                "RoverLua", "RoverKinds", "RoverSystem", "CZlib", "RoverCoding",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
@@ -70,7 +72,9 @@ let package = Package(
         .target(name: "RoverReport", dependencies: ["RoverKinds"], swiftSettings: settings),
         // The scenario catalog (a request and its expected answer, an app) and the blocking
         // HTTP/1.1 client the probes and tests use: a leaf, nothing of the engine.
-        .target(name: "RoverScenarios", swiftSettings: settings),
+        .target(name: "RoverScenarios", dependencies: ["RoverKinds", "RoverCoding"], swiftSettings: settings),
+        // The content codings (gzip, deflate) and zlib's work on them.
+        .target(name: "RoverCoding", dependencies: ["CZlib"], swiftSettings: settings),
         // In-process benchmarks (`micro`): the engine without sockets, the plain-C floor, callgrind marks.
         .target(
             name: "RoverMicro",

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs what rover-bench needs to build and run (Lua 5.4 headers, LuaJIT), when missing.
+# Installs what rover-bench needs to build and run (Lua 5.4 headers, LuaJIT, zlib), when missing.
 # Idempotent; needs root (or sudo) only when something is missing. Optional comparison tools
 # (wrk, nginx + ngx_lua, valgrind, chromium) are installed with `Scripts/setup.sh --extras`.
 set -euo pipefail
@@ -7,6 +7,8 @@ need=()
 pkg-config --exists lua5.4 2>/dev/null || need+=(liblua5.4-dev pkg-config)
 # LuaJIT for --lua luajit (dlopened at run time). Never libluajit-5.1-dev: apt would remove nginx's Lua module.
 pkg-config --exists luajit 2>/dev/null || need+=(libluajit2-5.1-dev)
+# zlib for the Rover-defaults profile's response compression (Sources/CZlib links -lz).
+[ -e /usr/include/zlib.h ] || need+=(zlib1g-dev)
 if [ "${1:-}" = "--extras" ]; then
   command -v wrk >/dev/null || need+=(wrk)
   command -v nginx >/dev/null || need+=(nginx)

@@ -73,13 +73,51 @@ static inline void rover_push_generated_id(lua_State *L, RoverVMState *st) {
     lua_pushlstring(L, out + i, (size_t)(16 - i));
 }
 
+/// The Rover-defaults profile: stages `r`'s request id before the handler runs, as Rover's event
+/// loop does for every routed request (rover-server/src/http_task.rs:50-68, called at
+/// rover-server/src/event_loop.rs:3826): the first X-Request-Id field when it has 1-256 bytes
+/// (returns 1), else a generated id (returns 2). No Lua state is touched.
+static inline int rover_stage_request_id(RoverRequest *r, RoverVMState *st) {
+    for (int i = 0; i < r->header_count; i++) {
+        RoverSpan n = r->header_names[i], v = r->header_values[i];
+        if (rover_name_is(r->base + n.off, n.len, "x-request-id")) {
+            if (v.len == 0 || v.len > 256) break;
+            r->id_kind = 1;
+            r->id = v;
+            return 1;
+        }
+    }
+    static const char digits[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    unsigned long long ms = (unsigned long long)ts.tv_sec * 1000ull + (unsigned long long)ts.tv_nsec / 1000000ull;
+    unsigned long long n = (ms << 20) | ((st->generation / 2 + ((uintptr_t)st >> 4)) & 0xFFFFFull);
+    char out[16];
+    int i = 16;
+    do { out[--i] = digits[n % 62]; n /= 62; } while (n > 0 && i > 0);
+    memcpy(r->id_text, out + i, (size_t)(16 - i));
+    r->id_kind = 2;
+    r->id.off = 0;
+    r->id.len = (size_t)(16 - i);
+    return 2;
+}
+
+/// Pushes the id staged by `rover_stage_request_id` and returns 1, or returns 0 when none is.
+static inline int rover_push_staged_id(lua_State *L, const RoverRequest *r) {
+    if (r->id_kind == 1) { lua_pushlstring(L, (const char *)r->base + r->id.off, r->id.len); return 1; }
+    if (r->id_kind == 2) { lua_pushlstring(L, r->id_text, r->id.len); return 1; }
+    return 0;
+}
+
 /// ctx:request_id(). The request comes from ctx's hidden slot (every builder fills it); a
 /// generated id is kept in the ctx data table, so one request answers the same id every time.
+/// Under the Rover-defaults profile the id staged before the handler ran is the answer.
 static int rover_ctx_request_id(lua_State *L) {
     luaL_checktype(L, 1, LUA_TTABLE);
     rover_push_hidden_key(L);
     lua_rawget(L, 1);
     const RoverRequest *r = rover_request_checked(L, -1);
+    if (rover_push_staged_id(L, r)) return 1;
     for (int i = 0; i < r->header_count; i++) {
         RoverSpan n = r->header_names[i], v = r->header_values[i];
         if (rover_name_is(r->base + n.off, n.len, "x-request-id")) {

@@ -32,6 +32,12 @@ typedef struct RoverRequest {
     const unsigned char *body;       // NULL: no body
     size_t body_len;
     unsigned long long generation;
+    // The Rover-defaults profile only (zero otherwise): the request id staged before the handler
+    // runs, as Rover's event loop does for every routed request. 1: `id` spans `base` (an
+    // X-Request-Id of 1-256 bytes), 2: `id_text` holds a generated one.
+    int id_kind;
+    RoverSpan id;
+    char id_text[16];
 } RoverRequest;
 
 /// The per-request object the accessors share (the seed's `Arc<RequestData>`): one full

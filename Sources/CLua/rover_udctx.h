@@ -97,6 +97,7 @@ static int rover_udctx_get(lua_State *L) {
 static int rover_udctx_request_id(lua_State *L) {
     luaL_checkudata(L, 1, ROVER_UDCTX_META);
     const RoverRequest *r = rover_request_checked(L, 1);
+    if (rover_push_staged_id(L, r)) return 1;
     for (int i = 0; i < r->header_count; i++) {
         RoverSpan n = r->header_names[i], v = r->header_values[i];
         if (rover_name_is(r->base + n.off, n.len, "x-request-id")) {

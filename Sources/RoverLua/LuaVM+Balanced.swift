@@ -26,6 +26,14 @@ extension LuaVM {
         return try body(base + 1, type)
     }
 
+    /// Runs `body` with the registry value `ref` (its index and type).
+    public func withRef<R, E: Error>(_ ref: LuaRef, _ body: (Int32, LuaType) throws(E) -> R) throws(E) -> R {
+        let base = top
+        defer { setTop(base) }
+        push(ref)
+        return try body(base + 1, type(at: base + 1))
+    }
+
     /// A registry reference to the global `name` (a reference to nil when absent).
     public func refToGlobal(_ name: String) -> LuaRef {
         pushGlobal(name)

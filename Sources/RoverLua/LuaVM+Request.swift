@@ -61,6 +61,13 @@ extension LuaVM {
         spans.pointee.params.second[i] = RoverSpan(off: value.lowerBound, len: value.count)
     }
 
+    /// The Rover-defaults profile: stages the request id (call after the headers are staged), as
+    /// Rover does for every routed request. Returns true when it came from X-Request-Id, false
+    /// when it was generated. `ctx:request_id()` answers it.
+    public func stageRequestID() -> Bool {
+        rover_stage_request_id(request, state) == 1
+    }
+
     /// Ends the staged request: accessors that escaped it now refuse to run.
 
     public func endRequest() {

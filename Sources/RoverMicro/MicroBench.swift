@@ -69,7 +69,7 @@ public struct MicroBench {
         init(_ s: Scenario, _ c: ContextKind, _ limits: EngineLimits) throws {
             scenario = s
             context = c
-            engine = try Engine(appPath: s.appPath, builder: c.makeBuilder(), limits: limits)
+            engine = try Engine(appPath: s.appPath, builder: c.makeBuilder(), limits: limits, profile: s.profile)
             request = s.request()
         }
     }
@@ -119,7 +119,7 @@ public struct MicroBench {
 
     private func check(_ cell: Cell) throws {
         let r = cell.engine.handle(cell.request)
-        let body = String(decoding: r.body, as: UTF8.self)
+        let body = cell.scenario.decodedBody(r.body) ?? String(decoding: r.body, as: UTF8.self)
         guard r.status == cell.scenario.expectStatus, body == cell.scenario.expectBody else {
             throw Failure.wrongResponse(scenario: cell.scenario.name, context: cell.context,
                                         status: r.status, body: body)

@@ -25,11 +25,12 @@ public enum AppCheck {
     public static let marker = "rover-bench check: "
 
     public static func run(executable: String, app: String, runtime: LuaRuntime, instructionBudget: Int?,
-                           timeout: Double, scratch: String) -> Result {
+                           timeout: Double, scratch: String, profile: ResponseProfile = .seed) -> Result {
         try? FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
         let out = scratch + "/check.stdout", err = scratch + "/check.stderr"
         var argv = [executable, "serve", app, "--check", "--lua", runtime.rawValue]
         if let b = instructionBudget { argv += ["--instruction-budget", String(b)] }
+        if profile != .seed { argv += ["--profile", profile.rawValue] }
         let pid: pid_t
         do { pid = try ServerProcess.spawn(argv, stdout: out, stderr: err) } catch {
             return .failed("\(app): the load check could not start: \(error)")

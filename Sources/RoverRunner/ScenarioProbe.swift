@@ -1,3 +1,4 @@
+import RoverCoding
 import RoverScenarios
 import Foundation
 import RoverEngine
@@ -17,8 +18,9 @@ enum ScenarioProbe {
     static func checkAnswer(_ scenario: Scenario, port: Int) throws {
         let reply = try BlockingHTTPClient.request(port: port, method: scenario.method, target: scenario.path,
                                             headers: scenario.headers, body: scenario.body.map { Array($0.utf8) })
-        let body = String(decoding: reply.body, as: UTF8.self)
-        guard reply.status == scenario.expectStatus, bodyMatches(body, scenario) else {
+        let body = scenario.decodedBody(reply.body) ?? "(not \(scenario.expectEncoding?.rawValue ?? "") data) " + String(decoding: reply.body, as: UTF8.self)
+        guard reply.status == scenario.expectStatus, bodyMatches(body, scenario),
+              scenario.expectBodyMatch != nil || reply.body == scenario.expectedWireBody else {
             throw Failure(description: "wrong response: \(reply.status) \(body.prefix(200))")
         }
     }
@@ -45,7 +47,7 @@ enum ScenarioProbe {
         config.headers = scenario.headers.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
         config.body = scenario.body.map { Array($0.utf8) } ?? []
         config.timeout = timeout
-        config.expectBody = scenario.method == "HEAD" || scenario.expectBodyMatch != nil ? nil : Array(scenario.expectBody.utf8)
+        config.expectBody = scenario.method == "HEAD" || scenario.expectBodyMatch != nil ? nil : scenario.expectedWireBody
         config.mode = mode
         return config
     }

@@ -61,7 +61,7 @@ struct Trial {
             return Outcome(record: record, load: nil)
         }
         let args = ServeServer.arguments(cell: cell, app: scenario.appPath, threads: settings.serverThreads,
-                                         instructionBudget: settings.instructionBudget)
+                                         instructionBudget: settings.instructionBudget, profile: scenario.profile)
         let server: ServerProcess
         do {
             server = try ServerProcess.start(executable: settings.executable, arguments: args,

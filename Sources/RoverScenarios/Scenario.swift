@@ -1,4 +1,6 @@
 import Foundation
+public import RoverCoding
+public import RoverKinds
 
 /// A benchmark scenario: `Scenarios/<name>/app.lua` plus `scenario.json`, which says what one
 /// request looks like and what the response must be. Read by the in-process benchmark, the
@@ -22,12 +24,39 @@ public struct Scenario: Sendable, Codable, Equatable {
     public var expectBodyMatch: String?
     /// The app file, set when loaded from a folder.
     public var appPath: String = ""
+    /// `"profile"`: what the server adds around the app's answers; absent is `seed` (every
+    /// seed-era scenario, whose files stay as they were).
+    public var profileName: ResponseProfile?
+    /// `"expect_encoding"`: the answer comes compressed with this coding; `expect_body` is what it
+    /// decompresses to.
+    public var expectEncoding: ContentCoding?
 
     enum CodingKeys: String, CodingKey {
         case description, method, path, headers, body
         case expectStatus = "expect_status"
         case expectBody = "expect_body"
+        case profileName = "profile"
+        case expectEncoding = "expect_encoding"
         case expectBodyMatch = "expect_body_match"
+    }
+
+    public var profile: ResponseProfile { profileName ?? .seed }
+
+    /// What `serve` needs beyond the app to answer as this scenario expects.
+    public var serveArguments: [String] { profile == .seed ? [] : ["--profile", profile.rawValue] }
+
+    /// The answer's body as sent: `expect_body`, compressed when `expect_encoding` says so (zlib
+    /// gives the same bytes for the same input and level, so this is what the server sends).
+    public var expectedWireBody: [UInt8] {
+        let plain = Array(expectBody.utf8)
+        return expectEncoding.map { $0.compress(plain) } ?? plain
+    }
+
+    /// A received body as `expect_body` text: decompressed when the scenario expects a coding
+    /// (nil when it does not decompress).
+    public func decodedBody(_ bytes: [UInt8]) -> String? {
+        guard let coding = expectEncoding else { return String(decoding: bytes, as: UTF8.self) }
+        return coding.decompress(bytes).map { String(decoding: $0, as: UTF8.self) }
     }
 
     /// Loads `dir/scenario.json`; `appPath` is `dir/app.lua`.

@@ -176,12 +176,13 @@ struct DuetCommand: ParsableCommand {
             }
             guard other.method == reference.method, other.path == reference.path, other.headers == reference.headers,
                   other.body == reference.body, other.expectStatus == reference.expectStatus,
-                  other.expectBody == reference.expectBody else {
+                  other.expectBody == reference.expectBody, other.expectEncoding == reference.expectEncoding else {
                 throw ValidationError("--vs \(name): its scenario.json asks or answers differently from \(scenario)'s")
             }
             let key = CellKey(scenario: name, context: refKey.context, dispatcher: refKey.dispatcher,
                               workers: workers, connections: connections, runtime: runtime)
-            comparisons.append(DuetComparison(kind: .comparison, cell: key, reference: refKey, cellApp: other.appPath))
+            comparisons.append(DuetComparison(kind: .comparison, cell: key, reference: refKey, cellApp: other.appPath,
+                                              cellProfile: other.profile == reference.profile ? nil : other.profile))
         }
         if contexts.count == 2 || dispatchers.count == 2 {
             let key = refKey.with(context: contexts.last!, dispatcher: dispatchers.last!)

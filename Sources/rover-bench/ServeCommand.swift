@@ -8,6 +8,7 @@ public import RoverKinds
 import RoverSystem
 
 extension DispatcherKind: ExpressibleByArgument {}
+extension ResponseProfile: ExpressibleByArgument {}
 
 /// `rover-bench serve APP.lua …`: serve one Rover app over HTTP/1.1 until SIGINT/SIGTERM.
 ///
@@ -45,6 +46,9 @@ struct ServeCommand: ParsableCommand {
 
     @OptionGroup var lua: LuaOptions
 
+    @Option(help: "What is added around the app's answers: seed (nothing, the seed-era Rover) or rover-defaults (current Rover's security headers, compression, CORS, request id).")
+    var profile: ResponseProfile = .seed
+
     @Flag(help: "Reference: answer every request with {\"user_id\":\"123\"} without Lua (the HTTP layer's floor).")
     var bare = false
 
@@ -81,7 +85,7 @@ struct ServeCommand: ParsableCommand {
         }
         let loops = threads ?? (dispatcher.hasOneVMPerLoop ? workers : AllowedCPUs.count)
         if !bare { try lua.load() }
-        let factory = makeHandlerFactory(appPath: appPath, context: context, limits: lua.limits)
+        let factory = makeHandlerFactory(appPath: appPath, context: context, limits: lua.limits, profile: profile)
         var limits = HTTPLimits()
         limits.maxBodyBytes = maxBody
         let server: RoverServer
@@ -116,7 +120,7 @@ struct ServeCommand: ParsableCommand {
             throw ExitCode(1)
         }
         let engine: Engine
-        do { engine = try Engine(appPath: appPath, builder: context.makeBuilder(), limits: lua.limits) } catch {
+        do { engine = try Engine(appPath: appPath, builder: context.makeBuilder(), limits: lua.limits, profile: profile) } catch {
             printErr("error: \(error.message)")
             answer((error.kind == .unsupported ? "refused: " : "error: ") + error.message)
             throw ExitCode(1)

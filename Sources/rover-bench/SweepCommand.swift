@@ -372,7 +372,8 @@ struct SweepCommand: ParsableCommand {
             for runtime in plan.runtimes ?? [.lua54] {
                 let label = runtime == .lua54 ? "scenario \(name)" : "scenario \(name) (\(runtime.rawValue))"
                 switch AppCheck.run(executable: settings.executable, app: scenario.appPath, runtime: runtime,
-                                    instructionBudget: settings.instructionBudget, timeout: loadTimeout, scratch: scratch) {
+                                    instructionBudget: settings.instructionBudget, timeout: loadTimeout, scratch: scratch,
+                                    profile: scenario.profile) {
                 case .loaded: break
                 case .refused(let why):
                     printErr("error: \(label): \(why)")

@@ -1,5 +1,6 @@
 @testable import RoverEngine
 import RoverStrategies
+import RoverKinds
 import Testing
 
 /// Rover features rover-bench does not implement are refused at load, naming the feature and the
@@ -22,7 +23,7 @@ import Testing
         ("local g = rover.guard local e = g:uuid()", "rover.guard.uuid"),
         ("function api.d.get(ctx) return { c = ctx:cookies() } end", "ctx:cookies()"),
         ("function api.d.get(ctx) return { ip = ctx.client_ip } end", "ctx.client_ip"),
-        ("function api.on_error(err, ctx) end", "api.on_error is a function, but `on_error` is not an HTTP method"),
+        ("function api.users.on_error(err, ctx) end", "api.users.on_error is a function, but `on_error` is not an HTTP method"),
         ("function api.json.post(ctx) end", "`json` is a response builder, not a path segment"),
         ("function api.config.get(ctx) end", "`config` is the server's config table in Rover, not a path segment"),
         ("function api.stream.chunks.get(ctx) end", "api.stream.chunks: `stream` is Rover's streaming responses (api.stream), not a path segment"),
@@ -42,20 +43,40 @@ import Testing
     }
 
     @Test(arguments: [
+        ("tls = {}", "tls"),
+        ("http2 = true", "http2"),
+        ("trusted_proxies = {}", "trusted_proxies"),
+        ("readiness = {}", "readiness"),
+        ("idempotency = {}", "idempotency"),
+    ] as [(String, String)])
+    func serverConfigThatChangesTheWorkIsRefused(config: String, key: String) throws {
+        let path = try writeApp("-- app\nlocal api = rover.server { port = 3000, \(config) }\nfunction api.get() return 1 end\nreturn api\n")
+        for profile in ResponseProfile.allCases {
+            #expect {
+                _ = try Engine(appPath: path, builder: EagerContext(), profile: profile)
+            } throws: { error in
+                guard let e = error as? EngineError else { return false }
+                return e.message.hasPrefix("\(path):2: ") && e.message.contains("rover.server{ \(key) = ... } is not supported")
+            }
+        }
+    }
+
+    /// The Rover-defaults profile's keys are refused under the seed profile (they would be
+    /// ignored), naming the key, the file and the line, and the profile that applies them.
+    @Test(arguments: [
         ("compress = { enabled = true }", "compress"),
         ("cors_origin = '*'", "cors_origin"),
         ("security_headers = true", "security_headers"),
-        ("rate_limit = { enabled = true }", "rate_limit"),
-        ("tls = {}", "tls"),
     ] as [(String, String)])
-    func serverConfigThatChangesTheWorkIsRefused(config: String, key: String) throws {
+    func profileKeysNeedTheProfile(config: String, key: String) throws {
         let path = try writeApp("-- app\nlocal api = rover.server { port = 3000, \(config) }\nfunction api.get() return 1 end\nreturn api\n")
         #expect {
             _ = try Engine(appPath: path, builder: EagerContext())
         } throws: { error in
             guard let e = error as? EngineError else { return false }
-            return e.message.hasPrefix("\(path):2: ") && e.message.contains("rover.server{ \(key) = ... } is not supported")
+            return e.message.hasPrefix("\(path):2: ") && e.message.contains("rover.server{ \(key) = ... } configures Rover's per-request defaults")
         }
+        _ = try Engine(appPath: path, builder: EagerContext(), profile: .roverDefaults)
     }
 
     @Test func harmlessConfigLoadsAndBodySizeLimitIsHonoured() throws {

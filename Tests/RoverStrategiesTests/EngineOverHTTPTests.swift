@@ -1,3 +1,4 @@
+import RoverCoding
 import RoverScenarios
 import RoverTestSupport
 import Foundation
@@ -15,9 +16,10 @@ import RoverKinds
     }
 
     static func withServer(app: String, _ context: ContextKind, _ dispatcher: DispatcherKind,
+                           profile: ResponseProfile = .seed,
                            _ body: (RoverServer) async throws -> Void) async throws {
         let builder = context.makeBuilder()
-        let factory: HandlerFactory = { try Engine(appPath: app, builder: builder) }
+        let factory: HandlerFactory = { try Engine(appPath: app, builder: builder, profile: profile) }
         let server = try await RoverServer.start(eventLoopThreads: 2) { group in
             try dispatcher.make(workers: 2, group: group, factory: factory)
         }
@@ -33,20 +35,22 @@ import RoverKinds
     }
 
     /// Every scenario answers the same bytes (status, headers, body) under every pair, and the
-    /// answer is the one its scenario.json expects.
+    /// answer is the one its scenario.json expects (under the scenario's profile; a compressed
+    /// answer decompresses to `expect_body` and is the bytes the scenario expects on the wire).
     @Test func scenariosAnswerIdenticallyUnderEveryPair() async throws {
         let scenarios = try Scenario.catalog(root: Self.scenariosRoot)
         for s in scenarios {
             var answers: [String: String] = [:]
             for (c, d) in Self.pairs {
-                try await Self.withServer(app: s.appPath, c, d) { server in
+                try await Self.withServer(app: s.appPath, c, d, profile: s.profile) { server in
                     let client = try BlockingHTTPClient(port: server.port)
                     try client.send(Self.wire(s) + Self.wire(s))  // pipelined twice
                     for _ in 0..<2 {
                         let r = try #require(try client.readResponse())
                         #expect(r.status == s.expectStatus, "\(s.name) \(c) \(d)")
-                        #expect(r.text == s.expectBody, "\(s.name) \(c) \(d)")
-                        answers["\(c)/\(d)"] = "\(r.status)|\(r.headers.map { "\($0.name): \($0.value)" })|\(r.text)"
+                        #expect(s.decodedBody(r.body) == s.expectBody, "\(s.name) \(c) \(d)")
+                        #expect(r.body == s.expectedWireBody, "\(s.name) \(c) \(d)")
+                        answers["\(c)/\(d)"] = "\(r.status)|\(r.headers.map { "\($0.name): \($0.value)" })|\(r.body)"
                     }
                 }
             }
@@ -92,6 +96,49 @@ import RoverKinds
             }
             #expect(Set(answers.values).count == 1, "\(s.name): \(answers)")
         }
+    }
+
+    /// The Rover-defaults profile over real sockets under every pair: a CORS preflight answered
+    /// without Lua (the OPTIONS handler would raise), a gzip answer that decompresses to the plain
+    /// one, CORS and security headers, an extracted request id — byte-identical everywhere.
+    @Test func roverDefaultsOverHTTP() async throws {
+        let app = FileManager.default.temporaryDirectory.appendingPathComponent("rd-\(UUID().uuidString).lua").path
+        try """
+        local api = rover.server { cors_origin = "https://app.example", compress = { algorithms = { "gzip", "deflate" } } }
+        function api.items.options(ctx) error("a preflight must not run Lua") end
+        function api.items.get(ctx)
+          local rows = {}
+          for i = 1, 40 do rows[i] = { id = i, name = "item " .. i } end
+          return { rows = rows, id = ctx:request_id() }
+        end
+        return api
+        """.write(toFile: app, atomically: true, encoding: .utf8)
+        let preflight = "OPTIONS /items HTTP/1.1\r\nHost: t\r\nOrigin: https://app.example\r\nAccess-Control-Request-Method: GET\r\n\r\n"
+        let gzip = "GET /items HTTP/1.1\r\nHost: t\r\nOrigin: https://app.example\r\nAccept-Encoding: gzip\r\nX-Request-Id: r-1\r\n\r\n"
+        let plain = "GET /items HTTP/1.1\r\nHost: t\r\nX-Request-Id: r-1\r\n\r\n"
+        var answers: [String: String] = [:]
+        for (c, d) in Self.pairs {
+            try await Self.withServer(app: app, c, d, profile: .roverDefaults) { server in
+                let client = try BlockingHTTPClient(port: server.port)
+                try client.send(preflight + gzip + plain)
+                let pre = try #require(try client.readResponse())
+                #expect(pre.status == 204, "\(c) \(d)")
+                #expect(pre.headers.contains { $0.name == "Access-Control-Allow-Origin" && $0.value == "https://app.example" })
+                let packed = try #require(try client.readResponse())
+                let unpacked = try #require(try client.readResponse())
+                #expect(packed.headers.contains { $0.name == "Content-Encoding" && $0.value == "gzip" }, "\(c) \(d)")
+                #expect(packed.headers.contains { $0.name == "X-Frame-Options" && $0.value == "DENY" })
+                #expect(!unpacked.headers.contains { $0.name == "Content-Encoding" })
+                #expect(ContentCoding.gzip.decompress(packed.body) == unpacked.body, "\(c) \(d)")
+                #expect(unpacked.text.hasSuffix(#","id":"r-1"}"#) || unpacked.text.contains(#""id":"r-1""#), "\(c) \(d)")
+                let counters = server.dispatcher.counters()
+                #expect(counters.corsPreflights == 1 && counters.compressedAnswers == 1 && counters.luaErrors == 0, "\(c) \(d)")
+                answers["\(c)/\(d)"] = [pre, packed, unpacked].map { "\($0.status)|\($0.headers.map { "\($0.name): \($0.value)" })|\($0.body)" }
+                    .joined(separator: "\n")
+            }
+        }
+        #expect(answers.count == Self.pairs.count)
+        #expect(Set(answers.values).count == 1, "\(answers)")
     }
 
     /// Over real sockets under every pair: HEAD gets the GET answer's headers and no body, OPTIONS

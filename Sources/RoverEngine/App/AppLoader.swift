@@ -11,6 +11,8 @@ enum AppLoader {
         var responseMetatable: LuaRef
         /// `rover.server{ body_size_limit = n }`: larger bodies are answered 413 before routing.
         var bodySizeLimit: Int?
+        /// The Rover-defaults profile, configured by the app's keys; nil under the seed profile.
+        var defaults: RoverDefaults?
     }
 
     /// The app's name inside Lua (error messages, tracebacks): relative to the working directory
@@ -24,7 +26,7 @@ enum AppLoader {
         return path.hasPrefix(prefix) ? String(path.dropFirst(prefix.count)) : path
     }
 
-    static func load(_ path: String, into vm: LuaVM) throws(EngineError) -> Loaded {
+    static func load(_ path: String, into vm: LuaVM, profile: ResponseProfile = .seed) throws(EngineError) -> Loaded {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw EngineError(.unreadable, "\(path): cannot read the app file")
         }
@@ -33,8 +35,19 @@ enum AppLoader {
         } catch {
             fatalError("the Rover prelude failed to load: \(error)")  // a bug here, not in the app
         }
-        if let refusal = AppScanner.firstRefusal(in: Array(data)) {
+        // One token scan: refusals, and whether the app names a key the engine reads or
+        // `on_error` (then the prelude's engine chunk runs; an app that does not is loaded exactly
+        // as before it existed).
+        var usesEngineKeys = false
+        if let refusal = AppScanner.firstRefusal(in: Array(data), names: RoverPrelude.engineTriggers, found: &usesEngineKeys) {
             throw EngineError(.unsupported, "\(path):\(refusal.line): \(refusal.message)")
+        }
+        if usesEngineKeys {
+            do {
+                try vm.run(source: Array(RoverPrelude.engine.utf8), name: RoverPrelude.engineChunkName, results: 0)
+            } catch {
+                fatalError("the Rover prelude's engine chunk failed to load: \(error)")
+            }
         }
         if LuaRuntime.loaded == .luajit, let refusal = AppScanner.firstLuaJITRefusal(in: Array(data)) {
             throw EngineError(.unsupported, "\(path):\(refusal.line): \(refusal.message)")
@@ -68,8 +81,17 @@ enum AppLoader {
         let limit = vm.withGlobal("rover") { rover, _ in
             vm.withRawField("__config", of: rover) { config, _ in vm.rawInteger("body_size_limit", of: config) }
         }.map { Int($0) }
+        // The keys the engine reads itself (`CONFIG_ENGINE` in the prelude), from `api.config`.
+        // Without the engine chunk the prelude has refused every key the engine reads.
+        let defaults = !usesEngineKeys ? RoverDefaults() : try vm.withRef(result) { (api, type) throws(EngineError) -> RoverDefaults in
+            guard type == .table else { return RoverDefaults() }
+            return try vm.withRawField("config", of: api) { (config, ctype) throws(EngineError) -> RoverDefaults in
+                guard ctype == .table else { return RoverDefaults() }
+                return try RoverDefaults.read(vm, config: config, profile: profile, path: path, source: Array(data))
+            }
+        }
         return Loaded(router: Router(table), handlers: handlers, responseMetatable: responseMetatable,
-                      bodySizeLimit: limit)
+                      bodySizeLimit: limit, defaults: profile == .roverDefaults ? defaults : nil)
     }
 
     private struct Declared {

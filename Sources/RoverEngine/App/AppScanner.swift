@@ -34,7 +34,14 @@ enum AppScanner {
 
     /// The first unsupported use in `source`, in source order.
     static func firstRefusal(in source: [UInt8]) -> Refusal? {
+        var ignored = false
+        return firstRefusal(in: source, names: [], found: &ignored)
+    }
+
+    /// `firstRefusal(in:)`, and (from the same tokens) whether `source` has a name in `names`.
+    static func firstRefusal(in source: [UInt8], names wanted: Set<String>, found: inout Bool) -> Refusal? {
         let t = LuaTokens.tokenize(source)
+        if !wanted.isEmpty { found = t.contains { $0.kind == .name && wanted.contains($0.text) } }
         var apiNames: Set<String> = ["api"]
         for k in t.indices where k + 4 < t.count && t[k].kind == .name && t[k + 1].text == "=" {
             if t[k + 2].text == "rover" && t[k + 3].text == "." && t[k + 4].text == "server" { apiNames.insert(t[k].text) }
@@ -102,5 +109,17 @@ enum AppScanner {
             j += 1
         }
         return nil
+    }
+}
+
+extension AppScanner {
+
+    /// The line of the first `key =` in `source` (a `rover.server{}` key), else 1.
+    static func line(ofKey key: String, in source: [UInt8]) -> Int {
+        let t = LuaTokens.tokenize(source)
+        for k in t.indices where k + 1 < t.count && t[k].kind == .name && t[k].text == key && t[k + 1].text == "=" {
+            return t[k].line
+        }
+        return 1
     }
 }

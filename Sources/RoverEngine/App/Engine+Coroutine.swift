@@ -8,6 +8,7 @@ import RoverLua
 /// coroutine it runs, and the memory limit applies while it runs.
 extension Engine: CoroutineHandling {
     public func start(_ request: Request) -> CoroutineStep {
+        if let defaults, defaults.preflight(request) != nil { return .done(handle(request)) }  // answered before routing
         if let body = request.body, body.count > bodySizeLimit { return .done(handle(request)) }  // its 413
         let match = request.head.withUnsafeBufferPointer { head in
             router.match(head, path: request.target.lowerBound..<request.pathEnd, method: request.method, params: params)
@@ -22,6 +23,7 @@ extension Engine: CoroutineHandling {
                         path: request.target.lowerBound..<pathEnd, query: query, body: bytes.body)
         vm.reserveHeaders(request.headers.count)
         for (i, h) in request.headers.enumerated() { vm.setHeader(i, name: h.name, value: h.value) }
+        if defaults != nil { counters.recordRequestID(extracted: vm.stageRequestID()) }
         let names = router.paramNames[route]
         vm.reserveParams(paramCount)
         for i in 0..<paramCount { vm.setParam(i, name: names[i], value: params[i]) }
@@ -29,6 +31,7 @@ extension Engine: CoroutineHandling {
         vm.load(co, function: handlers[route]) { builder.pushContext(vm, prepared: prepared) }
         vm.useSlot(nil)
         let suspended = SuspendedRequest(slot: slot, coroutine: co, remaining: Int64(vm.instructionBudget))
+        if let defaults { suspended.profile = (defaults.incoming(request), request) }
         return step(suspended, arguments: 1)
     }
 
@@ -53,6 +56,11 @@ extension Engine: CoroutineHandling {
                 response = Response.error(500, error.message)
             }
             finish(request, reusable: false)
+        }
+        if let defaults, let (incoming, original) = request.profile {
+            var finished = response
+            finish(&finished, original, incoming, ranHandler: true, defaults)
+            return .done(finished)
         }
         return .done(response)
     }

@@ -1,4 +1,5 @@
 public import RoverLua
+public import RoverKinds
 
 /// One Rover app loaded into one Lua VM: route, build `ctx`, run the handler, convert the result.
 ///
@@ -6,7 +7,7 @@ public import RoverLua
 /// it between threads only through a pool or a dedicated thread. `handle` never throws: a Lua
 /// error, a spent instruction budget or the memory limit become a 500 and the VM stays usable.
 public final class Engine: RequestHandling {
-    public let counters = EngineCounters()
+    public let counters: EngineCounters
     public let appPath: String
     public let vm: LuaVM
     let builder: any ContextBuilder
@@ -15,6 +16,8 @@ public final class Engine: RequestHandling {
     let handlers: [LuaRef]
     let responseMetatable: LuaRef
     let bodySizeLimit: Int
+    /// The Rover-defaults profile (nil: the seed profile, nothing added around the app).
+    let defaults: RoverDefaults?
     /// Where the router leaves a match's parameter values (a buffer, not a `var` array: no
     /// exclusivity check or allocation per request).
     let params: UnsafeMutableBufferPointer<Range<Int>>
@@ -23,16 +26,20 @@ public final class Engine: RequestHandling {
 
     /// Loads `appPath` into a new VM. Throws `EngineError` naming the file (and line) when the app
     /// cannot be read or compiled, raises while loading, or declares no routes.
-    public init(appPath: String, builder: any ContextBuilder, limits: EngineLimits = EngineLimits()) throws(EngineError) {
+    /// `profile` chooses what is added around the app's answers (`ResponseProfile`).
+    public init(appPath: String, builder: any ContextBuilder, limits: EngineLimits = EngineLimits(),
+                profile: ResponseProfile = .seed) throws(EngineError) {
+        counters = EngineCounters(profile: profile == .roverDefaults)
         self.appPath = appPath
         self.builder = builder
         let vm = LuaVM()
         self.vm = vm
-        let app = try AppLoader.load(appPath, into: vm)
+        let app = try AppLoader.load(appPath, into: vm, profile: profile)
         router = app.router
         handlers = app.handlers
         responseMetatable = app.responseMetatable
         bodySizeLimit = app.bodySizeLimit ?? Int.max
+        defaults = app.defaults
         prepared = builder.prepare(vm)
         vm.instructionBudget = Int32(clamping: limits.instructionBudget)
         vm.memoryLimit = limits.memoryLimit
@@ -43,6 +50,7 @@ public final class Engine: RequestHandling {
     deinit { params.deallocate() }
 
     public func handle(_ request: Request) -> Response {
+        if let defaults { return handleWithDefaults(request, defaults) }
         let response = request.head.withUnsafeBufferPointer { head in
             route(request, head)
         }
@@ -50,7 +58,41 @@ public final class Engine: RequestHandling {
         return response
     }
 
+    /// `handle` under the Rover-defaults profile: a CORS preflight is answered before routing
+    /// (no Lua runs), the request's coding and Origin are read, and the answer is finished as
+    /// Rover's `set_http_response` finishes it (`RoverDefaults`).
+    private func handleWithDefaults(_ request: Request, _ defaults: RoverDefaults) -> Response {
+        if let answer = defaults.preflight(request) {
+            counters.recordPreflight()
+            counters.publish(vm.stats, requestsDelta: 1)
+            return answer
+        }
+        let incoming = defaults.incoming(request)
+        var ranHandler = false
+        var response = request.head.withUnsafeBufferPointer { head in
+            route(request, head, ranHandler: &ranHandler)
+        }
+        finish(&response, request, incoming, ranHandler: ranHandler, defaults)
+        counters.publish(vm.stats, requestsDelta: 1)
+        return response
+    }
+
+    func finish(_ response: inout Response, _ request: Request, _ incoming: RoverDefaults.Incoming, ranHandler: Bool,
+                _ defaults: RoverDefaults) {
+        if ranHandler {
+            defaults.finishHandlerAnswer(&response, incoming, isHead: request.method == .head, counters: counters)
+        } else if response.status != 413 {  // Rover writes its 413 directly, without the defaults
+            defaults.finishOther(&response)
+        }
+    }
+
     private func route(_ request: Request, _ head: UnsafeBufferPointer<UInt8>) -> Response {
+        var ranHandler = false
+        return route(request, head, ranHandler: &ranHandler)
+    }
+
+    @inline(__always)
+    private func route(_ request: Request, _ head: UnsafeBufferPointer<UInt8>, ranHandler: inout Bool) -> Response {
         if let body = request.body, body.count > bodySizeLimit {  // before routing, as Rover does
             return Response.error(413, "Request body too large: \(body.count) bytes exceeds limit of \(bodySizeLimit) bytes")
         }
@@ -67,6 +109,7 @@ public final class Engine: RequestHandling {
             r.headers.append(HTTPField("Allow", allow))
             return r
         case .found(let route, let paramCount):
+            ranHandler = true
             let query = pathEnd < request.target.upperBound ? (pathEnd + 1)..<request.target.upperBound : nil
             if let body = request.body {
                 return body.withUnsafeBufferPointer { b in
@@ -83,6 +126,7 @@ public final class Engine: RequestHandling {
         defer { vm.endRequest() }
         vm.reserveHeaders(request.headers.count)
         for (i, h) in request.headers.enumerated() { vm.setHeader(i, name: h.name, value: h.value) }
+        if defaults != nil { counters.recordRequestID(extracted: vm.stageRequestID()) }
         let names = router.paramNames[route]
         vm.reserveParams(paramCount)
         for i in 0..<paramCount { vm.setParam(i, name: names[i], value: params[i]) }

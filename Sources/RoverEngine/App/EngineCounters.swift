@@ -15,8 +15,33 @@ public final class EngineCounters: Sendable {
     private let memoryKills = Atomic<UInt64>(0)
     private let coroutineCreations = Atomic<UInt64>(0)
     private let coroutineReuses = Atomic<UInt64>(0)
+    /// The Rover-defaults profile's counters: made only for an engine that runs the profile, so
+    /// a seed-profile engine allocates exactly what it did before the profile existed.
+    private let profile: ProfileCounters?
 
-    public init() {}
+    public init(profile: Bool = false) {
+        self.profile = profile ? ProfileCounters() : nil
+    }
+
+    // The Rover-defaults profile's work, counted where it happens (RoverDefaults, Engine).
+
+    /// A CORS preflight answered before routing (no Lua ran).
+    func recordPreflight() { profile?.preflights.add(1, ordering: .relaxed) }
+
+    /// A request id staged for a routed request: from X-Request-Id, or generated.
+    func recordRequestID(extracted: Bool) {
+        guard let profile else { return }
+        if extracted { profile.idsExtracted.add(1, ordering: .relaxed) } else { profile.idsGenerated.add(1, ordering: .relaxed) }
+    }
+
+    /// One zlib run over `input` bytes giving `output`; `kept` when the answer went out compressed.
+    func recordCompression(input: Int, output: Int, kept: Bool) {
+        guard let profile else { return }
+        profile.compressions.add(1, ordering: .relaxed)
+        if kept { profile.compressedKept.add(1, ordering: .relaxed) }
+        profile.compressIn.add(UInt64(input), ordering: .relaxed)
+        profile.compressOut.add(UInt64(output), ordering: .relaxed)
+    }
 
     /// Called by the VM's owner thread only.
     func publish(_ s: LuaStats, requestsDelta: UInt64) {
@@ -59,9 +84,29 @@ public final class EngineCounters: Sendable {
         s.memoryKills = memoryKills.load(ordering: .relaxed)
         s.coroutineCreations = coroutineCreations.load(ordering: .relaxed)
         s.coroutineReuses = coroutineReuses.load(ordering: .relaxed)
+        if let p = profile {
+            s.corsPreflights = p.preflights.load(ordering: .relaxed)
+            s.requestIDsExtracted = p.idsExtracted.load(ordering: .relaxed)
+            s.requestIDsGenerated = p.idsGenerated.load(ordering: .relaxed)
+            s.compressions = p.compressions.load(ordering: .relaxed)
+            s.compressedAnswers = p.compressedKept.load(ordering: .relaxed)
+            s.compressionInputBytes = p.compressIn.load(ordering: .relaxed)
+            s.compressionOutputBytes = p.compressOut.load(ordering: .relaxed)
+        }
         s.vms = 1
         return s
     }
+}
+
+/// The Rover-defaults profile's totals for one engine (see `EngineCounters`).
+final class ProfileCounters: Sendable {
+    let preflights = Atomic<UInt64>(0)
+    let idsExtracted = Atomic<UInt64>(0)
+    let idsGenerated = Atomic<UInt64>(0)
+    let compressions = Atomic<UInt64>(0)
+    let compressedKept = Atomic<UInt64>(0)
+    let compressIn = Atomic<UInt64>(0)
+    let compressOut = Atomic<UInt64>(0)
 }
 
 /// Server-side counters, summed over every VM a dispatcher owns. All are totals since start;
@@ -92,8 +137,41 @@ public struct CounterSnapshot: Sendable, Equatable, Codable {
     /// Times a dedicated Lua thread (`channel`) went to sleep on an empty queue and was woken:
     /// requests ÷ wakes is how many requests each wake-up serves (the channel's batching).
     public var luaThreadWakes: UInt64 = 0
+    /// The Rover-defaults profile: CORS preflights answered without Lua; request ids staged from
+    /// X-Request-Id or generated; zlib runs, answers sent compressed, and the bytes zlib read and wrote.
+    public var corsPreflights: UInt64 = 0
+    public var requestIDsExtracted: UInt64 = 0
+    public var requestIDsGenerated: UInt64 = 0
+    public var compressions: UInt64 = 0
+    public var compressedAnswers: UInt64 = 0
+    public var compressionInputBytes: UInt64 = 0
+    public var compressionOutputBytes: UInt64 = 0
 
     public init() {}
+
+    enum CodingKeys: String, CodingKey {
+        case requests, closures, luaAllocs, luaBytes, luaLiveBytes, luaPeakBytes, luaErrors, budgetKills, memoryKills
+        case handoffs, lockAcquisitions, lockContended, casRetries, queueHighWater, vms, coroutineCreations
+        case coroutineReuses, luaThreadWakes, corsPreflights, requestIDsExtracted, requestIDsGenerated, compressions
+        case compressedAnswers, compressionInputBytes, compressionOutputBytes
+    }
+
+    /// Counters added after a file was written read as 0 (the profile's counters are newer than
+    /// some recorded snapshots).
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        func u(_ k: CodingKeys) throws -> UInt64 { try c.decodeIfPresent(UInt64.self, forKey: k) ?? 0 }
+        requests = try u(.requests); closures = try u(.closures); luaAllocs = try u(.luaAllocs); luaBytes = try u(.luaBytes)
+        luaLiveBytes = try u(.luaLiveBytes); luaPeakBytes = try u(.luaPeakBytes); luaErrors = try u(.luaErrors)
+        budgetKills = try u(.budgetKills); memoryKills = try u(.memoryKills); handoffs = try u(.handoffs)
+        lockAcquisitions = try u(.lockAcquisitions); lockContended = try u(.lockContended); casRetries = try u(.casRetries)
+        queueHighWater = try u(.queueHighWater); vms = try c.decodeIfPresent(Int.self, forKey: .vms) ?? 0
+        coroutineCreations = try u(.coroutineCreations); coroutineReuses = try u(.coroutineReuses)
+        luaThreadWakes = try u(.luaThreadWakes); corsPreflights = try u(.corsPreflights)
+        requestIDsExtracted = try u(.requestIDsExtracted); requestIDsGenerated = try u(.requestIDsGenerated)
+        compressions = try u(.compressions); compressedAnswers = try u(.compressedAnswers)
+        compressionInputBytes = try u(.compressionInputBytes); compressionOutputBytes = try u(.compressionOutputBytes)
+    }
 
     /// Adds another snapshot's totals (high-water marks take the max).
     public mutating func add(_ o: CounterSnapshot) {
@@ -104,5 +182,9 @@ public struct CounterSnapshot: Sendable, Equatable, Codable {
         queueHighWater = max(queueHighWater, o.queueHighWater); vms += o.vms
         coroutineCreations += o.coroutineCreations; coroutineReuses += o.coroutineReuses
         luaThreadWakes += o.luaThreadWakes
+        corsPreflights += o.corsPreflights; requestIDsExtracted += o.requestIDsExtracted
+        requestIDsGenerated += o.requestIDsGenerated; compressions += o.compressions
+        compressedAnswers += o.compressedAnswers; compressionInputBytes += o.compressionInputBytes
+        compressionOutputBytes += o.compressionOutputBytes
     }
 }

@@ -26,6 +26,8 @@ public final class SuspendedRequest {
     let slot: RequestSlot
     let coroutine: LuaCoroutine
     var remaining: Int64
+    /// Under the Rover-defaults profile: what the request asked for, to finish its answer.
+    var profile: (RoverDefaults.Incoming, Request)?
 
     init(slot: RequestSlot, coroutine: LuaCoroutine, remaining: Int64) {
         self.slot = slot

@@ -52,8 +52,9 @@ struct DuetPair {
         let command = name == "cell" ? step.comparison.cellCommand : step.comparison.referenceCommand
         if let command { return CommandServer(name: key.scenario, command: command, readyTimeout: settings.readyTimeout ?? 20) }
         let app = name == "cell" ? step.comparison.cellApp ?? scenario.appPath : scenario.appPath
+        let profile = name == "cell" ? step.comparison.cellProfile ?? scenario.profile : scenario.profile
         return ServeServer(executable: settings.executable, cell: key, app: app, threads: settings.serverThreads,
-                           instructionBudget: settings.instructionBudget)
+                           instructionBudget: settings.instructionBudget, profile: profile)
     }
 
     /// How failures name a side: `side B` for a command, the cell's id for a serve cell.

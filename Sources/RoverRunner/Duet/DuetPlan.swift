@@ -10,16 +10,21 @@ public struct DuetComparison: Sendable, Hashable, Codable {
     /// The cell's app when it is not the reference scenario's (comparing two apps that answer
     /// the same request the same way, e.g. one with an extra cost); nil: the same app.
     public var cellApp: String?
+    /// The cell's response profile when it differs from the reference scenario's (`--vs` a
+    /// scenario of the other profile, e.g. hello against hello-rover-defaults); nil: the same.
+    public var cellProfile: ResponseProfile?
     /// The shell commands that start each side when they are not `rover-bench serve` cells
     /// (`duet --cmd`; ``CommandServer``); nil: a serve child of the cell.
     public var cellCommand: String?
     public var referenceCommand: String?
 
-    public init(kind: PairRecord.Kind, cell: CellKey, reference: CellKey, cellApp: String? = nil) {
+    public init(kind: PairRecord.Kind, cell: CellKey, reference: CellKey, cellApp: String? = nil,
+                cellProfile: ResponseProfile? = nil) {
         self.kind = kind.rawValue
         self.cell = cell
         self.reference = reference
         self.cellApp = cellApp
+        self.cellProfile = cellProfile
     }
 
     /// Two commands' sides (``CellKey/command(_:connections:)``): `cell` against `reference`, or

@@ -54,18 +54,24 @@ struct ServeServer: ServerUnderTest {
     var app: String
     var threads: Int?
     var instructionBudget: Int?
+    /// The scenario's response profile (`--profile` when it is not `seed`).
+    var profile: ResponseProfile = .seed
 
-    /// `serve APP --context … --dispatcher … --workers N --port 0 [--threads] [--lua] [--instruction-budget]`.
-    static func arguments(cell: CellKey, app: String, threads: Int?, instructionBudget: Int?) -> [String] {
+    /// `serve APP --context … --dispatcher … --workers N --port 0 [--threads] [--lua] [--instruction-budget] [--profile]`.
+    static func arguments(cell: CellKey, app: String, threads: Int?, instructionBudget: Int?,
+                          profile: ResponseProfile = .seed) -> [String] {
         var args = ["serve", app, "--context", cell.context.rawValue, "--dispatcher", cell.dispatcher.rawValue,
                     "--workers", String(cell.workers), "--port", "0"]
         if let threads { args += ["--threads", String(threads)] }
         if cell.runtime != .lua54 { args += ["--lua", cell.runtime.rawValue] }
         if let instructionBudget { args += ["--instruction-budget", String(instructionBudget)] }
+        if profile != .seed { args += ["--profile", profile.rawValue] }
         return args
     }
 
-    var argv: [String] { Self.arguments(cell: cell, app: app, threads: threads, instructionBudget: instructionBudget) }
+    var argv: [String] {
+        Self.arguments(cell: cell, app: app, threads: threads, instructionBudget: instructionBudget, profile: profile)
+    }
 
     func launch(scratch: String, group: String, cpus: String?) throws -> any RunningServer {
         let process = try ServerProcess.start(executable: executable, arguments: argv, cpus: cpus, scratch: scratch)
