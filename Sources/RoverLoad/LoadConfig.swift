@@ -26,6 +26,13 @@ public struct LoadConfig: Sendable {
     public var expectBody: [UInt8]?
     /// Permit a target that does not resolve to loopback.
     public var allowRemote = false
+    /// This process's share of a load offered by several processes (nil: all of it).
+    /// `connections` and the `mode`'s rate or request count stay the totals of all segments.
+    public var segment: LoadSegment?
+    /// Wall-clock instant (Unix epoch seconds) at which to start, so segments on several hosts
+    /// start together; nil: start now. An instant already past starts at once (the result's
+    /// actual start shows how late).
+    public var startAt: Double?
 
     public init(url: TargetURL) { self.url = url }
 
@@ -46,6 +53,9 @@ public struct LoadConfig: Sendable {
         return (name, value)
     }
 
+    /// Connections this process opens: its segment's share, or all of them.
+    public var localConnections: Int { segment?.share(of: connections) ?? connections }
+
     /// Checks ranges and combinations; resolves the host to enforce the loopback rule.
     public func validate() throws {
         if connections < 1 { throw LoadConfigError.invalid("--connections", "must be at least 1 (got \(connections))") }
@@ -57,6 +67,20 @@ public struct LoadConfig: Sendable {
         if pipeline < 1 { throw LoadConfigError.invalid("--pipeline", "must be at least 1 (got \(pipeline))") }
         if !(timeout > 0) { throw LoadConfigError.invalid("--timeout", "must be greater than 0 (got \(timeout))") }
         try mode.validate(self)
+        if let segment {
+            if connections < segment.count {
+                throw LoadConfigError.invalid("--segment", "needs --connections of at least N so every segment owns one (\(connections) < \(segment.count))")
+            }
+            if threads > segment.share(of: connections) {
+                throw LoadConfigError.invalid("--threads", "must not exceed this segment's \(segment.share(of: connections)) connection(s)")
+            }
+            if case .fixedCount(let n) = mode, n < segment.count {
+                throw LoadConfigError.invalid("--requests", "must be at least N with --segment (\(n) < \(segment.count))")
+            }
+        }
+        if let startAt, !(startAt > 0) || !startAt.isFinite {
+            throw LoadConfigError.invalid("--start-at", "must be a Unix time in seconds or an RFC 3339 instant (got \(startAt))")
+        }
         let tchar = Set("!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
         if method.isEmpty || !method.allSatisfy({ tchar.contains($0) }) {
             throw LoadConfigError.invalid("--method", "must be an HTTP token such as GET or POST (got '\(method)')")
