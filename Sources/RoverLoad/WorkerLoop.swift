@@ -64,10 +64,9 @@ struct WorkerLoop {
             return UnsafeMutableBufferPointer(rebasing: b[0..<bytes.count])
         }
         for i in 0..<plan.connections {
-            let global = UInt64(plan.segmentOffset + (plan.firstConnection + i) * plan.segmentStride)
-            let phase = plan.interval.map { $0 * global / UInt64(plan.totalConnections) } ?? 0
+            let first = plan.interval.map { Schedule.first(global: plan.global(i), interval: $0, total: plan.totalConnections, start: plan.start) }
             var slot = ConnectionSlot(machine: ConnectionMachine(
-                depth: plan.depth, interval: plan.interval, firstIntended: plan.start + phase))
+                depth: plan.depth, interval: plan.interval, firstIntended: first ?? plan.start))
             slot.parser.expectsHeadResponse = plan.isHead
             slot.parser.expectedBody = expectedBody.map { UnsafeBufferPointer($0) }
             (slots + i).initialize(to: slot)
@@ -124,8 +123,7 @@ struct WorkerLoop {
         for i in 0..<plan.connections { stats.missedSends += slots[i].machine.missedSends(before: end) }
         if let interval = plan.interval {
             for i in 0..<plan.connections {
-                let global = UInt64(plan.segmentOffset + (plan.firstConnection + i) * plan.segmentStride)
-                let first = plan.start + interval * global / UInt64(plan.totalConnections)
+                let first = Schedule.first(global: plan.global(i), interval: interval, total: plan.totalConnections, start: plan.start)
                 stats.intendedSends += Schedule.count(first: first, interval: interval, from: plan.measureStart, to: plan.end)
             }
         }
@@ -237,8 +235,14 @@ enum EncodedBatch {
     }
 }
 
-/// An open-loop connection's schedule: sends at `first + k × interval`, k = 0, 1, 2, …
+/// An open-loop connection's schedule: sends at `first + k × interval`, k = 0, 1, 2, …, where
+/// connection g of C starts `interval × g / C` after the run's start (so one process's sends are
+/// evenly spread, and a segment's connections keep their places in that one schedule).
 enum Schedule {
+    static func first(global: Int, interval: UInt64, total: Int, start: UInt64) -> UInt64 {
+        start + interval * UInt64(global) / UInt64(total)
+    }
+
     /// How many of its send times fall in [from, to).
     static func count(first: UInt64, interval: UInt64, from: UInt64, to: UInt64) -> Int {
         func before(_ x: UInt64) -> UInt64 { x <= first ? 0 : (x - first - 1) / interval + 1 }

@@ -42,6 +42,9 @@ struct WorkerPlan: Sendable {
     var expectBody: [UInt8]? = nil
     var segmentOffset = 0
     var segmentStride = 1
+
+    /// The global index (over all segments) of this worker's `local`-th connection.
+    func global(_ local: Int) -> Int { segmentOffset + (firstConnection + local) * segmentStride }
 }
 
 /// Error counts by class, in the manner of wrk. Counted, never thrown.

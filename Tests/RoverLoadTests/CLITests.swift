@@ -50,6 +50,10 @@ import Testing
         (["load", "http://192.0.2.1:9/"], "--allow-remote"),
         (["load", "-d", "ten", "http://127.0.0.1:9/"], "--duration"),
         (["merge", "/nonexistent/a.json"], "cannot read"),
+        (["load", "--segment", "3/3", "http://127.0.0.1:9/"], "--segment"),
+        (["load", "--segment", "half", "http://127.0.0.1:9/"], "--segment"),
+        (["load", "--segment", "0/3", "-c", "2", "http://127.0.0.1:9/"], "--segment"),
+        (["load", "--start-at", "tomorrow", "http://127.0.0.1:9/"], "--start-at"),
     ])
     func badArgumentsExit64(args: [String], mentions: String) throws {
         let r = try Self.run(args)
