@@ -118,7 +118,10 @@ let package = Package(
         .testTarget(name: "RoverReportTests", dependencies: ["RoverReport", "RoverKinds", "RoverTestSupport"], swiftSettings: settings),
         .testTarget(
             name: "RoverRunnerTests",
-            dependencies: ["RoverRunner", "RoverReport", "RoverKinds", "RoverEngine", "RoverStrategies", "RoverTestSupport", "CLua"],
+            dependencies: [
+                "RoverRunner", "RoverReport", "RoverKinds", "RoverEngine", "RoverStrategies", "RoverTestSupport", "CLua", "RoverLoad",
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ],
             swiftSettings: settings
         ),
     ]
