@@ -7,6 +7,8 @@ need=()
 pkg-config --exists lua5.4 2>/dev/null || need+=(liblua5.4-dev pkg-config)
 # LuaJIT for --lua luajit (dlopened at run time). Never libluajit-5.1-dev: apt would remove nginx's Lua module.
 pkg-config --exists luajit 2>/dev/null || need+=(libluajit2-5.1-dev)
+# ip (iproute2): the fleet test's network namespaces (it skips, saying why, without them).
+command -v ip >/dev/null || [ -x /usr/sbin/ip ] || [ -x /sbin/ip ] || need+=(iproute2)
 if [ "${1:-}" = "--extras" ]; then
   command -v wrk >/dev/null || need+=(wrk)
   command -v nginx >/dev/null || need+=(nginx)

@@ -53,6 +53,9 @@ public struct LoadConfig: Sendable {
         return (name, value)
     }
 
+    /// The furthest ahead `--start-at` may be, seconds.
+    public static let longestStartWait = 86_400.0
+
     /// Connections this process opens: its segment's share, or all of them.
     public var localConnections: Int { segment?.share(of: connections) ?? connections }
 
@@ -80,6 +83,9 @@ public struct LoadConfig: Sendable {
         }
         if let startAt, !(startAt > 0) || !startAt.isFinite {
             throw LoadConfigError.invalid("--start-at", "must be a Unix time in seconds or an RFC 3339 instant (got \(startAt))")
+        }
+        if let startAt, startAt > WallClock.now() + Self.longestStartWait {
+            throw LoadConfigError.invalid("--start-at", "is more than 24 hours ahead (a typo would leave the process waiting)")
         }
         let tchar = Set("!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
         if method.isEmpty || !method.allSatisfy({ tchar.contains($0) }) {

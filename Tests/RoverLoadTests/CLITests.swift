@@ -54,6 +54,7 @@ import Testing
         (["load", "--segment", "half", "http://127.0.0.1:9/"], "--segment"),
         (["load", "--segment", "0/3", "-c", "2", "http://127.0.0.1:9/"], "--segment"),
         (["load", "--start-at", "tomorrow", "http://127.0.0.1:9/"], "--start-at"),
+        (["load", "--start-at", "2999-01-01T00:00:00Z", "http://127.0.0.1:9/"], "--start-at"),
     ])
     func badArgumentsExit64(args: [String], mentions: String) throws {
         let r = try Self.run(args)
