@@ -7,6 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=${1:?usage: $0 OUT}
+dirty=$([ -z "$(git status --porcelain)" ] && echo false || echo true)   # before OUT exists
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
 swift build --build-tests >/dev/null
@@ -14,7 +15,7 @@ cat > "$out/meta.json" <<JSON
 {
   "date": "$(date -u +%Y-%m-%dT%H:%M:%SZ)",
   "commit": "$(git rev-parse HEAD)",
-  "dirty": $([ -z "$(git status --porcelain)" ] && echo false || echo true),
+  "dirty": $dirty,
   "kernel": "$(uname -r)",
   "cpu": "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //')",
   "cores": $(nproc),
