@@ -27,3 +27,4 @@ JSON
 echo "ROVER_FLEET_OUT=$out swift test --skip-build --filter FleetNamespaceTests" > "$out/command.txt"
 ROVER_FLEET_OUT="$out" swift test --skip-build --filter FleetNamespaceTests 2>&1 | tee "$out/test.txt" | grep -E "✔|✘|skipped|passed|failed" || true
 grep -q "Test run with 1 test .* passed" "$out/test.txt"
+python3 Scripts/fleet-figures.py "$out" | tee "$out/figures.txt"
