@@ -33,6 +33,9 @@ public struct LoadConfig: Sendable {
     /// start together; nil: start now. An instant already past starts at once (the result's
     /// actual start shows how late).
     public var startAt: Double?
+    /// When set, every 2xx response is also counted here as it completes (warm-up included), so
+    /// another thread can read the count while the load runs (a duet's windows).
+    public var answered: AnsweredCount?
 
     public init(url: TargetURL) { self.url = url }
 

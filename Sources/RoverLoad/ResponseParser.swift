@@ -38,9 +38,10 @@ struct ResponseParser {
     private var match = 0, match2 = 0
     var sawLength = false, isChunked = false, sawClose = false, sawKeepAlive = false
     var remaining = 0
-    /// When set, every 2xx body with a Content-Length is compared byte for byte with these
-    /// bytes (owned by the worker, which outlives the parser); `bodyMismatch` says how the last
-    /// response's body compared. Chunked bodies are not compared.
+    /// When set, every 2xx body (with a Content-Length, or chunked: the chunks' data joined) is
+    /// compared byte for byte with these bytes (owned by the worker, which outlives the parser);
+    /// `bodyMismatch` says how the last response's body compared (one delimited by the close
+    /// counts as a mismatch).
     var expectedBody: UnsafeBufferPointer<UInt8>?
     private(set) var bodyMismatch = false
     private var bodyOffset = 0
@@ -122,6 +123,10 @@ struct ResponseParser {
                 state = remaining == 0 ? .trailerStart : .chunkData
             case .chunkData:
                 let n = min(remaining, count - i)
+                if checkingBody, !bodyMismatch, let e = expectedBody {
+                    bodyMismatch = bodyOffset + n > e.count || memcmp(p + i, e.baseAddress! + bodyOffset, n) != 0
+                    bodyOffset += n
+                }
                 i += n; remaining -= n
                 if remaining == 0 { state = .chunkDataEnd }
             case .chunkDataEnd:
@@ -129,7 +134,11 @@ struct ResponseParser {
                 if c == UInt8(ascii: "\n") { state = .chunkSize }
             case .trailerStart:
                 i += 1
-                if c == UInt8(ascii: "\n") { return finish() }
+                if c == UInt8(ascii: "\n") {
+                    // A chunked body that ended short of the expected one is wrong too.
+                    if checkingBody, !bodyMismatch, let e = expectedBody, bodyOffset != e.count { bodyMismatch = true }
+                    return finish()
+                }
                 if c != UInt8(ascii: "\r") { state = .trailerLine }
             case .untilClose:
                 i = count
@@ -207,9 +216,10 @@ struct ResponseParser {
         bodyOffset = 0
         bodyMismatch = false
         checkingBody = false
-        if let e = expectedBody, status >= 200, status < 300, !expectsHeadResponse, !isChunked {
+        if let e = expectedBody, status >= 200, status < 300, !expectsHeadResponse {
             checkingBody = true
-            bodyMismatch = !sawLength || remaining != e.count  // a wrong length is wrong already
+            // A wrong or missing length is wrong already (a chunked body's is known at its end).
+            bodyMismatch = !isChunked && (!sawLength || remaining != e.count)
         }
         if expectsHeadResponse || status == 204 || status == 304 { return finish() }
         if isChunked { state = .chunkSize; remaining = 0; return nil }

@@ -29,7 +29,7 @@ public func runLoad(_ config: LoadConfig) throws -> LoadResult {
             firstConnection: first, connections: count, budget: behaviour.budgets[t],
             start: start, measureStart: measureStart, end: end,
             interval: behaviour.interval, totalConnections: config.connections, timeout: nanos(config.timeout),
-            expectBody: config.expectBody,
+            expectBody: config.expectBody, answered: config.answered,
             segmentOffset: config.segment?.index ?? 0, segmentStride: config.segment?.count ?? 1))
         first += count
     }

@@ -130,6 +130,7 @@ extension WorkerLoop {
         let (resolution, action) = slots[i].machine.responseCompleted(now: now, closeAfter: closeAfter, budget: &budget)
         if let r = resolution {
             resolved += 1
+            if status >= 200 && status < 300 { plan.answered?.add() }
             if measuring {
                 stats.requests += 1
                 if status >= 200 && status < 300 {

@@ -40,6 +40,7 @@ struct WorkerPlan: Sendable {
     var timeout: UInt64
     /// Every 2xx body must equal these bytes (nil: bodies are not checked).
     var expectBody: [UInt8]? = nil
+    var answered: AnsweredCount? = nil
     var segmentOffset = 0
     var segmentStride = 1
 

@@ -69,10 +69,30 @@ public final class BlockingHTTPClient {
         }
         let (status, fields) = try parseHead(client.pending[..<end])
         var rest = Array(client.pending[(end + 4)...])
-        if let cl = fields.first(where: { $0.name.lowercased() == "content-length" }), let n = Int(cl.value), n <= rest.count {
+        if fields.contains(where: { $0.name.lowercased() == "transfer-encoding" && $0.value.lowercased().contains("chunked") }) {
+            rest = try dechunk(rest)
+        } else if let cl = fields.first(where: { $0.name.lowercased() == "content-length" }), let n = Int(cl.value), n <= rest.count {
             rest = Array(rest[..<n])
         }
         return Response(status: status, headers: fields, body: rest)
+    }
+
+    /// The data of a chunked body (`SIZE[;ext]\r\nDATA\r\n` … `0\r\n` trailers `\r\n`).
+    static func dechunk(_ bytes: [UInt8]) throws -> [UInt8] {
+        var out: [UInt8] = [], i = 0
+        while true {
+            guard let lf = bytes[i...].firstIndex(of: 10) else { throw Failure(description: "chunked body ends inside a chunk size") }
+            let line = String(decoding: bytes[i..<lf], as: UTF8.self)
+            let hex = line.split(separator: ";").first.map { String($0.filter { $0 != " " && $0 != "\r" && $0 != "\t" }) } ?? ""
+            guard let size = Int(hex, radix: 16) else { throw Failure(description: "bad chunk size \(line.prefix(20))") }
+            i = lf + 1
+            if size == 0 { return out }
+            guard i + size <= bytes.count else { throw Failure(description: "chunked body ends inside a chunk") }
+            out += bytes[i..<(i + size)]
+            i += size
+            if i < bytes.count, bytes[i] == 13 { i += 1 }
+            if i < bytes.count, bytes[i] == 10 { i += 1 }
+        }
     }
 
     public func send(_ bytes: [UInt8]) throws {

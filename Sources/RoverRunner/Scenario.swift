@@ -17,6 +17,10 @@ public struct Scenario: Sendable, Codable, Equatable {
     public var body: String?
     public var expectStatus: Int
     public var expectBody: String
+    /// A regular expression the whole body must match instead of `expectBody` (for answers with
+    /// a varying field, e.g. a date); bodies under load are then checked by pattern at the probes
+    /// (start, under load, end), not on every response.
+    public var expectBodyMatch: String?
     /// The app file, set when loaded from a folder.
     public var appPath: String = ""
 
@@ -24,9 +28,28 @@ public struct Scenario: Sendable, Codable, Equatable {
         case description, method, path, headers, body
         case expectStatus = "expect_status"
         case expectBody = "expect_body"
+        case expectBodyMatch = "expect_body_match"
     }
 
     /// Loads `dir/scenario.json`; `appPath` is `dir/app.lua`.
+    /// The name of a command duet's one request (`duet --cmd`; its sides are named otherwise).
+    public static let commandRequest = "request"
+
+    /// A request and its expected answer given directly (`duet --path …`): no app.
+    public init(name: String, description: String = "", method: String = "GET", path: String,
+                headers: [String: String] = [:], body: String? = nil, expectStatus: Int = 200, expectBody: String = "",
+                expectBodyMatch: String? = nil) {
+        self.name = name
+        self.description = description
+        self.method = method
+        self.path = path
+        self.headers = headers
+        self.body = body
+        self.expectStatus = expectStatus
+        self.expectBody = expectBody
+        self.expectBodyMatch = expectBodyMatch
+    }
+
     public static func load(directory dir: String) throws -> Scenario {
         let url = URL(fileURLWithPath: dir)
         let data = try Data(contentsOf: url.appendingPathComponent("scenario.json"))

@@ -1,3 +1,4 @@
+import Foundation
 import RoverEngine
 import RoverLoad
 
@@ -16,9 +17,15 @@ enum ScenarioProbe {
         let reply = try BlockingHTTPClient.request(port: port, method: scenario.method, target: scenario.path,
                                             headers: scenario.headers, body: scenario.body.map { Array($0.utf8) })
         let body = String(decoding: reply.body, as: UTF8.self)
-        guard reply.status == scenario.expectStatus, body == scenario.expectBody else {
+        guard reply.status == scenario.expectStatus, bodyMatches(body, scenario) else {
             throw Failure(description: "wrong response: \(reply.status) \(body.prefix(200))")
         }
+    }
+
+    /// The body is the expected one: equal to `expectBody`, or wholly matching `expectBodyMatch`.
+    static func bodyMatches(_ body: String, _ scenario: Scenario) -> Bool {
+        guard let pattern = scenario.expectBodyMatch else { return body == scenario.expectBody }
+        return body.range(of: "^(?:\(pattern))$", options: .regularExpression) != nil
     }
 
     static func counters(port: Int) throws -> CountersEndpoint.Body {
@@ -37,7 +44,7 @@ enum ScenarioProbe {
         config.headers = scenario.headers.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
         config.body = scenario.body.map { Array($0.utf8) } ?? []
         config.timeout = timeout
-        config.expectBody = scenario.method == "HEAD" ? nil : Array(scenario.expectBody.utf8)
+        config.expectBody = scenario.method == "HEAD" || scenario.expectBodyMatch != nil ? nil : Array(scenario.expectBody.utf8)
         config.mode = mode
         return config
     }

@@ -59,11 +59,8 @@ struct Trial {
             record.reason = why
             return Outcome(record: record, load: nil)
         }
-        var args = ["serve", scenario.appPath, "--context", cell.context.rawValue, "--dispatcher", cell.dispatcher.rawValue,
-                    "--workers", String(cell.workers), "--port", "0"]
-        if let t = settings.serverThreads { args += ["--threads", String(t)] }
-        if cell.runtime != .lua54 { args += ["--lua", cell.runtime.rawValue] }
-        if let b = settings.instructionBudget { args += ["--instruction-budget", String(b)] }
+        let args = ServeServer.arguments(cell: cell, app: scenario.appPath, threads: settings.serverThreads,
+                                         instructionBudget: settings.instructionBudget)
         let server: ServerProcess
         do {
             server = try ServerProcess.start(executable: settings.executable, arguments: args,

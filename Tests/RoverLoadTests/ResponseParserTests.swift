@@ -36,14 +36,19 @@ import Testing
         + "Content-Type: application/json\r\nContent-Length: 17\r\nConnection: keep-alive\r\n\r\n{\"user_id\":\"123\"}"
 
     /// Bodies compared byte for byte with the expected answer, however the input is split; a
-    /// wrong byte, a wrong length or a missing length is a mismatch; a non-2xx is not compared.
+    /// wrong byte, a wrong length or a missing length is a mismatch; a non-2xx is not compared;
+    /// a chunked body is compared across its chunks, and one that ends short is a mismatch.
     @Test(arguments: [1, 3, 7, 200])
     func expectedBodyIsComparedAcrossSplits(chunk: Int) {
         let expected = Array("{\"user_id\":\"123\"}".utf8)
         let wrong = Self.nginx.replacingOccurrences(of: "123", with: "124")
         let short = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}"
         let error = "HTTP/1.1 500 Internal Server Error\r\nContent-Length: 2\r\n\r\n{}"
-        let stream = Array((Self.nginx + wrong + Self.nginx + short + error).utf8)
+        // Chunked (as nginx + ngx_lua answers `ngx.print`): the chunks' data joined is compared.
+        let chunked = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\n{\"use\r\nc;x=1\r\nr_id\":\"123\"}\r\n0\r\n\r\n"
+        let chunkedWrong = chunked.replacingOccurrences(of: "123", with: "124")
+        let chunkedShort = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\n{\"use\r\n0\r\n\r\n"
+        let stream = Array((Self.nginx + wrong + Self.nginx + short + error + chunked + chunkedWrong + chunkedShort + chunked).utf8)
         var mismatches: [Bool] = []
         expected.withUnsafeBufferPointer { e in
             var parser = ResponseParser()
@@ -62,7 +67,7 @@ import Testing
                 }
             }
         }
-        #expect(mismatches == [false, true, false, true, false])
+        #expect(mismatches == [false, true, false, true, false, false, true, true, false])
     }
 
     @Test func contentLengthResponse() {

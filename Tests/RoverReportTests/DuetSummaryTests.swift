@@ -106,10 +106,10 @@ import RoverKinds
         }
         let decoded = try PairLog.decode(PairLog.encode(rows))
         #expect(decoded == rows && decoded.allSatisfy { $0.cell.runtime == .luajit && $0.reference.runtime == .luajit })
-        // Optional columns appended since: the runtime, then the mechanism counters.
-        #expect(Array(PairRecord.columns.suffix(5)) == ["runtime", "cell_ctx_switches", "ref_ctx_switches", "cell_lua_wakes", "ref_lua_wakes"])
+        // Optional columns appended since: the runtime, the mechanism counters, the server kind.
+        #expect(Array(PairRecord.columns.suffix(6)) == ["runtime", "cell_ctx_switches", "ref_ctx_switches", "cell_lua_wakes", "ref_lua_wakes", "server"])
         let old = PairLog.encode(rows).split(separator: "\n")
-            .map { $0.split(separator: ",", omittingEmptySubsequences: false).dropLast(5).joined(separator: ",") }
+            .map { $0.split(separator: ",", omittingEmptySubsequences: false).dropLast(6).joined(separator: ",") }
         let read = try PairLog.decode(old.joined(separator: "\n") + "\n")
         #expect(read.count == rows.count && read.allSatisfy { $0.cell.runtime == .lua54 && $0.reference.runtime == .lua54 })
         #expect(read.allSatisfy { $0.cellSwitches == -1 && $0.cellSwitchesPerRequest == nil })

@@ -39,6 +39,7 @@ enum DuetMarkdown {
             + "|---|---|---:|---|---:|---|---:|---:|---:|\n"
         for row in d.rows {
             let name = row.isControl ? "**A/A control** (\(Format.strategies(row.reference)) twice)"
+                : row.cell.external ? "`\(row.cell.scenario)` vs `\(row.reference.scenario)`"
                 : row.cell.scenario != row.reference.scenario ? "`\(row.cell.scenario)` app vs `\(row.reference.scenario)`"
                 : row.reference.isBaseline ? Format.strategies(row.cell)
                 : "\(Format.strategies(row.cell)) vs \(Format.strategies(row.reference))"

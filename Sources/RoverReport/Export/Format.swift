@@ -52,5 +52,5 @@ enum Format {
     static func seed(_ s: UInt64) -> String { "0x" + String(s, radix: 16, uppercase: true) }
 
     /// `lazy + mutex-pool`
-    static func strategies(_ key: CellKey) -> String { "\(key.context) + \(key.dispatcher)" }
+    static func strategies(_ key: CellKey) -> String { key.external ? "`\(key.scenario)`" : "\(key.context) + \(key.dispatcher)" }
 }

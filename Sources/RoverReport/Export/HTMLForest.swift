@@ -42,10 +42,11 @@ enum HTMLForest {
         for (i, row) in rows.enumerated() {
             guard let cpu = row.cpu else { continue }
             let y = top + rowH * Double(i) + rowH / 2
-            let name = row.isControl ? "A/A \(Format.strategies(row.reference))"
+            let name = row.cell.external ? (row.isControl ? "A/A \(row.reference.scenario)" : "\(row.cell.scenario) vs \(row.reference.scenario)")
+                : row.isControl ? "A/A \(Format.strategies(row.reference))"
                 : row.cell.scenario != row.reference.scenario ? "\(row.cell.scenario) app vs \(row.reference.scenario)"
                 : "\(Format.strategies(row.cell)) vs \(Format.strategies(row.reference))"
-            let label = "\(row.reference.scenario): \(name)"
+            let label = row.cell.external ? name : "\(row.reference.scenario): \(name)"
             let colour = Self.colour(cpu.verdict)
             out += "<g class=\"forest-row verdict-\(cpu.verdict.rawValue.replacingOccurrences(of: " ", with: "-"))\">"
             out += "<rect x=\"\(f(x(1 - cpu.floor)))\" y=\"\(f(y - rowH / 2 + 2))\" width=\"\(f(x(1 + cpu.floor) - x(1 - cpu.floor)))\" "

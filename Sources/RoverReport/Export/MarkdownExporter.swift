@@ -4,6 +4,12 @@
 /// Belongs to RoverReport (export). Formats a ``Summary``; computes nothing. Thread-safe.
 public enum MarkdownExporter {
     public static func render(_ s: Summary) -> String {
+        if s.cells.isEmpty, let duet = s.duet, duet.rows.contains(where: \.cell.external) {
+            // A command duet (`duet --cmd`): two servers, nothing of the seed's cells.
+            return "## rover-bench duet of two servers\n\nSide B against side A, each started by its command, "
+                + "measured from outside: CPU time from each side's own cgroup (every process it started), "
+                + "requests as the load generator saw them answered.\n\n" + DuetMarkdown.render(duet)
+        }
         var out = """
         ## rover-bench results
 

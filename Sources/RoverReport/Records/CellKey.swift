@@ -17,6 +17,9 @@ public struct CellKey: Hashable, Sendable, Codable, Comparable, CustomStringConv
     public var rate: Int
     /// The Lua runtime (`--lua`): part of the load group, so each runtime has its own baseline.
     public var runtime: LuaRuntime
+    /// A server given as a command (`duet --cmd`), not a `rover-bench serve` cell: `scenario` is
+    /// then the side's name, and context, dispatcher, workers and runtime mean nothing.
+    public var external = false
 
     /// The context of the seed's current code, which every cell is compared against.
     public static let baselineContext = ContextKind.eager
@@ -40,14 +43,16 @@ public struct CellKey: Hashable, Sendable, Codable, Comparable, CustomStringConv
     /// `params-only.userdata.coroutine.w2.c64.luajit`.
     /// Used in the `cell` column of runs.csv and as `hgrm/<id>.hgrm`.
     public var id: String {
+        if external { return "\(scenario).cmd.c\(connections)" }
         let base = "\(scenario).\(context).\(dispatcher).w\(workers).c\(connections)"
         let open = rate == 0 ? base : base + ".r\(rate)"
         return runtime == .lua54 ? open : open + ".\(runtime)"
     }
 
-    enum CodingKeys: String, CodingKey { case scenario, context, dispatcher, workers, connections, rate, runtime }
+    enum CodingKeys: String, CodingKey { case scenario, context, dispatcher, workers, connections, rate, runtime, external }
 
-    /// Reads keys written before the runtime axis (no `runtime`: Lua 5.4).
+    /// Reads keys written before the runtime axis (no `runtime`: Lua 5.4) or before external
+    /// servers (no `external`: a serve cell).
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         self.init(scenario: try c.decode(String.self, forKey: .scenario),
@@ -56,6 +61,28 @@ public struct CellKey: Hashable, Sendable, Codable, Comparable, CustomStringConv
                   workers: try c.decode(Int.self, forKey: .workers),
                   connections: try c.decode(Int.self, forKey: .connections), rate: try c.decode(Int.self, forKey: .rate),
                   runtime: try c.decodeIfPresent(LuaRuntime.self, forKey: .runtime) ?? .lua54)
+        external = try c.decodeIfPresent(Bool.self, forKey: .external) ?? false
+    }
+
+    /// Writes `external` only when set, so serve cells' files keep their shape.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(scenario, forKey: .scenario)
+        try c.encode(context, forKey: .context)
+        try c.encode(dispatcher, forKey: .dispatcher)
+        try c.encode(workers, forKey: .workers)
+        try c.encode(connections, forKey: .connections)
+        try c.encode(rate, forKey: .rate)
+        try c.encode(runtime, forKey: .runtime)
+        if external { try c.encode(true, forKey: .external) }
+    }
+
+    /// A duet side given as a command (``external``), named `name`, loaded over `connections`.
+    public static func command(_ name: String, connections: Int) -> CellKey {
+        var key = CellKey(scenario: name, context: baselineContext, dispatcher: baselineDispatcher, workers: 0,
+                          connections: connections)
+        key.external = true
+        return key
     }
 
     public var description: String { id }
@@ -70,15 +97,19 @@ public struct CellKey: Hashable, Sendable, Codable, Comparable, CustomStringConv
 
     /// The same load (scenario, workers, connections, rate, runtime) with other strategies.
     public func with(context: ContextKind? = nil, dispatcher: DispatcherKind? = nil) -> CellKey {
-        CellKey(scenario: scenario, context: context ?? self.context,
-                dispatcher: dispatcher ?? self.dispatcher,
-                workers: workers, connections: connections, rate: rate, runtime: runtime)
+        var key = CellKey(scenario: scenario, context: context ?? self.context,
+                          dispatcher: dispatcher ?? self.dispatcher,
+                          workers: workers, connections: connections, rate: rate, runtime: runtime)
+        key.external = external
+        return key
     }
 
     /// The load part of the key (everything but the two strategies): cells in one group
     /// are comparable with each other.
     public var group: LoadGroup {
-        LoadGroup(scenario: scenario, workers: workers, connections: connections, rate: rate, runtime: runtime)
+        var g = LoadGroup(scenario: scenario, workers: workers, connections: connections, rate: rate, runtime: runtime)
+        g.external = external
+        return g
     }
 
     /// Orders by runtime, scenario, workers, connections, rate, then context and dispatcher with
@@ -103,6 +134,8 @@ public struct LoadGroup: Hashable, Sendable, Codable, Comparable, CustomStringCo
     public var rate: Int
     /// The Lua runtime (``CellKey/runtime``).
     public var runtime: LuaRuntime
+    /// A command's side (``CellKey/external``).
+    public var external = false
 
     public init(scenario: String, workers: Int, connections: Int, rate: Int = 0, runtime: LuaRuntime = .lua54) {
         self.scenario = scenario
@@ -115,19 +148,32 @@ public struct LoadGroup: Hashable, Sendable, Codable, Comparable, CustomStringCo
     /// Human label, e.g. `params-only, 2 workers, 64 conn` (+ `, 5000 req/s` when open loop,
     /// + `, luajit` off Lua 5.4: a run on one runtime reads as before).
     public var description: String {
+        if external { return "\(connections) conn" }
         let base = "\(scenario), \(workers) workers, \(connections) conn"
         let open = rate == 0 ? base : base + ", \(rate) req/s"
         return runtime == .lua54 ? open : open + ", \(runtime)"
     }
 
-    enum CodingKeys: String, CodingKey { case scenario, workers, connections, rate, runtime }
+    enum CodingKeys: String, CodingKey { case scenario, workers, connections, rate, runtime, external }
 
-    /// Reads groups written before the runtime axis (no `runtime`: Lua 5.4).
+    /// Reads groups written before the runtime axis (no `runtime`: Lua 5.4) or external servers.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         self.init(scenario: try c.decode(String.self, forKey: .scenario), workers: try c.decode(Int.self, forKey: .workers),
                   connections: try c.decode(Int.self, forKey: .connections), rate: try c.decode(Int.self, forKey: .rate),
                   runtime: try c.decodeIfPresent(LuaRuntime.self, forKey: .runtime) ?? .lua54)
+        external = try c.decodeIfPresent(Bool.self, forKey: .external) ?? false
+    }
+
+    /// Writes `external` only when set (serve groups keep their shape).
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(scenario, forKey: .scenario)
+        try c.encode(workers, forKey: .workers)
+        try c.encode(connections, forKey: .connections)
+        try c.encode(rate, forKey: .rate)
+        try c.encode(runtime, forKey: .runtime)
+        if external { try c.encode(true, forKey: .external) }
     }
 
     /// Lua 5.4 first, then by scenario, workers, connections and rate.

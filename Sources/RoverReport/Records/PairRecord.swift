@@ -148,6 +148,13 @@ extension PairRecord {
         // Mechanism counters per side; older files lack them (read as -1, not recorded).
         optionalInt("cell_ctx_switches", \.cellSwitches), optionalInt("ref_ctx_switches", \.refSwitches),
         optionalInt("cell_lua_wakes", \.cellWakes), optionalInt("ref_lua_wakes", \.refWakes),
+        // `cmd` when both sides are commands (`duet --cmd`): `scenario`/`ref_scenario` are the
+        // sides' names; older files lack it (serve cells).
+        Column(name: "server", get: { $0.cell.external ? "cmd" : "" }, set: { r, v in
+            guard v == "cmd" || v.isEmpty else { return false }
+            r.cell.external = v == "cmd"
+            return true
+        }, optional: true),
     ] }
 
     public static var columns: [String] { table.map(\.name) }
@@ -170,6 +177,7 @@ extension PairRecord {
         reference.connections = cell.connections
         reference.rate = cell.rate
         reference.runtime = cell.runtime
+        reference.external = cell.external
     }
 }
 

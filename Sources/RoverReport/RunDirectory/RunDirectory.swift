@@ -43,6 +43,8 @@ public struct RunDirectory: Sendable, Equatable {
     public var settingsJSON: URL { url.appendingPathComponent("settings.json") }
     /// The duet's plan (RoverRunner's `DuetPlan`), with the judging rules it was made with.
     public var duetJSON: URL { url.appendingPathComponent("duet.json") }
+    /// A command duet's request and expected answer (a scenario.json without an app).
+    public var requestJSON: URL { url.appendingPathComponent("request.json") }
     public var latencyJSON: URL { url.appendingPathComponent("latency.json") }
     public var loadsDirectory: URL { url.appendingPathComponent("loads") }
     /// Whether this folder holds a duet (its pairs.csv).

@@ -23,6 +23,8 @@ public struct DuetSettings: Sendable, Codable {
     /// share drops a window; the median per run is reported.
     public var maxStealShare = 0.5
     public var maxLoadBusy = 0.97
+    /// Seconds a `--cmd` side may take to accept connections (nil: 20).
+    public var readyTimeout: Double?
 
     public init(executable: String) { self.executable = executable }
 
@@ -105,8 +107,10 @@ public struct Duet {
                 if failedComparisons.contains(step.comparison.id) { continue }
                 if interrupted() { outcome.interrupted = true; break stages }
                 // The reference's scenario says what to send and what must come back, for both sides.
-                guard let scenario = scenarios.first(where: { $0.name == step.comparison.reference.scenario }) else {
-                    throw ScenarioError(message: "no scenario named \(step.comparison.reference.scenario)")
+                // A command duet's sides are named A and B; their request is the run's one.
+                let wanted = step.comparison.reference.external ? Scenario.commandRequest : step.comparison.reference.scenario
+                guard let scenario = scenarios.first(where: { $0.name == wanted }) else {
+                    throw ScenarioError(message: "no scenario named \(wanted)")
                 }
                 let pair = DuetPair(step: step, plan: plan, settings: settings, scenario: scenario, scratch: scratch,
                                     loadFailures: loadFailures)

@@ -18,21 +18,16 @@ struct DuetPair {
     /// Sides whose app did not load in its check fail the pair before any server starts.
     var loadFailures = LoadFailures()
 
-    /// One server of the pair and where its CPU time is read.
+    /// One server of the pair, and what the load generator has seen it answer.
     private struct Side {
         let name: String
-        let server: ServerProcess
-        let cpu: ServerCPU
+        let label: String
+        let external: Bool
+        let server: any RunningServer
+        let answered: AnsweredCount
     }
 
-    private struct Reading {
-        var cpu: Double
-        var requests: UInt64
-        /// Mechanism counters, to explain a cost: the process's context switches (getrusage,
-        /// voluntary + involuntary) and its Lua thread's wake-ups (`channel` only).
-        var switches: UInt64 = 0
-        var wakes: UInt64 = 0
-    }
+    private typealias Reading = ServerReading
 
     private func record() -> PairRecord {
         var r = PairRecord(kind: step.comparison.isControl ? .control : .comparison,
@@ -50,37 +45,42 @@ struct DuetPair {
         return [r]
     }
 
+    /// The server under test for slot `name` (`cell` or `ref`): the comparison's command for that
+    /// side, else a `rover-bench serve` child of its cell.
+    func server(_ name: String, _ key: CellKey) -> any ServerUnderTest {
+        let command = name == "cell" ? step.comparison.cellCommand : step.comparison.referenceCommand
+        if let command { return CommandServer(name: key.scenario, command: command, readyTimeout: settings.readyTimeout ?? 20) }
+        let app = name == "cell" ? step.comparison.cellApp ?? scenario.appPath : scenario.appPath
+        return ServeServer(executable: settings.executable, cell: key, app: app, threads: settings.serverThreads,
+                           instructionBudget: settings.instructionBudget)
+    }
+
+    /// How failures name a side: `side B` for a command, the cell's id for a serve cell.
+    private func label(_ name: String, _ key: CellKey) -> String {
+        key.external ? "side \(key.scenario)" : name == "cell" ? key.id : "reference \(key.id)"
+    }
+
     func run() -> [PairRecord] {
         // Slot 0: the cell first (started, attached and loaded first); slot 1: the reference.
         let keys = step.slot == 0 ? [("cell", step.comparison.cell), ("ref", step.comparison.reference)]
                                   : [("ref", step.comparison.reference), ("cell", step.comparison.cell)]
         for (name, key) in keys {
-            if let why = loadFailures.reason(for: key) { return failed("\(name == "cell" ? key.id : "reference \(key.id)"): \(why)") }
+            if let why = loadFailures.reason(for: key) { return failed("\(label(name, key)): \(why)") }
         }
         var sides: [String: Side] = [:]
-        defer {
-            for side in sides.values {
-                side.server.stop()
-                side.cpu.release()
-            }
-        }
+        defer { for side in sides.values { side.server.stop() } }
         for (name, key) in keys {
             let dir = scratch + "/\(name)"
             try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-            let app = name == "cell" ? step.comparison.cellApp ?? scenario.appPath : scenario.appPath
-            var args = ["serve", app, "--context", key.context.rawValue, "--dispatcher", key.dispatcher.rawValue,
-                        "--workers", String(key.workers), "--port", "0"]
-            if key.runtime != .lua54 { args += ["--lua", key.runtime.rawValue] }
-            if let b = settings.instructionBudget { args += ["--instruction-budget", String(b)] }
-            if let t = settings.serverThreads { args += ["--threads", String(t)] }
             do {
-                let server = try ServerProcess.start(executable: settings.executable, arguments: args,
-                                                     cpus: settings.serverCPUs, scratch: dir)
-                let cpu = ServerCPU.attach(pid: server.pid, name: "rover-bench-\(getpid())-\(name)")
-                sides[name] = Side(name: name, server: server, cpu: cpu)
-                try ScenarioProbe.checkAnswer(scenario, port: server.port)
+                let running = try server(name, key).launch(scratch: dir, group: "rover-bench-\(getpid())-\(name)",
+                                                           cpus: settings.serverCPUs)
+                sides[name] = Side(name: name, label: label(name, key), external: key.external, server: running, answered: AnsweredCount())
+                try ScenarioProbe.checkAnswer(scenario, port: running.port)
+            } catch let e as CommandServer.Failure {
+                return failed(e.description)
             } catch {
-                return failed("\(name == "cell" ? key.id : "reference \(key.id)"): \(error)")
+                return failed("\(label(name, key)): \(error)")
             }
         }
         let cell = sides["cell"]!, ref = sides["ref"]!
@@ -93,10 +93,15 @@ struct DuetPair {
                                                           connections: step.comparison.cell.connections,
                                                           threads: 1, timeout: settings.timeout)
                 config.duration = span
+                config.answered = sides[name]!.answered
                 loads[name] = LoadThread(config: config, cpus: settings.loadCPUs)
             } catch {
                 return failed("load: \(error)")
             }
+        }
+        func abandon(_ why: String) -> [PairRecord] {
+            _ = loads.values.map { $0.join() }
+            return failed(why)
         }
         let t0 = monotonicSeconds()
         sleepUntil(t0 + plan.warmup)
@@ -105,54 +110,61 @@ struct DuetPair {
         do {
             before = try read(cell, ref)
         } catch {
-            _ = loads.values.map { $0.join() }
-            return failed("counters: \(error) \(describeExit(cell, ref))")
+            return abandon("counters: \(error) \(describeExit(cell, ref))")
         }
         for w in 0..<plan.windows {
             sleepUntil(t0 + plan.warmup + Double(w + 1) * plan.window)
             let after: (cell: Reading, ref: Reading, system: SystemCPU)
             do { after = try read(cell, ref) } catch {
-                _ = loads.values.map { $0.join() }
-                return failed("counters: \(error) \(describeExit(cell, ref))")
+                return abandon("counters: \(error) \(describeExit(cell, ref))")
             }
-            rows.append(window(w, before, after, accounting: cell.cpu.accounting == ref.cpu.accounting
-                                                             ? cell.cpu.accounting : "mixed"))
+            let exits = describeExit(cell, ref)
+            if !exits.isEmpty { return abandon("during the load: \(exits)") }
+            rows.append(window(w, before, after, accounting: cell.server.accounting == ref.server.accounting
+                                                             ? cell.server.accounting : "mixed"))
             before = after
         }
-        for (name, load) in loads {
-            switch load.join() {
-            case .failure(let error): return failed("load on \(name): \(error)")
-            case .success(let result):
-                if let problem = ScenarioProbe.problems(result) { return failed("\(name == "cell" ? step.comparison.cell.id : "reference"): \(problem)") }
+        // Under load (the loads run on past the last window): each side's answer once more, by
+        // the same check as before and after (bodies that vary, e.g. a date, are matched by
+        // pattern here; an exact expected body is also checked on every response by the loads).
+        var underLoad: String?
+        for side in [cell, ref] where underLoad == nil {
+            do { try ScenarioProbe.checkAnswer(scenario, port: side.server.port) } catch {
+                underLoad = "\(side.label) under load: \(error) \(describeExit(cell, ref))"
             }
         }
+        // The loads' own account first (it counts every wrong answer), then the probe's.
+        for (name, load) in loads {
+            switch load.join() {
+            case .failure(let error): return failed("load on \(sides[name]!.label): \(error)")
+            case .success(let result):
+                if let problem = ScenarioProbe.problems(result) { return failed("\(sides[name]!.label): \(problem)") }
+            }
+        }
+        if let underLoad { return failed(underLoad) }
         for side in [cell, ref] {
             do { try ScenarioProbe.checkAnswer(scenario, port: side.server.port) } catch {
-                return failed("\(side.name) after the load: \(error) \(describeExit(cell, ref))")
+                return failed("\(side.label) after the load: \(error) \(describeExit(cell, ref))")
             }
             let status = side.server.stop()
-            if status & 0x7f != 0 || (status >> 8) & 0xff != 0 {
-                return failed("\(side.name) exited badly (\(ServerProcess.describe(status))): \(side.server.stderrTail())")
+            // A command may end on the SIGTERM it was sent (directly, or as a shell's 128 + 15).
+            let onTerm = side.external && (status & 0x7f == SIGTERM || (status & 0x7f == 0 && (status >> 8) & 0xff == 143))
+            if status & 0x7f != 0 || (status >> 8) & 0xff != 0, !onTerm {
+                return failed("\(side.label) exited badly (\(ServerProcess.describe(status))): \(side.server.stderrTail())")
             }
         }
         return rows
     }
 
+    /// Both sides' readings and the machine's, in slot order (so neither side is always read
+    /// first), back to back: one reader, one interval.
     private func read(_ cell: Side, _ ref: Side) throws -> (cell: Reading, ref: Reading, system: SystemCPU) {
         let system = SystemCPU.read()
-        // CPU and requests from one counters reply: the server reads both in the same instant
-        // (reading the cgroup's cpuacct and then asking for the count left a few ms between the
-        // two, which moved single windows by several percent).
         func one(_ s: Side) throws -> Reading {
-            let body = try ScenarioProbe.counters(port: s.server.port)
-            guard let cpu = body.process.cpuNanos.map({ Double($0) }) ?? s.cpu.nanos() else {
-                throw ScenarioProbe.Failure(description: "cannot read \(s.name)'s CPU time")
+            do { return try s.server.reading(answered: s.answered) } catch {
+                throw ScenarioProbe.Failure(description: "\(s.label): \(error)")
             }
-            return Reading(cpu: cpu, requests: body.server.appRequests,
-                           switches: body.process.voluntaryContextSwitches + body.process.involuntaryContextSwitches,
-                           wakes: body.counters.luaThreadWakes)
         }
-        // Read in slot order, so neither side is always read first.
         if step.slot == 0 {
             let c = try one(cell)
             return (c, try one(ref), system)
@@ -170,10 +182,11 @@ struct DuetPair {
         r.refRequests = Int(b.ref.requests - a.ref.requests)
         r.cellCPUNanos = b.cell.cpu - a.cell.cpu
         r.refCPUNanos = b.ref.cpu - a.ref.cpu
-        r.cellSwitches = Int(b.cell.switches &- a.cell.switches)
-        r.refSwitches = Int(b.ref.switches &- a.ref.switches)
-        r.cellWakes = Int(b.cell.wakes &- a.cell.wakes)
-        r.refWakes = Int(b.ref.wakes &- a.ref.wakes)
+        func delta(_ x: UInt64?, _ y: UInt64?) -> Int { x.flatMap { x in y.map { Int($0 &- x) } } ?? -1 }
+        r.cellSwitches = delta(a.cell.switches, b.cell.switches)
+        r.refSwitches = delta(a.ref.switches, b.ref.switches)
+        r.cellWakes = delta(a.cell.wakes, b.cell.wakes)
+        r.refWakes = delta(a.ref.wakes, b.ref.wakes)
         r.accounting = accounting
         let servers = settings.serverCPUList
         let span = max(r.seconds, 1e-3) * 1e9
@@ -200,7 +213,7 @@ struct DuetPair {
     }
 
     private func describeExit(_ sides: Side...) -> String {
-        sides.compactMap { s in s.server.exitStatus().map { "\(s.name) died (\(ServerProcess.describe($0))): \(s.server.stderrTail())" } }
+        sides.compactMap { s in s.server.exitStatus().map { "\(s.label) exited (\(ServerProcess.describe($0))): \(s.server.stderrTail())" } }
             .joined(separator: "; ")
     }
 }

@@ -10,12 +10,28 @@ public struct DuetComparison: Sendable, Hashable, Codable {
     /// The cell's app when it is not the reference scenario's (comparing two apps that answer
     /// the same request the same way, e.g. one with an extra cost); nil: the same app.
     public var cellApp: String?
+    /// The shell commands that start each side when they are not `rover-bench serve` cells
+    /// (`duet --cmd`; ``CommandServer``); nil: a serve child of the cell.
+    public var cellCommand: String?
+    public var referenceCommand: String?
 
     public init(kind: PairRecord.Kind, cell: CellKey, reference: CellKey, cellApp: String? = nil) {
         self.kind = kind.rawValue
         self.cell = cell
         self.reference = reference
         self.cellApp = cellApp
+    }
+
+    /// Two commands' sides (``CellKey/command(_:connections:)``): `cell` against `reference`, or
+    /// the A/A control of `reference` when `cell` is nil.
+    public static func commands(cell: (name: String, command: String)?, reference: (name: String, command: String),
+                                connections: Int) -> DuetComparison {
+        let ref = CellKey.command(reference.name, connections: connections)
+        var c = DuetComparison(kind: cell == nil ? .control : .comparison,
+                               cell: cell.map { CellKey.command($0.name, connections: connections) } ?? ref, reference: ref)
+        c.cellCommand = cell?.command ?? reference.command
+        c.referenceCommand = reference.command
+        return c
     }
 
     public var isControl: Bool { kind == PairRecord.Kind.control.rawValue }
