@@ -23,11 +23,14 @@ import Testing
 
     struct Outcome { var status: Int32; var output: String }
 
+    /// iproute2's `ip`, looked up where Debian puts it (root's PATH may lack sbin under a test runner).
+    static let ip: String? = ["/usr/sbin/ip", "/sbin/ip", "/usr/bin/ip", "/bin/ip"].first { FileManager.default.isExecutableFile(atPath: $0) }
+
     @discardableResult
     static func sh(_ args: [String], check: Bool = true) throws -> Outcome {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = args
+        p.arguments = args.first == "ip" ? [ip ?? "ip"] + args.dropFirst() : args
         let pipe = Pipe()
         p.standardOutput = pipe
         p.standardError = pipe
@@ -59,7 +62,7 @@ import Testing
 
     /// Creates the hosts; nil when namespaces are not permitted here (with the reason).
     static func createHosts() throws -> String? {
-        guard FileManager.default.isExecutableFile(atPath: "/usr/sbin/ip") || FileManager.default.isExecutableFile(atPath: "/sbin/ip") else {
+        guard ip != nil else {
             return "iproute2's ip is not installed (apt-get install iproute2)"
         }
         removeNamespaces()
@@ -87,7 +90,7 @@ import Testing
     static func startServer(_ binary: String) throws -> Process {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["ip", "netns", "exec", server, binary, "serve", Repository.scenarios + "/hello/app.lua",
+        p.arguments = [ip!, "netns", "exec", server, binary, "serve", Repository.scenarios + "/hello/app.lua",
                        "--host", serverAddress, "--port", String(port), "--threads", "1", "--workers", "1"]
         let pipe = Pipe()
         p.standardOutput = pipe
@@ -118,7 +121,7 @@ import Testing
             argvs.append(argv)
             let p = Process()
             p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            p.arguments = ["ip", "netns", "exec", g, binary] + argv
+            p.arguments = [ip!, "netns", "exec", g, binary] + argv
             let pipe = Pipe()
             p.standardOutput = pipe
             p.standardError = pipe
