@@ -33,6 +33,10 @@ public struct LoadConfig: Sendable {
     /// start together; nil: start now. An instant already past starts at once (the result's
     /// actual start shows how late).
     public var startAt: Double?
+    /// Start when a `rover-bench barrier` at this address releases every party (instead of `startAt`).
+    public var barrier: StartBarrier.Address?
+    /// How long to wait for the barrier (connecting and for the other parties), seconds.
+    public var barrierTimeout: Double = 600
     /// When set, every 2xx response is also counted here as it completes (warm-up included), so
     /// another thread can read the count while the load runs (a duet's windows).
     public var answered: AnsweredCount?
@@ -87,6 +91,10 @@ public struct LoadConfig: Sendable {
         if let startAt, !(startAt > 0) || !startAt.isFinite {
             throw LoadConfigError.invalid("--start-at", "must be a Unix time in seconds or an RFC 3339 instant (got \(startAt))")
         }
+        if barrier != nil && startAt != nil {
+            throw LoadConfigError.invalid("--barrier", "cannot be combined with --start-at")
+        }
+        if !(barrierTimeout > 0) { throw LoadConfigError.invalid("--barrier-timeout", "must be greater than 0 (got \(barrierTimeout))") }
         if let startAt, startAt > WallClock.now() + Self.longestStartWait {
             throw LoadConfigError.invalid("--start-at", "is more than 24 hours ahead (a typo would leave the process waiting)")
         }

@@ -12,6 +12,7 @@ public func runLoad(_ config: LoadConfig) throws -> LoadResult {
     let address = try config.url.connectableAddress()
     let request = RequestEncoder.encode(config)
     if let startAt = config.startAt { WallClock.sleep(until: startAt) }
+    if let barrier = config.barrier { try StartBarrier.wait(at: barrier, segment: config.segment, timeout: config.barrierTimeout) }
     let start = LoadClock.now()
     let actualStart = WallClock.now()
     let measureStart = start + nanos(config.warmup)

@@ -43,6 +43,10 @@ struct LoadCommand: ParsableCommand {
     var segment: String?
     @Option(name: .customLong("start-at"), help: "Start at this wall-clock instant: Unix seconds (e.g. 1767225600.5) or RFC 3339 (e.g. 2026-01-01T00:00:00Z). Segments on several hosts start together; the JSON records the actual start.")
     var startAt: String?
+    @Option(help: "Start when the `rover-bench barrier` at host:port releases all its parties (hosts' clocks need not agree). Not with --start-at.")
+    var barrier: String?
+    @Option(name: .customLong("barrier-timeout"), help: "Give up waiting at the barrier after this long, e.g. 10m.")
+    var barrierTimeout = "10m"
     @Option(help: "Write the result as JSON (schema rover-bench/load v1) to this file.")
     var json: String?
     @Option(help: "Write the latency distribution (.hgrm text) to this file; open loop writes the corrected one.")
@@ -87,6 +91,8 @@ struct LoadCommand: ParsableCommand {
         config.allowRemote = allowRemote
         config.segment = try segment.map { try LoadSegment(parsing: $0) }
         config.startAt = try startAt.map(StartInstant.epochSeconds)
+        config.barrier = try barrier.map { try StartBarrier.Address(parsing: $0) }
+        config.barrierTimeout = try DurationText.seconds(barrierTimeout, option: "--barrier-timeout")
         try config.validate()
         return config
     }

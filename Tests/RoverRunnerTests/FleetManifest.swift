@@ -11,6 +11,7 @@ import RoverTestSupport
 struct FleetManifest {
     static let directory = Repository.root.appendingPathComponent("deploy/kubernetes")
     static var loadJob: URL { directory.appendingPathComponent("load-job.yaml") }
+    static var barrierJob: URL { directory.appendingPathComponent("barrier.yaml") }
 
     var completions: Int?
     var parallelism: Int?

@@ -32,7 +32,7 @@ import Testing
         }
         let all = try Self.validate([])
         #expect(all.status == 0, "\(all.output)")
-        for name in ["configmap", "results-pvc", "load-job", "merge-job"] {
+        for name in ["configmap", "results-pvc", "barrier", "load-job", "merge-job"] {
             #expect(all.output.contains("deploy/kubernetes/\(name).yaml passed"), "\(all.output)")
         }
         #expect(all.output.contains("against version 1.30"))
@@ -53,10 +53,13 @@ import Testing
         #expect(m.command == ["rover-bench"])
         #expect(m.args.first == "load")
         #expect(m.args.contains("--segment=$(JOB_COMPLETION_INDEX)/$(SEGMENTS)"))
-        #expect(m.args.contains("--start-at=$(START_AT)"))
+        #expect(m.args.contains("--barrier=$(BARRIER)") && m.value("BARRIER") == "rover-barrier:7700")
         #expect(m.args.last == "$(TARGET_URL)")
-        #expect(Set(m.external) == ["JOB_COMPLETION_INDEX", "TARGET_URL", "START_AT"])
-        let pod2 = m.arguments(index: 2, overrides: ["TARGET_URL": "http://10.0.0.1:80/x", "START_AT": "1", "RESULTS_DIR": "/r"])
+        #expect(Set(m.external) == ["JOB_COMPLETION_INDEX", "TARGET_URL"])
+        let barrier = try FleetManifest(contentsOf: FleetManifest.barrierJob)
+        #expect(barrier.command == ["rover-bench"] && barrier.value("SEGMENTS") == String(segments))
+        #expect(barrier.arguments(index: 0, overrides: [:]) == ["barrier", "--parties=\(segments)", "--listen=0.0.0.0:7700", "--timeout=15m"])
+        let pod2 = m.arguments(index: 2, overrides: ["TARGET_URL": "http://10.0.0.1:80/x", "RESULTS_DIR": "/r"])
         #expect(pod2.contains("--segment=2/\(segments)") && pod2.contains("--json=/r/segment-2.json"))
         #expect(pod2.last == "http://10.0.0.1:80/x" && !pod2.contains { $0.contains("$(") })
     }

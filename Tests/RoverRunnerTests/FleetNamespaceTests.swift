@@ -5,9 +5,10 @@ import RoverTestSupport
 import Testing
 
 /// The Kubernetes Job without a cluster: network namespaces joined by veth pairs to a bridge, one
-/// "server host" running `rover-bench serve` and three "generator hosts", each running pod k's
-/// command line from deploy/kubernetes/load-job.yaml (FleetManifest expands it as the kubelet
-/// would). Then `rover-bench merge` of the three results, checked: totals are the sums of the
+/// "server host" running `rover-bench serve` and the start barrier (barrier.yaml's command line),
+/// and three "generator hosts", each running pod k's command line from
+/// deploy/kubernetes/load-job.yaml (FleetManifest expands both as the kubelet would; BARRIER is
+/// the server host's address, as the headless Service's name would resolve). Then `rover-bench merge` of the three results, checked: totals are the sums of the
 /// segments, histograms add exactly, the start skew is bounded, errors stay with their segment.
 ///
 /// Addresses 10.231.0.0/24 exist only inside the namespaces this suite creates (names start
@@ -19,6 +20,9 @@ import Testing
     static let server = prefix + "srv"
     static let generators = (0..<3).map { "\(prefix)g\($0)" }
     static let serverAddress = "10.231.0.1"
+    /// The barrier's address, a second one on the server host (as the Service would give its own
+    /// pod): blocking the target's address from one generator host leaves the barrier reachable.
+    static let barrierAddress = "10.231.0.2"
     static let port = 18080
 
     struct Outcome { var status: Int32; var output: String }
@@ -73,6 +77,7 @@ import Testing
         try sh(["ip", "-n", server, "link", "set", "lo", "up"])
         try sh(["ip", "-n", server, "link", "add", "br0", "type", "bridge"])
         try sh(["ip", "-n", server, "addr", "add", "\(serverAddress)/24", "dev", "br0"])
+        try sh(["ip", "-n", server, "addr", "add", "\(barrierAddress)/24", "dev", "br0"])
         try sh(["ip", "-n", server, "link", "set", "br0", "up"])
         for (k, g) in generators.enumerated() {
             try sh(["ip", "netns", "add", g])
@@ -111,10 +116,20 @@ import Testing
                        overrides extra: [String: String] = [:]) throws -> (parts: [LoadResult], merged: LoadResult, report: String, argv: [[String]]) {
         let manifest = try FleetManifest()
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        let startAt = String(format: "%.3f", Date().timeIntervalSince1970 + 2)
-        var overrides = ["TARGET_URL": "http://\(serverAddress):\(port)/hello", "START_AT": startAt, "RESULTS_DIR": dir.path]
+        let barrierArgs = try FleetManifest(contentsOf: FleetManifest.barrierJob).arguments(index: 0, overrides: [:])
+        let barrierPort = try #require(barrierArgs.first { $0.hasPrefix("--listen=") }?.split(separator: ":").last)
+        let barrier = Process()
+        barrier.executableURL = URL(fileURLWithPath: ip!)
+        barrier.arguments = ["netns", "exec", server, binary] + barrierArgs
+        let barrierPipe = Pipe()
+        barrier.standardOutput = barrierPipe
+        barrier.standardError = barrierPipe
+        try barrier.run()
+        defer { if barrier.isRunning { kill(barrier.processIdentifier, SIGKILL) }; barrier.waitUntilExit() }
+        var overrides = ["TARGET_URL": "http://\(serverAddress):\(port)/hello", "BARRIER": "\(barrierAddress):\(barrierPort)", "RESULTS_DIR": dir.path]
         for (k, v) in extra { overrides[k] = v }
         var procs: [(Process, Pipe)] = []
+        defer { stop(procs) }
         var argvs: [[String]] = []
         for (k, g) in generators.enumerated() {
             let argv = edit(manifest.arguments(index: k, overrides: overrides))
@@ -128,18 +143,24 @@ import Testing
             try p.run()
             procs.append((p, pipe))
         }
-        try (argvs.map { "rover-bench " + $0.joined(separator: " ") }.joined(separator: "\n") + "\n")
+        try ((["rover-bench " + barrierArgs.joined(separator: " ") + "    # on the server host"] + argvs.map { "rover-bench " + $0.joined(separator: " ") }).joined(separator: "\n") + "\n")
             .write(to: dir.appendingPathComponent("commands.txt"), atomically: true, encoding: .utf8)
         // A watchdog: the runs are bounded by their --duration; never let one hang the suite.
         let deadline = DispatchTime.now() + 120
         for (k, (p, pipe)) in procs.enumerated() {
-            DispatchQueue.global().asyncAfter(deadline: deadline) { if p.isRunning { p.terminate() } }
+            DispatchQueue.global().asyncAfter(deadline: deadline) { if p.isRunning { kill(p.processIdentifier, SIGKILL) } }
             let out = pipe.fileHandleForReading.readDataToEndOfFile()
             p.waitUntilExit()
             try out.write(to: dir.appendingPathComponent("segment-\(k).txt"))
             guard p.terminationStatus == 0 else {
                 throw Failure("segment \(k) exited \(p.terminationStatus): \(String(decoding: out, as: UTF8.self))")
             }
+        }
+        let barrierOut = barrierPipe.fileHandleForReading.readDataToEndOfFile()
+        barrier.waitUntilExit()
+        try barrierOut.write(to: dir.appendingPathComponent("barrier.txt"))
+        guard barrier.terminationStatus == 0, String(decoding: barrierOut, as: UTF8.self).contains("released \(generators.count) parties") else {
+            throw Failure("barrier exited \(barrier.terminationStatus): \(String(decoding: barrierOut, as: UTF8.self))")
         }
         let files = (0..<generators.count).map { dir.appendingPathComponent("segment-\($0).json").path }
         let mergedPath = dir.appendingPathComponent("merged.json").path
@@ -148,6 +169,13 @@ import Testing
         let parts = try files.map { try LoadResult.decode(json: Data(contentsOf: URL(fileURLWithPath: $0))) }
         let merged = try LoadResult.decode(json: Data(contentsOf: URL(fileURLWithPath: mergedPath)))
         return (parts, merged, m.output, argvs)
+    }
+
+    /// Kills what is still running of `procs` (SIGKILL: a process waiting at the barrier may not
+    /// act on SIGTERM) and reaps it.
+    static func stop(_ procs: [(Process, Pipe)]) {
+        for (p, _) in procs where p.isRunning { kill(p.processIdentifier, SIGKILL) }
+        for (p, _) in procs { p.waitUntilExit() }
     }
 
     /// Totals of the merged result are the sums of the parts, histograms bucket by bucket.
@@ -169,8 +197,7 @@ import Testing
         #expect(merged.parts.map(\.segment) == ["0/3", "1/3", "2/3"])
         #expect(merged.segmentProblems.isEmpty, "\(merged.segmentProblems)")
         for p in parts {
-            let start = p.start
-            #expect(start != nil && start!.actualEpoch >= start!.intendedEpoch! - 0.001)
+            #expect(p.start != nil && p.start?.intendedEpoch == nil)   // released by the barrier, not a clock
         }
         if let skew = merged.startSkewSeconds { #expect(skew >= 0 && skew < 0.5, "start skew \(skew) s") } else { Issue.record("no start skew") }
     }
@@ -211,7 +238,7 @@ import Testing
         #expect(closed.parts.allSatisfy { $0.requests > 0 })
 
         // Errors stay with their segment: generator host 2 cannot reach the server.
-        try Self.sh(["ip", "-n", Self.generators[2], "route", "add", "prohibit", "\(Self.serverAddress)/32"])
+        try Self.sh(["ip", "-n", Self.generators[2], "route", "add", "prohibit", "\(Self.serverAddress)/32"])   // the barrier stays reachable
         let broken = try Self.runJob(binary, in: root.appendingPathComponent("host-2-unreachable"),
                                      edit: { $0.filter { !$0.hasPrefix("--rate=") } }, overrides: ["DURATION": "2s"])
         Self.expectExactSums(broken.parts, broken.merged)
