@@ -20,13 +20,38 @@ public struct LoadSegment: Sendable, Equatable, Codable, CustomStringConvertible
         self.count = count
     }
 
-    /// Parses `i/N` (0-based index, e.g. `0/3`, `2/3`).
+    /// Parses `i/N` (0-based index, e.g. `0/3`, `2/3`), or a k6-style execution segment
+    /// `from:to` of fractions (`0:1/3`, `1/3:2/3`, `2/3:1`) as long as it is one of N equal parts.
     public init(parsing text: String) throws(LoadConfigError) {
+        if text.contains(":") { self = try Self.fromFractions(text); return }
         let parts = text.split(separator: "/", omittingEmptySubsequences: false)
         guard parts.count == 2, let i = Int(parts[0]), let n = Int(parts[1]) else {
-            throw .invalid("--segment", "must be i/N with a 0-based index, e.g. 0/3 (got '\(text)')")
+            throw .invalid("--segment", "must be i/N with a 0-based index, e.g. 0/3, or from:to such as 1/3:2/3 (got '\(text)')")
         }
         try self.init(index: i, count: n)
+    }
+
+    /// `from:to`, each `p/q` or a whole number, with to − from = 1/N and from = i/N.
+    private static func fromFractions(_ text: String) throws(LoadConfigError) -> LoadSegment {
+        func fraction(_ s: Substring) -> (Int, Int)? {
+            let pq = s.split(separator: "/", omittingEmptySubsequences: false)
+            if pq.count == 1, let p = Int(pq[0]) { return (p, 1) }
+            guard pq.count == 2, let p = Int(pq[0]), let q = Int(pq[1]), q > 0, p >= 0, p <= q, q <= 1_000_000 else { return nil }
+            return (p, q)
+        }
+        let ends = text.split(separator: ":", omittingEmptySubsequences: false)
+        guard ends.count == 2, let (p1, q1) = fraction(ends[0]), let (p2, q2) = fraction(ends[1]) else {
+            throw .invalid("--segment", "must be from:to with fractions, e.g. 1/3:2/3 (got '\(text)')")
+        }
+        let widthNumerator = p2 * q1 - p1 * q2, widthDenominator = q1 * q2
+        guard widthNumerator > 0, widthDenominator % widthNumerator == 0 else {
+            throw .invalid("--segment", "from:to must be one of N equal parts of 0:1, e.g. 1/3:2/3 (got '\(text)')")
+        }
+        let n = widthDenominator / widthNumerator
+        guard (p1 * n) % q1 == 0 else {
+            throw .invalid("--segment", "from:to must start at a multiple of its width, e.g. 1/3:2/3 (got '\(text)')")
+        }
+        return try LoadSegment(index: p1 * n / q1, count: n)
     }
 
     public var description: String { "\(index)/\(count)" }

@@ -39,7 +39,7 @@ struct LoadCommand: ParsableCommand {
     var expectBody: String?
     @Flag(help: "Allow a target that is not a loopback address.")
     var allowRemote = false
-    @Option(help: "Run segment i of N (0-based, e.g. 0/3) of this load: its share of the connections and of --rate or --requests, which stay the totals. N processes with 0/N … N-1/N together offer what one process would.")
+    @Option(help: "Run segment i of N (0-based, e.g. 0/3, or k6-style 1/3:2/3) of this load: its share of the connections and of --rate or --requests, which stay the totals. N processes with 0/N … N-1/N together offer what one process would.")
     var segment: String?
     @Option(name: .customLong("start-at"), help: "Start at this wall-clock instant: Unix seconds (e.g. 1767225600.5) or RFC 3339 (e.g. 2026-01-01T00:00:00Z). Segments on several hosts start together; the JSON records the actual start.")
     var startAt: String?

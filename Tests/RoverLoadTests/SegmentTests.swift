@@ -85,6 +85,17 @@ import Testing
         do { _ = try LoadSegment(parsing: text) } catch { #expect(error.description.hasPrefix(flag)) }
     }
 
+    @Test func k6StyleFractionsAreEqualParts() throws {
+        #expect(try LoadSegment(parsing: "0:1/3") == LoadSegment(index: 0, count: 3))
+        #expect(try LoadSegment(parsing: "1/3:2/3") == LoadSegment(index: 1, count: 3))
+        #expect(try LoadSegment(parsing: "2/3:1") == LoadSegment(index: 2, count: 3))
+        #expect(try LoadSegment(parsing: "2/4:3/4") == LoadSegment(index: 2, count: 4))
+        #expect(try LoadSegment(parsing: "0:1") == LoadSegment(index: 0, count: 1))
+        for bad in ["0:1/2:1", "1/3:1", "1/4:2/3", "2/3:1/3", "0:3/2", "x:1"] {
+            #expect(throws: LoadConfigError.self, "\(bad)") { try LoadSegment(parsing: bad) }
+        }
+    }
+
     @Test func configRefusesSegmentsWithoutAConnectionEach() throws {
         var c = LoadConfig(url: try TargetURL("http://127.0.0.1:1/"))
         c.connections = 2
