@@ -68,16 +68,31 @@ let package = Package(
         ),
         // Records, statistics, exporters, gate.
         .target(name: "RoverReport", dependencies: ["RoverKinds"], swiftSettings: settings),
-        // Sweep, scenario catalog, trial lifecycle.
+        // The scenario catalog (a request and its expected answer, an app) and the blocking
+        // HTTP/1.1 client the probes and tests use: a leaf, nothing of the engine.
+        .target(name: "RoverScenarios", swiftSettings: settings),
+        // In-process benchmarks (`micro`): the engine without sockets, the plain-C floor, callgrind marks.
+        .target(
+            name: "RoverMicro",
+            dependencies: ["RoverScenarios", "RoverEngine", "RoverStrategies", "RoverLua", "CLua", "RoverKinds", "RoverReport"],
+            swiftSettings: settings
+        ),
+        // Orchestrates processes: sweep, trials, latency phase, duet (servers under test, cgroups).
+        // Reads a `serve` child's counters (RoverEngine's wire format); runs no Lua itself.
         .target(
             name: "RoverRunner",
-            dependencies: ["RoverReport", "RoverKinds", "RoverSystem", "RoverLoad", "RoverEngine", "RoverStrategies", "RoverLua", "CLua"],
+            dependencies: [
+                "RoverReport", "RoverKinds", "RoverSystem", "RoverLoad", "RoverScenarios", "RoverEngine",
+                // RoverLoad's results carry its histograms: their module must be visible here.
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ],
             swiftSettings: settings
         ),
         .executableTarget(
             name: "rover-bench",
             dependencies: [
                 "RoverLua", "RoverKinds", "RoverSystem", "RoverEngine", "RoverStrategies", "RoverLoad", "RoverReport", "RoverRunner",
+                "RoverScenarios", "RoverMicro",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -90,7 +105,7 @@ let package = Package(
         .testTarget(
             name: "RoverEngineTests",
             dependencies: [
-                "RoverEngine", "RoverLua", "RoverKinds", "RoverSystem", "RoverStrategies", "RoverRunner", "RoverTestSupport",
+                "RoverEngine", "RoverLua", "RoverKinds", "RoverSystem", "RoverStrategies", "RoverScenarios", "RoverMicro", "RoverTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
@@ -99,7 +114,7 @@ let package = Package(
         .testTarget(
             name: "RoverStrategiesTests",
             dependencies: [
-                "RoverStrategies", "RoverKinds", "RoverSystem", "RoverEngine", "RoverLua", "RoverRunner", "RoverTestSupport",
+                "RoverStrategies", "RoverKinds", "RoverSystem", "RoverEngine", "RoverLua", "RoverScenarios", "RoverMicro", "RoverTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
@@ -119,7 +134,8 @@ let package = Package(
         .testTarget(
             name: "RoverRunnerTests",
             dependencies: [
-                "RoverRunner", "RoverReport", "RoverKinds", "RoverEngine", "RoverStrategies", "RoverTestSupport", "CLua", "RoverLoad",
+                "RoverRunner", "RoverScenarios", "RoverMicro", "RoverReport", "RoverKinds", "RoverSystem", "RoverEngine", "RoverStrategies",
+                "RoverTestSupport", "CLua", "RoverLoad",
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ],
             swiftSettings: settings

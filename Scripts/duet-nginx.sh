@@ -116,6 +116,34 @@ aa-cost)
         echo "run $i/$RUNS: $run" >&2
         grep -E '^\| .*(A/A control|vs)' "$run/summary.md" >&2 || true
     done
+    # The tally over every known-cost run in OUT: the A/A control's verdict and interval width,
+    # the known cost's verdict and estimate, per run, then the counts.
+    python3 - "$OUT" "nginx-loop$LOOP" <<'PY'
+import glob, json, sys
+out, cost = sys.argv[1], sys.argv[2]
+lines, aa_ok, found, n = [], 0, 0, 0
+for f in sorted(glob.glob(f"{out}/20*/summary.json")):
+    rows = json.load(open(f))["summary"]["duet"]["rows"]
+    row = next((r for r in rows if not r["isControl"] and r["cell"]["scenario"] == cost), None)
+    ctl = next((r for r in rows if r["isControl"]), None)
+    if row is None or ctl is None:
+        continue
+    n += 1
+    def fmt(r):
+        c = r.get("cpu")
+        if not c: return "failed: " + r.get("failure", "?"), None, ""
+        t = c["test"]; i = t["interval"]
+        return (f"{100*(t['ratio']-1):+.2f}% [{100*(i['lower']-1):+.2f}, {100*(i['upper']-1):+.2f}] {c['verdict']}"
+                f"{'' if c.get('settled') else ' (unsettled)'}, {t['clusters']} pairs", 100*(i['upper']-i['lower']), c["verdict"])
+    a, aw, av = fmt(ctl); k, _, kv = fmt(row)
+    aa_ok += av == "no difference"; found += kv == "slower"
+    width = f" (width {aw:.2f} points)" if aw is not None else ""
+    lines.append(f"{f.split('/')[-2]}: A/A {a}{width}; {cost} vs nginx {k}")
+lines.append(f"{n} runs: A/A no difference in {aa_ok}; the known cost found slower in {found}")
+text = "\n".join(lines) + "\n"
+open(f"{out}/aa-cost.txt", "w").write(text)
+print(text, end="")
+PY
     ;;
 rover)
     CELLS=("$@")

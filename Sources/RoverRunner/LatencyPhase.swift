@@ -1,3 +1,4 @@
+public import RoverScenarios
 import Foundation
 import RoverKinds
 public import RoverReport

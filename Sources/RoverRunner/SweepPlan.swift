@@ -98,9 +98,9 @@ public struct SweepPlan: Sendable, Equatable, Codable {
         let cells = self.cells
         return (0..<repeats).flatMap { r -> [Trial] in
             var order = cells
-            if let seed = shuffleSeed, order.count > 1 {
+            if let seed = shuffleSeed {
                 var rng = SplitMix64(seed: seed ^ (UInt64(r) &* 0xD1B5_4A32_D192_ED03))
-                for i in stride(from: order.count - 1, to: 0, by: -1) { order.swapAt(i, Int(rng.next() % UInt64(i + 1))) }
+                rng.shuffle(&order)
             }
             return order.map { Trial(cell: $0, repeatIndex: r) }
         }

@@ -1,3 +1,4 @@
+import RoverScenarios
 import ArgumentParser
 import Foundation
 import RoverRunner

@@ -1,3 +1,5 @@
+import RoverScenarios
+import RoverSystem
 import ArgumentParser
 import Foundation
 import RoverEngine
@@ -106,13 +108,12 @@ struct DuetCommand: ParsableCommand {
             if commandDuet.isActive { try encoder.encode(catalog[0]).write(to: directory.requestJSON) }
         }
         printErr("seed \(plan.seed) (replay this order with --seed \(plan.seed))")
-        signal(SIGINT) { _ in sweepInterrupted.store(true, ordering: .relaxed) }
-        signal(SIGTERM) { _ in sweepInterrupted.store(true, ordering: .relaxed) }
+        Interruption.install()
         printErr("run folder: \(directory.url.path)  (\(plan.shape))")
         let progress = ProgressLine()
-        let started = monotonicNow()
+        let started = monotonicSeconds()
         let outcome = try Duet(plan: plan, settings: settings, scenarios: scenarios, directory: directory)
-            .run(interrupted: { sweepInterrupted.load(ordering: .relaxed) }, unsettled: DuetOptions.unsettled(plan)) { progress.show($0, start: started) }
+            .run(interrupted: { Interruption.requested }, unsettled: plan.unsettled) { progress.show($0, start: started) }
         progress.finish()
         let report = try ReportWriter.regenerate(directory)
         print(try String(contentsOf: directory.summaryMarkdown, encoding: .utf8))

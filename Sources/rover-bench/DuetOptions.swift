@@ -55,11 +55,4 @@ struct DuetOptions: ParsableArguments {
         plan.rules = JudgingRules(pairedFloor: pairedFloor, minEffect: minEffect)
         return plan
     }
-
-    /// The comparisons whose verdicts are not settled on `records`, judged as the report will
-    /// judge them: by the plan's saved rules (a resumed run keeps its own).
-    static func unsettled(_ plan: DuetPlan) -> @Sendable ([PairRecord]) -> Set<String> {
-        let rules = plan.rules ?? JudgingRules()
-        return { Set(DuetSummary(records: $0, floor: rules.pairedFloor, minEffect: rules.minEffect).unsettled) }
-    }
 }

@@ -137,7 +137,7 @@ struct GateCommand: ParsableCommand {
         let summary = DuetSummary(records: records, floor: rules.pairedFloor, minEffect: rules.minEffect)
         let gate = DuetGate(summary, maxSlowdown: maxSlowdown, metric: duetMetric == "rps" ? .rps : .serverCPU, only: comparison)
         guard !gate.checks.isEmpty else {
-            FileHandle.standardError.write(Data("error: --duet \(path): no comparison\(comparison.map { " matching \($0)" } ?? "") to gate\n".utf8))
+            printErr("error: --duet \(path): no comparison\(comparison.map { " matching \($0)" } ?? "") to gate")
             throw ExitCode(2)
         }
         let text = gate.markdown + "\nOutcome: **\(gate.outcome.rawValue)**\(advisory ? " (advisory)" : "")\n"
@@ -158,7 +158,7 @@ struct GateCommand: ParsableCommand {
 
     private func usage<T>(_ body: () throws -> T) throws -> T {
         do { return try body() } catch let error as GateInputError {
-            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            printErr("error: \(error)")
             throw ExitCode(GateOutcome.usageExitCode)
         }
     }
@@ -167,7 +167,7 @@ struct GateCommand: ParsableCommand {
         let fm = FileManager.default
         if !fm.fileExists(atPath: path) { _ = fm.createFile(atPath: path, contents: nil) }
         guard let handle = FileHandle(forWritingAtPath: path) else {
-            FileHandle.standardError.write(Data("warning: cannot append to GITHUB_STEP_SUMMARY \(path)\n".utf8))
+            printErr("warning: cannot append to GITHUB_STEP_SUMMARY \(path)")
             return
         }
         handle.seekToEndOfFile()

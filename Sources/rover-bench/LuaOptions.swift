@@ -36,14 +36,14 @@ struct LuaOptions: ParsableArguments {
     /// its library is missing.
     func load() throws {
         do { try runtime.load() } catch {
-            FileHandle.standardError.write(Data("error: --lua \(error)\n".utf8))
+            printErr("error: --lua \(error)")
             throw ExitCode(1)
         }
         if runtime == .luajit {
             let mode = instructionBudget > 0
                 ? "luajit: the JIT compiler is off (an instruction budget is set, and LuaJIT does not run count hooks inside compiled traces); --instruction-budget 0 turns it on"
                 : "luajit: the JIT compiler is on and no instruction budget applies"
-            FileHandle.standardError.write(Data("\(mode); allocation counts work as on lua5.4; the memory limit holds (a full collection follows a memory kill: LuaJIT has no emergency GC); apps using Lua 5.3+ syntax are refused at load\n".utf8))
+            printErr("\(mode); allocation counts work as on lua5.4; the memory limit holds (a full collection follows a memory kill: LuaJIT has no emergency GC); apps using Lua 5.3+ syntax are refused at load")
         }
     }
 }

@@ -1,3 +1,5 @@
+import RoverScenarios
+import RoverMicro
 import ArgumentParser
 import Foundation
 import RoverEngine
@@ -85,31 +87,15 @@ struct MicroCommand: ParsableCommand {
             }
             return
         }
-        print("| scenario | context | ns/req (median) | CPU ns/req | min–max ns | closures/req | Lua allocs/req | Lua bytes/req | vs eager |")
-        print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
-        for r in rows {
-            let eager = rows.first { $0.scenario == r.scenario && $0.context == .eager }
-            let ratio = eager.map { String(format: "%.2f×", r.cpuNsPerRequest / $0.cpuNsPerRequest) } ?? "–"
-            print(String(format: "| %@ | %@ | %.0f | %.0f | %.0f–%.0f | %.2f | %.2f | %.0f | %@ |",
-                         r.scenario, r.context.rawValue, r.nsPerRequest, r.cpuNsPerRequest, r.minNs, r.maxNs,
-                         r.closuresPerRequest, r.allocsPerRequest, r.bytesPerRequest, ratio))
-        }
+        print(MicroMarkdown.engine(rows), terminator: "")
         guard !noFloor else { return }
-        print("\nPlain-C floor (\(lua.runtime.rawValue) + C, no Swift, no router, no JSON), GET /users/123 → { user_id = ctx:params().id }:\n")
-        print("| C ctx | ns/req (median) | CPU ns/req | closures/req | Lua allocs/req | Lua bytes/req | engine CPU ÷ floor (params-only) |")
-        print("|---|---:|---:|---:|---:|---:|---:|")
+        var floors: [(mode: CFloor.Mode, rounds: [CFloor.Result])] = []
         for mode in CFloor.Mode.allCases where floorModes.contains(mode.context) {
-            var results: [CFloor.Result] = []
-            for _ in 0..<rounds { results.append(CFloor.run(mode, requests: floorRequests)) }
+            let results = (0..<rounds).map { _ in CFloor.run(mode, requests: floorRequests) }
             guard results.allSatisfy(\.verified) else { throw ValidationError("the C floor did not read back the expected result") }
-            let cpu = Stats.median(results.map(\.cpuNsPerRequest)) ?? 0
-            let wall = Stats.median(results.map(\.nsPerRequest)) ?? 0
-            let engine = rows.first { $0.scenario == "params-only" && $0.context == mode.context }
-            let ratio = engine.map { String(format: "%.2f×", $0.cpuNsPerRequest / cpu) } ?? "–"
-            let r = results[0]
-            print(String(format: "| %@ | %.0f | %.0f | %.2f | %.2f | %.0f | %@ |", "\(mode)", wall, cpu,
-                         r.closuresPerRequest, r.allocsPerRequest, r.bytesPerRequest, ratio))
+            floors.append((mode, results))
         }
+        print(MicroMarkdown.floor(floors, engine: rows, runtime: lua.runtime.rawValue), terminator: "")
     }
 }
 

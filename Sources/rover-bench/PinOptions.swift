@@ -1,3 +1,4 @@
+import RoverSystem
 import ArgumentParser
 import Foundation
 import RoverRunner

@@ -1,3 +1,4 @@
+import RoverSystem
 import Foundation
 import RoverReport
 import RoverRunner
@@ -22,7 +23,7 @@ final class ProgressLine {
     }
 
     func show(_ e: Duet.Event, start: Double) {
-        let elapsed = monotonicNow() - start
+        let elapsed = monotonicSeconds() - start
         let eta = Int(elapsed / Double(max(e.index, 1)) * Double(e.total - e.index))
         let first = e.rows.first
         let what: String
@@ -48,8 +49,3 @@ final class ProgressLine {
     }
 }
 
-func monotonicNow() -> Double {
-    var ts = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &ts)
-    return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
-}

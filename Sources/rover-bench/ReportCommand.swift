@@ -98,10 +98,10 @@ struct ReportCommand: ParsableCommand {
         let outcome = try ReportWriter.regenerate(dir, bootstrap: Bootstrap(resamples: resamples), floor: floor,
                                                   pairedFloor: pairedFloor, pairedMinEffect: minEffect)
         if let tail = outcome.droppedTail {
-            FileHandle.standardError.write(Data("warning: ignored truncated last line of runs.csv: \(tail.prefix(60))…\n".utf8))
+            printErr("warning: ignored truncated last line of runs.csv: \(tail.prefix(60))…")
         }
         for problem in outcome.hgrmProblems {
-            FileHandle.standardError.write(Data("warning: skipped \(problem)\n".utf8))
+            printErr("warning: skipped \(problem)")
         }
         let cells = outcome.summary.cells.count
         print("\(cells) cells → \(dir.summaryCSV.path), \(dir.summaryMarkdown.path), \(dir.summaryJSON.path), \(dir.reportHTML.path)")
@@ -109,7 +109,7 @@ struct ReportCommand: ParsableCommand {
         do {
             try MarkerBlock.update(file: URL(fileURLWithPath: updateFile), with: MarkdownExporter.render(outcome.summary))
         } catch let error as MarkerFileError {
-            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            printErr("error: \(error)")
             throw ExitCode(65)
         }
         print("updated \(updateFile)")
@@ -131,9 +131,9 @@ struct ReportCommand: ParsableCommand {
         do {
             try MarkerBlock.update(file: URL(fileURLWithPath: updateFile), with: markdown, markers: MarkerBlock.across)
         } catch let error as MarkerFileError {
-            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            printErr("error: \(error)")
             throw ExitCode(65)
         }
-        FileHandle.standardError.write(Data("updated \(updateFile)\n".utf8))
+        printErr("updated \(updateFile)")
     }
 }

@@ -27,8 +27,12 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "Dispatcher: \(DispatcherKind.allCases.map(\.rawValue).joined(separator: "|")).")
     var dispatcher: DispatcherKind = .channel
 
-    @Option(help: "Lua VMs for the pools (1...64). channel has one; affine and coroutine one per event loop.")
-    var workers: Int = 4
+    @Option(name: .customLong("workers"), help: "Lua VMs for the pools (1...64). channel has one; affine and coroutine one per event loop. Default: the CPUs this process may run on (its affinity, e.g. under taskset).")
+    var workersOption: Int?
+
+    /// `--workers`, or the CPUs this process may use: a default never oversubscribes the machine
+    /// (a fixed 4 on 2 cores cost a new user about a quarter of the throughput).
+    var workers: Int { workersOption ?? min(AllowedCPUs.count, LockFreePoolDispatcher.maxWorkers) }
 
     @Option(help: "Address to bind.")
     var host: String = "127.0.0.1"
@@ -36,7 +40,7 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "Port to bind; 0 picks a free one (the listening line says which).")
     var port: Int = 0
 
-    @Option(help: "Event-loop threads. Default: --workers for affine and coroutine, else the core count.")
+    @Option(help: "Event-loop threads. Default: --workers for affine and coroutine, else the CPUs this process may run on.")
     var threads: Int?
 
     @OptionGroup var lua: LuaOptions
@@ -70,12 +74,12 @@ struct ServeCommand: ParsableCommand {
     func run() throws {
         if check { return try checkLoad() }
         let fdLimit = FileDescriptorLimit.raiseToHardLimit()
-        if let warning = FileDescriptorLimit.warning(limit: fdLimit) { Self.printError(warning) }
+        if let warning = FileDescriptorLimit.warning(limit: fdLimit) { printErr(warning) }
         guard FileManager.default.isReadableFile(atPath: appPath) else {
-            Self.printError("error: cannot read app file \(appPath)")
+            printErr("error: cannot read app file \(appPath)")
             throw ExitCode(1)
         }
-        let loops = threads ?? (dispatcher.hasOneVMPerLoop ? workers : ProcessInfo.processInfo.activeProcessorCount)
+        let loops = threads ?? (dispatcher.hasOneVMPerLoop ? workers : AllowedCPUs.count)
         if !bare { try lua.load() }
         let factory = makeHandlerFactory(appPath: appPath, context: context, limits: lua.limits)
         var limits = HTTPLimits()
@@ -89,7 +93,7 @@ struct ServeCommand: ParsableCommand {
                 }
             }
         } catch {
-            Self.printError("error: \(error)")
+            printErr("error: \(error)")
             throw ExitCode(1)
         }
         // Written straight to fd 1 (no stdio buffer), so a parent reading a pipe sees it now.
@@ -113,7 +117,7 @@ struct ServeCommand: ParsableCommand {
         }
         let engine: Engine
         do { engine = try Engine(appPath: appPath, builder: context.makeBuilder(), limits: lua.limits) } catch {
-            Self.printError("error: \(error.message)")
+            printErr("error: \(error.message)")
             answer((error.kind == .unsupported ? "refused: " : "error: ") + error.message)
             throw ExitCode(1)
         }
@@ -121,9 +125,5 @@ struct ServeCommand: ParsableCommand {
             answer("loaded")
             Foundation.exit(0)
         }
-    }
-
-    static func printError(_ message: String) {
-        FileHandle.standardError.write(Data((message + "\n").utf8))
     }
 }

@@ -1,3 +1,5 @@
+import RoverScenarios
+import RoverSystem
 import ArgumentParser
 import Foundation
 import RoverEngine
@@ -8,7 +10,6 @@ import Synchronization
 import RoverKinds
 
 /// Set by SIGINT/SIGTERM; the sweep finishes writing, discards the trial in flight, and stops.
-let sweepInterrupted = Atomic<Bool>(false)
 
 /// `rover-bench sweep`: the A/B matrix, each cell a fresh `serve` child, into Results/<run>/.
 struct SweepCommand: ParsableCommand {
@@ -173,29 +174,23 @@ struct SweepCommand: ParsableCommand {
         settings.loadCPUs = loadCPUList
         let (directory, plan, loadFailures) = try prepare(catalog: catalog, defaultWorkers: threads ?? 2, settings: &settings)
         if let cpus = settings.loadCPUs { CPUList.pinCurrentThread(cpus) }
-        signal(SIGINT) { _ in sweepInterrupted.store(true, ordering: .relaxed) }
-        signal(SIGTERM) { _ in sweepInterrupted.store(true, ordering: .relaxed) }
+        Interruption.install()
         let progress = ProgressLine()
         printErr("run folder: \(directory.url.path)  (\(plan.cells.count) cells × \(plan.repeats) repeats)")
-        let stop = { sweepInterrupted.load(ordering: .relaxed) }
+        let stop = { Interruption.requested }
         // Planned (and saved) now, so a run interrupted before its latency phase resumes into it.
         let latency = duetOnly ? nil : try latencyPlan(directory, plan)
         if let latency, resume == nil {
             try LatencyPhase(plan: latency, settings: settings, scenarios: catalog, directory: directory).save()
         }
         if let duetPlan = try duetPlan(directory, plan) {
-            var duetSettings = DuetSettings(executable: selfExecutable())
-            duetSettings.serverThreads = settings.serverThreads
-            duetSettings.instructionBudget = settings.instructionBudget
-            duetSettings.serverCPUs = settings.serverCPUs
-            duetSettings.loadCPUs = settings.loadCPUs
-            duetSettings.timeout = settings.timeout
+            let duetSettings = DuetSettings(settings)
             printErr("duet: \(duetPlan.shape) × "
                      + "\(duetPlan.windows) windows of \(duetPlan.window) s (first stage about \(Int(duetPlan.measuredSeconds * 1.6)) s)")
             var duet = Duet(plan: duetPlan, settings: duetSettings, scenarios: catalog, directory: directory)
             duet.loadFailures = loadFailures
-            let started = monotonicNow()
-            let result = try duet.run(interrupted: stop, unsettled: DuetOptions.unsettled(duetPlan)) { progress.show($0, start: started) }
+            let started = monotonicSeconds()
+            let result = try duet.run(interrupted: stop, unsettled: duetPlan.unsettled) { progress.show($0, start: started) }
             progress.finish()
             if result.failed > 0 { printErr("duet: \(result.failed) comparisons failed (see pairs.csv and summary.md)") }
             if result.interrupted { return try finish(directory, progress: progress, interrupted: true) }

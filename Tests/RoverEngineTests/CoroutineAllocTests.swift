@@ -1,9 +1,10 @@
+import RoverMicro
+import RoverScenarios
 import RoverEngine
 import RoverLua
 import RoverStrategies
 import Testing
 import RoverKinds
-import RoverRunner
 
 /// Deterministic counters of the coroutine path: a request run in a pooled coroutine allocates
 /// what the same request allocates on the main thread (a new coroutine per request would add a

@@ -1,8 +1,9 @@
+import RoverMicro
+import RoverScenarios
 import RoverEngine
 import RoverStrategies
 import Testing
 import RoverKinds
-import RoverRunner
 
 /// Deterministic per-request counters: what each context builder creates, by construction.
 @Suite struct CounterTests {

@@ -1,9 +1,9 @@
+import RoverScenarios
 import RoverTestSupport
 import NIOCore
 import Synchronization
 import Testing
 @testable import RoverEngine
-import RoverRunner
 import RoverSystem
 import RoverStrategies
 

@@ -1,8 +1,9 @@
+import RoverMicro
+import RoverScenarios
 import RoverEngine
 import RoverStrategies
 import Testing
 import RoverKinds
-import RoverRunner
 
 /// The contract over every context builder: each scenario answers exactly what its
 /// scenario.json expects, byte for byte, under every builder.

@@ -48,4 +48,18 @@ import Testing
         #expect(DuetGate(Self.summary(truth: 1.05), maxSlowdown: 0.01, only: "nothing-like-it").checks.isEmpty)
         #expect(DuetGate(Self.summary(truth: 1.05), maxSlowdown: 0.01, only: Self.lazy.id).checks.count == 1)
     }
+
+    /// A command side's key says so in JSON and pairs.csv; a serve cell's files keep their shape.
+    @Test func commandKeysRoundTripAndServeKeysKeepTheirShape() throws {
+        let b = CellKey.command("B", connections: 64)
+        #expect(b.external && b.id == "B.cmd.c64" && b.group.external)
+        let json = String(decoding: try JSONEncoder().encode(Self.base), as: UTF8.self)
+        #expect(!json.contains("external"))
+        #expect(try JSONDecoder().decode(CellKey.self, from: JSONEncoder().encode(b)) == b)
+        var r = PairRecord(kind: .comparison, cell: b, reference: CellKey.command("A", connections: 64))
+        r.cellRequests = 1
+        let back = try PairLog.decode(PairLog.encode([r]))
+        #expect(back == [r] && back[0].reference.external && back[0].reference.scenario == "A")
+        #expect(try PairLog.decode(PairLog.encode([PairRecord(kind: .comparison, cell: Self.lazy, reference: Self.base)]))[0].cell.external == false)
+    }
 }

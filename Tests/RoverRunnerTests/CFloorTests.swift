@@ -1,3 +1,4 @@
+import RoverMicro
 import Testing
 @testable import RoverRunner
 

@@ -1,3 +1,4 @@
+import RoverSystem
 import RoverReport
 import RoverRunner
 import Testing

@@ -1,3 +1,4 @@
+import RoverScenarios
 import Foundation
 import RoverEngine
 import RoverReport

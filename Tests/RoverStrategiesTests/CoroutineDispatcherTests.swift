@@ -1,10 +1,10 @@
+import RoverScenarios
 import RoverTestSupport
 import Foundation
 import RoverEngine
 import RoverStrategies
 import Testing
 import RoverKinds
-import RoverRunner
 
 /// The `coroutine` dispatcher over real sockets, with the real engine: yields, pooling, counters.
 @Suite(.serialized) struct CoroutineDispatcherTests {

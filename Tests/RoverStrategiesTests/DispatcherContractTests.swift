@@ -1,3 +1,4 @@
+import RoverScenarios
 import RoverTestSupport
 import NIOCore
 import NIOPosix
@@ -6,7 +7,6 @@ import RoverStrategies
 import Synchronization
 import Testing
 import RoverKinds
-import RoverRunner
 import RoverSystem
 
 /// One contract over every dispatcher, through the real HTTP server on 127.0.0.1 port 0.

@@ -1,10 +1,10 @@
+import RoverScenarios
 import RoverTestSupport
 import Foundation
 import RoverEngine
 import RoverStrategies
 import Testing
 import RoverKinds
-import RoverRunner
 
 /// The real engine behind every context builder × dispatcher pair, over real sockets.
 @Suite(.serialized) struct EngineOverHTTPTests {

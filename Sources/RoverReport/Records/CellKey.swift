@@ -19,7 +19,12 @@ public struct CellKey: Hashable, Sendable, Codable, Comparable, CustomStringConv
     public var runtime: LuaRuntime
     /// A server given as a command (`duet --cmd`), not a `rover-bench serve` cell: `scenario` is
     /// then the side's name, and context, dispatcher, workers and runtime mean nothing.
-    public var external = false
+    public var external: Bool {
+        get { externalFlag ?? false }
+        set { externalFlag = newValue ? true : nil }
+    }
+    /// Stored as nil for serve cells, so their files keep their shape (`external` only when set).
+    private var externalFlag: Bool?
 
     /// The context of the seed's current code, which every cell is compared against.
     public static let baselineContext = ContextKind.eager
@@ -49,7 +54,10 @@ public struct CellKey: Hashable, Sendable, Codable, Comparable, CustomStringConv
         return runtime == .lua54 ? open : open + ".\(runtime)"
     }
 
-    enum CodingKeys: String, CodingKey { case scenario, context, dispatcher, workers, connections, rate, runtime, external }
+    enum CodingKeys: String, CodingKey {
+        case scenario, context, dispatcher, workers, connections, rate, runtime
+        case externalFlag = "external"
+    }
 
     /// Reads keys written before the runtime axis (no `runtime`: Lua 5.4) or before external
     /// servers (no `external`: a serve cell).
@@ -61,20 +69,7 @@ public struct CellKey: Hashable, Sendable, Codable, Comparable, CustomStringConv
                   workers: try c.decode(Int.self, forKey: .workers),
                   connections: try c.decode(Int.self, forKey: .connections), rate: try c.decode(Int.self, forKey: .rate),
                   runtime: try c.decodeIfPresent(LuaRuntime.self, forKey: .runtime) ?? .lua54)
-        external = try c.decodeIfPresent(Bool.self, forKey: .external) ?? false
-    }
-
-    /// Writes `external` only when set, so serve cells' files keep their shape.
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(scenario, forKey: .scenario)
-        try c.encode(context, forKey: .context)
-        try c.encode(dispatcher, forKey: .dispatcher)
-        try c.encode(workers, forKey: .workers)
-        try c.encode(connections, forKey: .connections)
-        try c.encode(rate, forKey: .rate)
-        try c.encode(runtime, forKey: .runtime)
-        if external { try c.encode(true, forKey: .external) }
+        external = try c.decodeIfPresent(Bool.self, forKey: .externalFlag) ?? false
     }
 
     /// A duet side given as a command (``external``), named `name`, loaded over `connections`.
@@ -135,7 +130,11 @@ public struct LoadGroup: Hashable, Sendable, Codable, Comparable, CustomStringCo
     /// The Lua runtime (``CellKey/runtime``).
     public var runtime: LuaRuntime
     /// A command's side (``CellKey/external``).
-    public var external = false
+    public var external: Bool {
+        get { externalFlag ?? false }
+        set { externalFlag = newValue ? true : nil }
+    }
+    private var externalFlag: Bool?
 
     public init(scenario: String, workers: Int, connections: Int, rate: Int = 0, runtime: LuaRuntime = .lua54) {
         self.scenario = scenario
@@ -154,7 +153,10 @@ public struct LoadGroup: Hashable, Sendable, Codable, Comparable, CustomStringCo
         return runtime == .lua54 ? open : open + ", \(runtime)"
     }
 
-    enum CodingKeys: String, CodingKey { case scenario, workers, connections, rate, runtime, external }
+    enum CodingKeys: String, CodingKey {
+        case scenario, workers, connections, rate, runtime
+        case externalFlag = "external"
+    }
 
     /// Reads groups written before the runtime axis (no `runtime`: Lua 5.4) or external servers.
     public init(from decoder: any Decoder) throws {
@@ -162,18 +164,7 @@ public struct LoadGroup: Hashable, Sendable, Codable, Comparable, CustomStringCo
         self.init(scenario: try c.decode(String.self, forKey: .scenario), workers: try c.decode(Int.self, forKey: .workers),
                   connections: try c.decode(Int.self, forKey: .connections), rate: try c.decode(Int.self, forKey: .rate),
                   runtime: try c.decodeIfPresent(LuaRuntime.self, forKey: .runtime) ?? .lua54)
-        external = try c.decodeIfPresent(Bool.self, forKey: .external) ?? false
-    }
-
-    /// Writes `external` only when set (serve groups keep their shape).
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(scenario, forKey: .scenario)
-        try c.encode(workers, forKey: .workers)
-        try c.encode(connections, forKey: .connections)
-        try c.encode(rate, forKey: .rate)
-        try c.encode(runtime, forKey: .runtime)
-        if external { try c.encode(true, forKey: .external) }
+        external = try c.decodeIfPresent(Bool.self, forKey: .externalFlag) ?? false
     }
 
     /// Lua 5.4 first, then by scenario, workers, connections and rate.

@@ -20,4 +20,11 @@ public struct SplitMix64: RandomNumberGenerator, Sendable {
     mutating func index(below count: Int) -> Int {
         Int(next().multipliedFullWidth(by: UInt64(count)).high)
     }
+
+    /// Shuffles `items` in place (Fisher–Yates, `next() % (i + 1)`): the one shuffle of the sweep
+    /// and duet plans, so a recorded seed replays their orders exactly.
+    public mutating func shuffle<T>(_ items: inout [T]) {
+        guard items.count > 1 else { return }
+        for i in stride(from: items.count - 1, to: 0, by: -1) { items.swapAt(i, Int(next() % UInt64(i + 1))) }
+    }
 }

@@ -1,3 +1,4 @@
+import RoverSystem
 import Foundation
 import Glibc
 import RoverLoad

@@ -1,4 +1,6 @@
+public import RoverScenarios
 public import Foundation
+import RoverSystem
 import RoverEngine
 import RoverLoad
 public import RoverReport
@@ -27,6 +29,16 @@ public struct DuetSettings: Sendable, Codable {
     public var readyTimeout: Double?
 
     public init(executable: String) { self.executable = executable }
+
+    /// The same servers, pinning and timeout as a sweep's trials (the sweep's duet phase).
+    public init(_ trials: TrialSettings) {
+        executable = trials.executable
+        serverThreads = trials.serverThreads
+        instructionBudget = trials.instructionBudget
+        serverCPUs = trials.serverCPUs
+        loadCPUs = trials.loadCPUs
+        timeout = trials.timeout
+    }
 
     /// The CPU indexes of `serverCPUs` (every CPU when unpinned).
     var serverCPUList: [Int] {

@@ -1,3 +1,4 @@
+import RoverScenarios
 import Foundation
 import Glibc
 import RoverEngine

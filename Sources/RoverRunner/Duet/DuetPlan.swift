@@ -161,11 +161,7 @@ public struct DuetPlan: Sendable, Equatable, Codable {
                 let n = starts(of: c)
                 return (0..<n).filter { $0 * rounds / n == r }.map { Step(comparison: c, start: stage * n + $0, slot: $0 % 2) }
             }
-            if shuffled.count > 1 {
-                for i in stride(from: shuffled.count - 1, to: 0, by: -1) {
-                    shuffled.swapAt(i, Int(rng.next() % UInt64(i + 1)))
-                }
-            }
+            rng.shuffle(&shuffled)
             return shuffled
         }
     }
@@ -174,6 +170,14 @@ public struct DuetPlan: Sendable, Equatable, Codable {
     /// `unsettled` (ids), in plan order.
     public func comparisons(inStage stage: Int, unsettled: Set<String>) -> [DuetComparison] {
         stage == 0 ? comparisons : comparisons.filter { unsettled.contains($0.id) }
+    }
+
+    /// The comparisons whose verdicts are not settled on `records`, judged as the report will
+    /// judge them: by the plan's saved rules (a resumed run keeps its own). What ``Duet/run``'s
+    /// later stages run.
+    public func unsettled(_ records: [PairRecord]) -> Set<String> {
+        let rules = self.rules ?? JudgingRules()
+        return Set(DuetSummary(records: records, floor: rules.pairedFloor, minEffect: rules.minEffect).unsettled)
     }
 
     /// Process pairs the first stage runs (later stages run only where a verdict is unsettled).

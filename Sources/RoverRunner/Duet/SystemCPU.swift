@@ -1,3 +1,4 @@
+import RoverSystem
 import Foundation
 import Glibc
 
@@ -40,8 +41,3 @@ struct SystemCPU {
     }
 }
 
-func monotonicSeconds() -> Double {
-    var ts = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &ts)
-    return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
-}

@@ -1,12 +1,11 @@
 import Foundation
-public import RoverEngine
 
 /// A benchmark scenario: `Scenarios/<name>/app.lua` plus `scenario.json`, which says what one
 /// request looks like and what the response must be. Read by the in-process benchmark, the
 /// contract tests and the sweep (which checks the response before it measures).
 ///
-/// Belongs to RoverRunner (the scenario catalog is what the runner runs; the engine knows only
-/// apps). A plain value, `Sendable`.
+/// Belongs to RoverScenarios, a leaf target (the runner, the in-process benchmark and the tests
+/// read the catalog; the engine knows only apps). A plain value, `Sendable`.
 public struct Scenario: Sendable, Codable, Equatable {
     public var name: String = ""
     public var description: String
@@ -68,12 +67,6 @@ public struct Scenario: Sendable, Codable, Equatable {
             .map { try load(directory: "\(root)/\($0)") }
     }
 
-    /// The request this scenario sends, headers in a stable (sorted) order.
-    public func request() -> Request {
-        Request(method: HTTPMethod(token: Array(method.utf8)), target: path,
-                headers: headers.sorted { $0.key < $1.key }.map { ($0.key, $0.value) },
-                body: body.map { Array($0.utf8) })
-    }
 }
 
 public struct ScenarioError: Error, CustomStringConvertible {

@@ -5,7 +5,7 @@ import Glibc
 /// answer before measuring, read the counters endpoint), and the tests use an instance to send
 /// exact bytes and read responses one at a time by Content-Length.
 ///
-/// Belongs to RoverRunner, its run-time user. Not the load generator (that is RoverLoad). Every
+/// Belongs to RoverScenarios (a leaf: the runner probes with it, tests talk to servers with it). Not the load generator (that is RoverLoad). Every
 /// read and write has a timeout, so a broken server fails a probe or a test instead of hanging
 /// it. Not thread-safe: one instance per thread.
 public final class BlockingHTTPClient {
@@ -78,7 +78,7 @@ public final class BlockingHTTPClient {
     }
 
     /// The data of a chunked body (`SIZE[;ext]\r\nDATA\r\n` … `0\r\n` trailers `\r\n`).
-    static func dechunk(_ bytes: [UInt8]) throws -> [UInt8] {
+    public static func dechunk(_ bytes: [UInt8]) throws -> [UInt8] {
         var out: [UInt8] = [], i = 0
         while true {
             guard let lf = bytes[i...].firstIndex(of: 10) else { throw Failure(description: "chunked body ends inside a chunk size") }

@@ -2,7 +2,7 @@
 /// writes one profile part per call, so the instructions between two calls are exact and free of
 /// start-up, warm-up and checking (the micro benchmark calls it around each measured batch).
 ///
-/// Belongs to RoverRunner (benchmarks). Outside valgrind it is an ordinary, almost free call.
+/// Belongs to RoverMicro (in-process benchmarks). Outside valgrind it is an ordinary, almost free call.
 /// Only the benchmark's thread calls it.
 public enum CallgrindMark {
     /// Passes one boundary: a real call to `roverBenchPhaseMark`.
@@ -11,7 +11,7 @@ public enum CallgrindMark {
 
 nonisolated(unsafe) private var phaseMarks = 0
 
-/// Never inlined or optimised away, and named uniquely (`$s11RoverRunner19roverBenchPhaseMarkyyF`), so the symbol is in the
+/// Never inlined or optimised away, and named uniquely (`$s10RoverMicro19roverBenchPhaseMarkyyF`), so the symbol is in the
 /// binary and every boundary is a call callgrind can dump before.
 @inline(never) @_optimize(none)
 func roverBenchPhaseMark() { phaseMarks += 1 }

@@ -1,3 +1,4 @@
+public import RoverScenarios
 import Glibc
 public import RoverEngine
 import RoverLua

@@ -5,7 +5,7 @@ import RoverLua
 /// The plain-C floor of the params-only request path (see `rover_floor.h`): what the loaded Lua
 /// runtime (Lua 5.4 unless `--lua`/`ROVER_LUA` chose LuaJIT) costs for building ctx and running `return { user_id = ctx:params().id }` with no Swift around it.
 ///
-/// Belongs to RoverRunner: a benchmark (the micro command reports it beside the engine), not
+/// Belongs to RoverMicro: a benchmark (the micro command reports it beside the engine), not
 /// part of the Lua wrapper. Runs on the calling thread in a Lua state of its own.
 public enum CFloor {
     public enum Mode: Int32, CaseIterable, Sendable {
