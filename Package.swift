@@ -137,7 +137,11 @@ let package = Package(
         .testTarget(name: "RoverReportTests", dependencies: ["RoverReport", "RoverKinds", "RoverTestSupport"], swiftSettings: settings),
         .testTarget(
             name: "RoverRunnerTests",
-            dependencies: ["RoverRunner", "RoverScenarios", "RoverMicro", "RoverReport", "RoverKinds", "RoverSystem", "RoverEngine", "RoverStrategies", "RoverTestSupport", "CLua"],
+            dependencies: [
+                "RoverRunner", "RoverScenarios", "RoverMicro", "RoverReport", "RoverKinds", "RoverSystem", "RoverEngine", "RoverStrategies",
+                "RoverTestSupport", "CLua", "RoverLoad",
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ],
             swiftSettings: settings
         ),
     ]

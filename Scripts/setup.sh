@@ -9,6 +9,8 @@ pkg-config --exists lua5.4 2>/dev/null || need+=(liblua5.4-dev pkg-config)
 pkg-config --exists luajit 2>/dev/null || need+=(libluajit2-5.1-dev)
 # zlib for the Rover-defaults profile's response compression (Sources/CZlib links -lz).
 [ -e /usr/include/zlib.h ] || need+=(zlib1g-dev)
+# ip (iproute2): the fleet test's network namespaces (it skips, saying why, without them).
+command -v ip >/dev/null || [ -x /usr/sbin/ip ] || [ -x /sbin/ip ] || need+=(iproute2)
 if [ "${1:-}" = "--extras" ]; then
   command -v wrk >/dev/null || need+=(wrk)
   command -v nginx >/dev/null || need+=(nginx)

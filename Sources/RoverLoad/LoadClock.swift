@@ -34,3 +34,22 @@ enum LoadClock {
 
     private static func micros(_ tv: timeval) -> Double { Double(tv.tv_sec) * 1e6 + Double(tv.tv_usec) }
 }
+
+/// The wall clock (CLOCK_REALTIME), for starting processes on several hosts at one instant.
+/// Free functions; safe from any thread.
+enum WallClock {
+    /// Seconds since the Unix epoch.
+    static func now() -> Double {
+        var ts = timespec()
+        clock_gettime(CLOCK_REALTIME, &ts)
+        return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+    }
+
+    /// Sleeps until the wall clock reads `epoch` (returns at once if it already has).
+    static func sleep(until epoch: Double) {
+        let whole = epoch.rounded(.down)
+        var ts = timespec(tv_sec: Int(whole), tv_nsec: Int(((epoch - whole) * 1e9).rounded()))
+        if ts.tv_nsec >= 1_000_000_000 { ts.tv_sec += 1; ts.tv_nsec -= 1_000_000_000 }
+        while clock_nanosleep(CLOCK_REALTIME, TIMER_ABSTIME, &ts, nil) == EINTR {}
+    }
+}

@@ -26,6 +26,17 @@ public struct LoadConfig: Sendable {
     public var expectBody: [UInt8]?
     /// Permit a target that does not resolve to loopback.
     public var allowRemote = false
+    /// This process's share of a load offered by several processes (nil: all of it).
+    /// `connections` and the `mode`'s rate or request count stay the totals of all segments.
+    public var segment: LoadSegment?
+    /// Wall-clock instant (Unix epoch seconds) at which to start, so segments on several hosts
+    /// start together; nil: start now. An instant already past starts at once (the result's
+    /// actual start shows how late).
+    public var startAt: Double?
+    /// Start when a `rover-bench barrier` at this address releases every party (instead of `startAt`).
+    public var barrier: StartBarrier.Address?
+    /// How long to wait for the barrier (connecting and for the other parties), seconds.
+    public var barrierTimeout: Double = 600
     /// When set, every 2xx response is also counted here as it completes (warm-up included), so
     /// another thread can read the count while the load runs (a duet's windows).
     public var answered: AnsweredCount?
@@ -49,6 +60,12 @@ public struct LoadConfig: Sendable {
         return (name, value)
     }
 
+    /// The furthest ahead `--start-at` may be, seconds.
+    public static let longestStartWait = 86_400.0
+
+    /// Connections this process opens: its segment's share, or all of them.
+    public var localConnections: Int { segment?.share(of: connections) ?? connections }
+
     /// Checks ranges and combinations; resolves the host to enforce the loopback rule.
     public func validate() throws {
         if connections < 1 { throw LoadConfigError.invalid("--connections", "must be at least 1 (got \(connections))") }
@@ -60,6 +77,27 @@ public struct LoadConfig: Sendable {
         if pipeline < 1 { throw LoadConfigError.invalid("--pipeline", "must be at least 1 (got \(pipeline))") }
         if !(timeout > 0) { throw LoadConfigError.invalid("--timeout", "must be greater than 0 (got \(timeout))") }
         try mode.validate(self)
+        if let segment {
+            if connections < segment.count {
+                throw LoadConfigError.invalid("--segment", "needs --connections of at least N so every segment owns one (\(connections) < \(segment.count))")
+            }
+            if threads > segment.share(of: connections) {
+                throw LoadConfigError.invalid("--threads", "must not exceed this segment's \(segment.share(of: connections)) connection(s)")
+            }
+            if case .fixedCount(let n) = mode, n < segment.count {
+                throw LoadConfigError.invalid("--requests", "must be at least N with --segment (\(n) < \(segment.count))")
+            }
+        }
+        if let startAt, !(startAt > 0) || !startAt.isFinite {
+            throw LoadConfigError.invalid("--start-at", "must be a Unix time in seconds or an RFC 3339 instant (got \(startAt))")
+        }
+        if barrier != nil && startAt != nil {
+            throw LoadConfigError.invalid("--barrier", "cannot be combined with --start-at")
+        }
+        if !(barrierTimeout > 0) { throw LoadConfigError.invalid("--barrier-timeout", "must be greater than 0 (got \(barrierTimeout))") }
+        if let startAt, startAt > WallClock.now() + Self.longestStartWait {
+            throw LoadConfigError.invalid("--start-at", "is more than 24 hours ahead (a typo would leave the process waiting)")
+        }
         let tchar = Set("!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
         if method.isEmpty || !method.allSatisfy({ tchar.contains($0) }) {
             throw LoadConfigError.invalid("--method", "must be an HTTP token such as GET or POST (got '\(method)')")

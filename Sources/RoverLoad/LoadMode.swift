@@ -39,14 +39,17 @@ public enum LoadMode: Sendable, Equatable {
         var correctsLatency: Bool
     }
 
-    func behaviour(connections: Int, threads: Int) -> Behaviour {
+    /// `connections` is the total over all segments (it sets the open-loop interval, as in one
+    /// process); a `segment` takes its share of a request budget.
+    func behaviour(connections: Int, threads: Int, segment: LoadSegment? = nil) -> Behaviour {
         switch self {
         case .closedLoop:
             return Behaviour(interval: nil, budgets: Array(repeating: nil, count: threads), correctsLatency: false)
         case .openLoop(let rate):
             return Behaviour(interval: UInt64(max(1, 1e9 * Double(connections) / rate)),
                              budgets: Array(repeating: nil, count: threads), correctsLatency: true)
-        case .fixedCount(let n):
+        case .fixedCount(var n):
+            if let segment { n = segment.share(of: n) }
             return Behaviour(interval: nil, budgets: (0..<threads).map { n / threads + ($0 < n % threads ? 1 : 0) },
                              correctsLatency: false)
         }

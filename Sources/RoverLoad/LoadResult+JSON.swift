@@ -17,7 +17,18 @@ public import Foundation
 ///     "success": ...,                     // 2xx, from actual send (= "uncorrected" in open loop)
 ///     "failed": ...,                      // non-2xx responses and failed requests
 ///     "corrected": null | ...             // open loop: 2xx, from intended send time
-///   }
+///   },
+///   // Added later, all optional on reading (older files merge as before):
+///   "segment": null | { "index", "count" },    // --segment i/N
+///   "start": null | { "intendedEpoch" (--start-at, or null), "actualEpoch" },  // Unix seconds
+///   "sentRequests": null | n,            // requests written in the window
+///   "intendedSends": null | n,           // open loop: sends the schedule intends in the window
+///   "parts": [ { "segment", "connections", "threads", "targetRate", "durationSeconds",
+///                "requests", "requestsPerSecond", "sentRequests", "intendedSends", "missedSends",
+///                "non2xx", "errors", "start", "cpuUtilization", "saturated",
+///                "saturationReasons" }, … ],   // merged: one per generator process
+///   "startSkewSeconds": null | s,        // merged: latest actual start − earliest (for readers)
+///   "segmentProblems": [..]              // merged: segments missing, twice, mixed N (for readers)
 /// }
 /// ```
 /// "measuredFrom" is "actualSend" (uncorrected) or "intendedSend" (corrected). A summary is
@@ -35,6 +46,7 @@ extension LoadResult: Codable {
         case schema, version, run, processes, durationSeconds, requests, requestsPerSecond, non2xx, reconnects
         case bodyMismatches
         case errors, openLoop, generator, latency
+        case segment, start, sentRequests, intendedSends, parts, startSkewSeconds, segmentProblems
     }
     private struct OpenLoop: Codable { var targetRate: Double; var achievedRate: Double; var missedSends: Int; var behindSchedule: Bool }
     private struct Generator: Codable {
@@ -78,6 +90,13 @@ extension LoadResult: Codable {
         try c.encode(Latency(success: entry(latency), failed: entry(failedLatency),
                              corrected: correctedLatency.map { entry($0, "intendedSend") }),
                      forKey: .latency)
+        try c.encode(segment, forKey: .segment)
+        try c.encode(start, forKey: .start)
+        try c.encode(sentRequests, forKey: .sentRequests)
+        try c.encode(intendedSends, forKey: .intendedSends)
+        try c.encode(parts, forKey: .parts)
+        try c.encode(startSkewSeconds, forKey: .startSkewSeconds)
+        try c.encode(segmentProblems, forKey: .segmentProblems)
     }
 
     public init(from decoder: any Decoder) throws {
@@ -106,6 +125,11 @@ extension LoadResult: Codable {
         latency = try l.success.histogram.histogram()
         failedLatency = try l.failed.histogram.histogram()
         correctedLatency = try l.corrected?.histogram.histogram()
+        segment = try c.decodeIfPresent(LoadSegment.self, forKey: .segment)
+        start = try c.decodeIfPresent(Start.self, forKey: .start)
+        sentRequests = try c.decodeIfPresent(Int.self, forKey: .sentRequests)
+        intendedSends = try c.decodeIfPresent(Int.self, forKey: .intendedSends)
+        parts = try c.decodeIfPresent([Part].self, forKey: .parts) ?? []
     }
 
     /// Pretty-printed, key-sorted JSON in schema version 1.

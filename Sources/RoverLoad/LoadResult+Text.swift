@@ -13,6 +13,11 @@ extension LoadResult {
         let mode = run.targetRate.map { "open loop at \(fmt($0, 1)) req/s" } ?? "closed loop, pipeline \(run.pipeline)"
         out += "  \(run.threads) thread(s), \(run.connections) connection(s), \(mode)"
         out += processes > 1 ? ", \(processes) generator processes merged\n" : "\n"
+        if let segment { out += "  Segment \(segment) of a load split over \(segment.count) process(es)\n" }
+        if let start {
+            out += "  Started at \(epoch(start.actualEpoch))"
+            out += start.intendedEpoch.map { " (asked for \(epoch($0)), \(fmt(1000 * (start.actualEpoch - $0), 1)) ms later)\n" } ?? "\n"
+        }
         if let corrected = correctedLatency {
             out += latencyBlock("Latency, corrected (from intended send time)", corrected)
             out += latencyBlock("Latency, uncorrected (from actual send time)", latency)
@@ -27,6 +32,10 @@ extension LoadResult {
         out += "  Errors: connect \(errors.connect), read \(errors.read), write \(errors.write), timeout \(errors.timeout)"
         out += "; non-2xx \(non2xx); server-closed reconnects \(reconnects)"
         out += bodyMismatches > 0 ? "; WRONG BODIES \(bodyMismatches)\n" : "\n"
+        if let target = run.targetRate, let sent = sentRequests, let intended = intendedSends {
+            out += "  Offered: \(sent) requests sent of \(intended) the schedule intended in the window"
+            out += offeredRate.map { " (\(fmt($0, 1)) req/s, \(fmt(target > 0 ? 100 * $0 / target : 0, 2))% of target)\n" } ?? "\n"
+        }
         if let target = run.targetRate {
             out += "  Open loop: target \(fmt(target, 1)) req/s, achieved \(fmt(requestsPerSecond, 1)) req/s"
             out += " (\(fmt(target > 0 ? 100 * requestsPerSecond / target : 0, 1))%), missed sends \(missedSends)"
@@ -37,7 +46,42 @@ extension LoadResult {
         if generatorSaturated {
             out += "  WARNING: generator saturated, figures measure the generator: \(saturationReasons.joined(separator: "; "))\n"
         }
+        if !parts.isEmpty { out += partsText() }
         return out
+    }
+
+    /// The per-process table of a merged result, the start skew and segment coverage.
+    func partsText() -> String {
+        var out = "  Per process:\n"
+        out += "    segment  conns  requests   req/s       sent       offered/s  errors(c/r/w/t)   non2xx  start(+ms)  cpu%   saturated\n"
+        let earliest = parts.compactMap { $0.start?.actualEpoch }.min()
+        for p in parts {
+            let errs = "\(p.errors.connect)/\(p.errors.read)/\(p.errors.write)/\(p.errors.timeout)"
+            let startText = p.start.flatMap { s in earliest.map { fmt(1000 * (s.actualEpoch - $0), 1) } } ?? "-"
+            out += "    " + pad(p.segment ?? "-", 8) + " " + pad("\(p.connections)", 6) + " " + pad("\(p.requests)", 10)
+            out += " " + pad(fmt(p.requestsPerSecond, 1), 11) + " " + pad(p.sentRequests.map(String.init) ?? "-", 10)
+            out += " " + pad(p.offeredRate.map { fmt($0, 1) } ?? "-", 10) + " " + pad(errs, 17) + " " + pad("\(p.non2xx)", 7)
+            out += " " + pad(startText, 11) + " " + pad(fmt(100 * p.cpuUtilization, 1), 6)
+            out += " " + (p.saturated ? "YES: " + p.saturationReasons.joined(separator: "; ") : "no") + "\n"
+        }
+        out += "  Total: \(requests) requests, \(fmt(requestsPerSecond, 1)) req/s"
+        out += offeredRate.map { ", offered \(fmt($0, 1)) req/s" } ?? ""
+        out += run.targetRate.map { " (target \(fmt($0, 1)))" } ?? ""
+        out += "\n"
+        out += startSkewSeconds.map { "  Start skew: \(fmt(1000 * $0, 2)) ms (latest actual start - earliest)\n" }
+            ?? "  Start skew: unknown (a process did not record its start)\n"
+        let saturated = parts.filter(\.saturated).count
+        if saturated > 0 { out += "  WARNING: \(saturated) process(es) saturated their own CPU; their figures measure the generator\n" }
+        for problem in segmentProblems { out += "  WARNING: \(problem)\n" }
+        return out
+    }
+
+    private func pad(_ s: String, _ width: Int) -> String { s.count >= width ? s : s + String(repeating: " ", count: width - s.count) }
+    private func epoch(_ seconds: Double) -> String {
+        let date = Date(timeIntervalSince1970: seconds)
+        let f = ISO8601DateFormatter()
+        f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return f.string(from: date)
     }
 
     /// The .hgrm text of one histogram (µs recorded, printed in ms).

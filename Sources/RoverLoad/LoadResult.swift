@@ -35,6 +35,28 @@ public struct LoadResult: Sendable {
     public var lateWakes: Int
     public var lateWakeMicrosSum: Double
     public var lateWakeMicrosMax: Double
+    /// The segment this process ran (`--segment`), nil for a whole load or a merged result.
+    public var segment: LoadSegment?
+    /// When this process meant to start and did start (nil in files written before it was recorded).
+    public var start: Start?
+    /// Requests written inside the window, counted where they are written (nil in older files).
+    public var sentRequests: Int?
+    /// Open loop: sends the schedule intends inside the window (nil in closed loop and older files).
+    public var intendedSends: Int?
+    /// A merged result: one summary per generator process merged in, in input order (empty for one process).
+    public var parts: [Part] = []
+
+    /// Wall-clock start of one generator process, Unix epoch seconds.
+    public struct Start: Sendable, Codable, Equatable {
+        /// The instant asked for (`--start-at`), nil: started when launched.
+        public var intendedEpoch: Double?
+        /// The instant its load began (after waiting for `intendedEpoch`).
+        public var actualEpoch: Double
+        public init(intendedEpoch: Double?, actualEpoch: Double) {
+            self.intendedEpoch = intendedEpoch
+            self.actualEpoch = actualEpoch
+        }
+    }
 
     /// The run setup as recorded in results.
     public struct RunInfo: Sendable, Codable, Equatable {
@@ -87,6 +109,9 @@ public struct LoadResult: Sendable {
     /// counts and histograms add exactly; duration is the longest window; rates add.
     public static func merged(_ parts: [LoadResult]) -> LoadResult? {
         guard var total = parts.first else { return nil }
+        total.parts = parts.flatMap { $0.parts.isEmpty ? [Part($0)] : $0.parts }
+        total.segment = nil
+        total.start = nil
         for p in parts.dropFirst() {
             total.processes += p.processes
             total.duration = max(total.duration, p.duration)
@@ -109,7 +134,10 @@ public struct LoadResult: Sendable {
             total.run.connections += p.run.connections
             total.run.threads += p.run.threads
             if let r = p.run.targetRate { total.run.targetRate = (total.run.targetRate ?? 0) + r }
+            total.sentRequests = total.sentRequests.flatMap { a in p.sentRequests.map { a + $0 } }
+            total.intendedSends = total.intendedSends.flatMap { a in p.intendedSends.map { a + $0 } }
         }
+        if total.parts.count < 2 { total.parts = [] }
         return total
     }
 }
@@ -141,12 +169,19 @@ extension LoadResult {
         reconnects = stats.reduce(0) { $0 + $1.reconnects }
         latency = success
         failedLatency = failed
-        correctedLatency = config.mode.behaviour(connections: config.connections, threads: config.threads)
+        correctedLatency = config.mode.behaviour(connections: config.connections, threads: config.threads, segment: config.segment)
             .correctsLatency ? corrected : nil
         missedSends = stats.reduce(0) { $0 + $1.missedSends }
         generatorCPUMicros = stats.reduce(0) { $0 + $1.cpuMicros }
         lateWakes = stats.reduce(0) { $0 + $1.lateWakes }
         lateWakeMicrosSum = Double(lateSum) / 1000
         lateWakeMicrosMax = Double(lateMax) / 1000
+        segment = config.segment
+        if let segment {
+            run.connections = config.localConnections
+            run.targetRate = config.mode.rate.map { $0 * Double(segment.share(of: config.connections)) / Double(config.connections) }
+        }
+        sentRequests = stats.reduce(0) { $0 + $1.sent }
+        intendedSends = config.mode.rate == nil ? nil : stats.reduce(0) { $0 + $1.intendedSends }
     }
 }

@@ -11,28 +11,35 @@ public func runLoad(_ config: LoadConfig) throws -> LoadResult {
     try config.validate()
     let address = try config.url.connectableAddress()
     let request = RequestEncoder.encode(config)
+    if let startAt = config.startAt { WallClock.sleep(until: startAt) }
+    if let barrier = config.barrier { try StartBarrier.wait(at: barrier, segment: config.segment, timeout: config.barrierTimeout) }
     let start = LoadClock.now()
+    let actualStart = WallClock.now()
     let measureStart = start + nanos(config.warmup)
     let end = config.duration > 0 ? measureStart + nanos(config.duration) : UInt64.max
-    let behaviour = config.mode.behaviour(connections: config.connections, threads: config.threads)
+    let behaviour = config.mode.behaviour(connections: config.connections, threads: config.threads, segment: config.segment)
+    let local = config.localConnections
 
     var plans: [WorkerPlan] = []
     var first = 0
     for t in 0..<config.threads {
-        let count = config.connections / config.threads + (t < config.connections % config.threads ? 1 : 0)
+        let count = local / config.threads + (t < local % config.threads ? 1 : 0)
         plans.append(WorkerPlan(
             address: address, request: request, depth: config.pipeline,
             isHead: config.method.uppercased() == "HEAD",
             firstConnection: first, connections: count, budget: behaviour.budgets[t],
             start: start, measureStart: measureStart, end: end,
             interval: behaviour.interval, totalConnections: config.connections, timeout: nanos(config.timeout),
-            expectBody: config.expectBody, answered: config.answered))
+            expectBody: config.expectBody, answered: config.answered,
+            segmentOffset: config.segment?.index ?? 0, segmentStride: config.segment?.count ?? 1))
         first += count
     }
     let workers = plans.map { WorkerThread(plan: $0) }
     for w in workers { w.start() }
     for w in workers { w.join() }
-    return LoadResult(config: config, stats: workers.map { $0.stats! })
+    var result = LoadResult(config: config, stats: workers.map { $0.stats! })
+    result.start = LoadResult.Start(intendedEpoch: config.startAt, actualEpoch: actualStart)
+    return result
 }
 
 private func nanos(_ seconds: Double) -> UInt64 { UInt64(max(0, seconds) * 1e9) }

@@ -64,10 +64,9 @@ struct WorkerLoop {
             return UnsafeMutableBufferPointer(rebasing: b[0..<bytes.count])
         }
         for i in 0..<plan.connections {
-            let global = UInt64(plan.firstConnection + i)
-            let phase = plan.interval.map { $0 * global / UInt64(plan.totalConnections) } ?? 0
+            let first = plan.interval.map { Schedule.first(global: plan.global(i), interval: $0, total: plan.totalConnections, start: plan.start) }
             var slot = ConnectionSlot(machine: ConnectionMachine(
-                depth: plan.depth, interval: plan.interval, firstIntended: plan.start + phase))
+                depth: plan.depth, interval: plan.interval, firstIntended: first ?? plan.start))
             slot.parser.expectsHeadResponse = plan.isHead
             slot.parser.expectedBody = expectedBody.map { UnsafeBufferPointer($0) }
             (slots + i).initialize(to: slot)
@@ -122,6 +121,12 @@ struct WorkerLoop {
         stats.cpuMicros = LoadClock.threadCPUMicros() - cpuAtStart
         let end = min(now, plan.end)
         for i in 0..<plan.connections { stats.missedSends += slots[i].machine.missedSends(before: end) }
+        if let interval = plan.interval {
+            for i in 0..<plan.connections {
+                let first = Schedule.first(global: plan.global(i), interval: interval, total: plan.totalConnections, start: plan.start)
+                stats.intendedSends += Schedule.count(first: first, interval: interval, from: plan.measureStart, to: plan.end)
+            }
+        }
     }
 
     private func wait(_ events: UnsafeMutablePointer<epoll_event>, until deadline: UInt64, now: UInt64) -> Int32 {
@@ -197,6 +202,7 @@ struct WorkerLoop {
             guard slots[i].fd >= 0, slots[i].machine.phase == .writing, slots[i].machine.written == 0 else { continue }
             let now = LoadClock.now()
             slots[i].machine.sending(now: now)
+            if measuring && now < plan.end { stats.sent += slots[i].batchBytes / requestSize }
             flush(i, now: now)
         }
         pendingCount = 0
@@ -226,5 +232,20 @@ enum EncodedBatch {
         let p = UnsafeMutablePointer<UInt8>.allocate(capacity: max(bytes.count, 1))
         p.initialize(from: bytes, count: bytes.count)
         return p
+    }
+}
+
+/// An open-loop connection's schedule: sends at `first + k × interval`, k = 0, 1, 2, …, where
+/// connection g of C starts `interval × g / C` after the run's start (so one process's sends are
+/// evenly spread, and a segment's connections keep their places in that one schedule).
+enum Schedule {
+    static func first(global: Int, interval: UInt64, total: Int, start: UInt64) -> UInt64 {
+        start + interval * UInt64(global) / UInt64(total)
+    }
+
+    /// How many of its send times fall in [from, to).
+    static func count(first: UInt64, interval: UInt64, from: UInt64, to: UInt64) -> Int {
+        func before(_ x: UInt64) -> UInt64 { x <= first ? 0 : (x - first - 1) / interval + 1 }
+        return to > from ? Int(before(to) - before(from)) : 0
     }
 }

@@ -23,7 +23,9 @@ struct WorkerPlan: Sendable {
     var request: [UInt8]
     var depth: Int
     var isHead: Bool
-    /// Global index of this worker's first connection, and how many it owns.
+    /// Index (within this process) of this worker's first connection, and how many it owns.
+    /// A process's connection `k` is connection `segmentOffset + k × segmentStride` of the whole
+    /// load (0 and 1 without a segment); that global index sets its open-loop phase.
     var firstConnection: Int
     var connections: Int
     /// Requests this worker must resolve (budget mode), or nil (time mode).
@@ -39,6 +41,11 @@ struct WorkerPlan: Sendable {
     /// Every 2xx body must equal these bytes (nil: bodies are not checked).
     var expectBody: [UInt8]? = nil
     var answered: AnsweredCount? = nil
+    var segmentOffset = 0
+    var segmentStride = 1
+
+    /// The global index (over all segments) of this worker's `local`-th connection.
+    func global(_ local: Int) -> Int { segmentOffset + (firstConnection + local) * segmentStride }
 }
 
 /// Error counts by class, in the manner of wrk. Counted, never thrown.
@@ -72,4 +79,8 @@ struct WorkerStats {
     var lateNanosSum: UInt64 = 0
     var lateNanosMax: UInt64 = 0
     var missedSends = 0
+    /// Requests written inside the window (each batch counted where it is written).
+    var sent = 0
+    /// Open loop: sends the schedule intends inside the window (sent on time, late or never).
+    var intendedSends = 0
 }

@@ -39,6 +39,14 @@ struct LoadCommand: ParsableCommand {
     var expectBody: String?
     @Flag(help: "Allow a target that is not a loopback address.")
     var allowRemote = false
+    @Option(help: "Run segment i of N (0-based, e.g. 0/3, or k6-style 1/3:2/3) of this load: its share of the connections and of --rate or --requests, which stay the totals. N processes with 0/N … N-1/N together offer what one process would.")
+    var segment: String?
+    @Option(name: .customLong("start-at"), help: "Start at this wall-clock instant: Unix seconds (e.g. 1767225600.5) or RFC 3339 (e.g. 2026-01-01T00:00:00Z). Segments on several hosts start together; the JSON records the actual start.")
+    var startAt: String?
+    @Option(help: "Start when the `rover-bench barrier` at host:port releases all its parties (hosts' clocks need not agree). Not with --start-at.")
+    var barrier: String?
+    @Option(name: .customLong("barrier-timeout"), help: "Give up waiting at the barrier after this long, e.g. 10m.")
+    var barrierTimeout = "10m"
     @Option(help: "Write the result as JSON (schema rover-bench/load v1) to this file.")
     var json: String?
     @Option(help: "Write the latency distribution (.hgrm text) to this file; open loop writes the corrected one.")
@@ -81,6 +89,10 @@ struct LoadCommand: ParsableCommand {
         config.mode = try LoadMode(rate: rate, requests: requests)
         config.expectBody = expectBody.map { Array($0.utf8) }
         config.allowRemote = allowRemote
+        config.segment = try segment.map { try LoadSegment(parsing: $0) }
+        config.startAt = try startAt.map(StartInstant.epochSeconds)
+        config.barrier = try barrier.map { try StartBarrier.Address(parsing: $0) }
+        config.barrierTimeout = try DurationText.seconds(barrierTimeout, option: "--barrier-timeout")
         try config.validate()
         return config
     }
@@ -96,5 +108,18 @@ enum DurationText {
         }
         if let v = Double(text), v >= 0, v.isFinite { return v }
         throw LoadConfigError.invalid(option, "must be a duration such as 10s, 500ms or 2m (got '\(text)')")
+    }
+}
+
+/// Parses `--start-at`: Unix epoch seconds (fraction allowed) or an RFC 3339 instant.
+enum StartInstant {
+    static func epochSeconds(_ text: String) throws -> Double {
+        if let v = Double(text), v > 0, v.isFinite { return v }
+        for options: ISO8601DateFormatter.Options in [[.withInternetDateTime, .withFractionalSeconds], [.withInternetDateTime]] {
+            let f = ISO8601DateFormatter()
+            f.formatOptions = options
+            if let date = f.date(from: text) { return date.timeIntervalSince1970 }
+        }
+        throw LoadConfigError.invalid("--start-at", "must be Unix seconds or an RFC 3339 instant such as 2026-01-01T00:00:00Z (got '\(text)')")
     }
 }

@@ -11,6 +11,7 @@ struct RoverBench: ParsableCommand {
             ServeCommand.self,
             LoadCommand.self,
             MergeCommand.self,
+            BarrierCommand.self,
             MicroCommand.self,
             ReportCommand.self,
             GateCommand.self,

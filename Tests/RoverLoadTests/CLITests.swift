@@ -50,11 +50,60 @@ import Testing
         (["load", "http://192.0.2.1:9/"], "--allow-remote"),
         (["load", "-d", "ten", "http://127.0.0.1:9/"], "--duration"),
         (["merge", "/nonexistent/a.json"], "cannot read"),
+        (["load", "--segment", "3/3", "http://127.0.0.1:9/"], "--segment"),
+        (["load", "--segment", "half", "http://127.0.0.1:9/"], "--segment"),
+        (["load", "--segment", "0/3", "-c", "2", "http://127.0.0.1:9/"], "--segment"),
+        (["load", "--start-at", "tomorrow", "http://127.0.0.1:9/"], "--start-at"),
+        (["load", "--start-at", "2999-01-01T00:00:00Z", "http://127.0.0.1:9/"], "--start-at"),
+        (["load", "--barrier", "nohostport", "http://127.0.0.1:9/"], "--barrier"),
+        (["load", "--barrier", "127.0.0.1:7", "--start-at", "1796426191", "http://127.0.0.1:9/"], "--barrier"),
+        (["load", "--barrier", "127.0.0.1:7", "--barrier-timeout", "soon", "http://127.0.0.1:9/"], "--barrier-timeout"),
+        (["barrier", "--parties", "0"], "--parties"),
+        (["barrier", "--parties", "2", "--listen", "127.0.0.1"], "--listen"),
     ])
     func badArgumentsExit64(args: [String], mentions: String) throws {
         let r = try Self.run(args)
         #expect(r.status == 64, "\(args): status \(r.status), output \(r.output)")
         #expect(r.output.contains(mentions), "\(args): \(r.output)")
+    }
+
+    /// `rover-bench barrier` holds three segments until all are ready (they arrive at different
+    /// times), then releases them together: the merge counts every request once and reports a
+    /// start skew far below the arrival spread. A barrier nobody joins times out with exit 1.
+    @Test func aBarrierReleasesThreeSegmentsTogether() throws {
+        let server = try TestHTTPServer()
+        defer { server.shutdown() }
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("roverload-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let port = 20_000 + Int(getpid() % 20_000)
+        let (barrier, barrierPipe) = try Self.start(["barrier", "--parties", "3", "--listen", "127.0.0.1:\(port)", "--timeout", "60s"])
+        var procs: [(Process, Pipe)] = []
+        defer {   // SIGKILL: a process waiting at the barrier may not act on SIGTERM
+            for p in [barrier] + procs.map(\.0) where p.isRunning { kill(p.processIdentifier, SIGKILL) }
+        }
+        let files = (0..<3).map { dir.appendingPathComponent("s\($0).json").path }
+        for i in 0..<3 {
+            if i > 0 { usleep(400_000) }   // arrivals 0.4 s apart; the release is one instant
+            procs.append(try Self.start(["load", "--segment", "\(i)/3", "--barrier", "127.0.0.1:\(port)", "-c", "6", "-n", "600",
+                                         "-d", "30s", "--json", files[i], server.url]))
+        }
+        for (p, pipe) in procs {
+            let out = pipe.fileHandleForReading.readDataToEndOfFile()
+            p.waitUntilExit()
+            #expect(p.terminationStatus == 0, "\(String(decoding: out, as: UTF8.self))")
+        }
+        let said = String(decoding: barrierPipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        barrier.waitUntilExit()
+        #expect(barrier.terminationStatus == 0 && said.contains("released 3 parties"), "\(said)")
+        let m = try Self.run(["merge"] + files + ["--json", dir.appendingPathComponent("m.json").path])
+        #expect(m.status == 0, "\(m.output)")
+        let merged = try LoadResult.decode(json: Data(contentsOf: dir.appendingPathComponent("m.json")))
+        #expect(merged.requests == 600 && server.counts.requests == 600 && merged.latency.totalCount == 600)
+        #expect(merged.parts.map { $0.requests } == [200, 200, 200])
+        #expect(merged.startSkewSeconds! < 0.4, "skew \(merged.startSkewSeconds!) s, arrivals were 0.4 s apart")
+        let alone = try Self.run(["load", "--barrier", "127.0.0.1:\(port + 1)", "--barrier-timeout", "0.5s", "-n", "1", server.url])
+        #expect(alone.status == 1 && alone.output.contains("start barrier: timed out"), "\(alone.output)")
     }
 
     @Test func twoGeneratorProcessesMergeExactly() throws {
