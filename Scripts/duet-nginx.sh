@@ -3,15 +3,20 @@
 # in its own equal-share cgroup (nginx's master and worker counted together), fresh process pairs
 # with the slots swapped, an A/A control of nginx in every run.
 #
-#   Scripts/duet-nginx.sh aa-cost [RUNS]   A = nginx, B = nginx whose handler also runs a fixed Lua
-#                                          loop of LOOP iterations (the known cost); each run's
-#                                          A/A control is nginx against itself
-#   Scripts/duet-nginx.sh calibrate        one duet with a longer loop (CAL_LOOP, default 1000):
-#                                          prints the loop length worth COST (default 0.03) of
-#                                          nginx's CPU per request, from the two sides' CPU µs/req
+#   Scripts/duet-nginx.sh aa-cost [RUNS]   A = nginx whose handler runs a Lua loop of BASE_LOOP
+#                                          iterations (default 200), B = the same with LOOP more
+#                                          (the known cost); each run's A/A control is A against
+#                                          itself. Both sides loop, and past LuaJIT's hot-loop
+#                                          threshold (56), so both run the loop compiled: a handler
+#                                          with no loop against one with a short loop differs in
+#                                          what LuaJIT compiles, not only in the loop's work
+#                                          (measured: 113 iterations read 8% *faster*, twice)
+#   Scripts/duet-nginx.sh calibrate        one duet of BASE_LOOP against BASE_LOOP + CAL_LOOP
+#                                          (default 5000): prints the extra iterations worth COST
+#                                          (default 0.03) of A's CPU per request
 #   Scripts/duet-nginx.sh rover [CELL…]    A = nginx, B = `rover-bench serve` CELL, each
-#                                          RUNTIME:CONTEXT:DISPATCHER (default: lua5.4 and
-#                                          luajit-jit, both userdata:coroutine); luajit-jit is
+#                                          RUNTIME:CONTEXT:DISPATCHER (default: lua5.4:userdata:affine and
+#                                          luajit-jit:userdata:coroutine); luajit-jit is
 #                                          LuaJIT with its JIT on (`--instruction-budget 0`)
 #
 # Env: LOOP (aa-cost; default from `calibrate`'s file in OUT, else 250), OUT (default
@@ -32,6 +37,7 @@ mkdir -p "$OUT"
 OUT=$(cd "$OUT" && pwd)
 CONF_DIR="$OUT/conf"
 mkdir -p "$CONF_DIR"
+BASE_LOOP=${BASE_LOOP:-200}
 
 # nginx.conf with a loop of $2 iterations in the handler (0: none) into $1. @PORT@ and @DIR@ are
 # filled in per instance by the side's command.
@@ -85,11 +91,11 @@ duet() {
 
 case "$MODE" in
 calibrate)
-    CAL_LOOP=${CAL_LOOP:-1000}
+    CAL_LOOP=${CAL_LOOP:-5000}
     COST=${COST:-0.03}
-    write_conf "$CONF_DIR/plain.conf" 0
-    write_conf "$CONF_DIR/cal.conf" "$CAL_LOOP"
-    run=$(duet "$(nginx_cmd "$CONF_DIR/plain.conf")" "$(nginx_cmd "$CONF_DIR/cal.conf")" nginx "nginx-loop$CAL_LOOP")
+    write_conf "$CONF_DIR/base.conf" "$BASE_LOOP"
+    write_conf "$CONF_DIR/cal.conf" "$((BASE_LOOP + CAL_LOOP))"
+    run=$(duet "$(nginx_cmd "$CONF_DIR/base.conf")" "$(nginx_cmd "$CONF_DIR/cal.conf")" "nginx-loop$BASE_LOOP" "nginx-loop$((BASE_LOOP + CAL_LOOP))")
     # B's extra CPU per request over the loop's length: cost per iteration; the loop worth COST of A.
     python3 - "$run/summary.json" "$CAL_LOOP" "$COST" "$OUT/loop.txt" <<'PY'
 import json, sys
@@ -99,7 +105,7 @@ loop, cost = int(sys.argv[2]), float(sys.argv[3])
 a, b = row["refCPUMicros"], row["cellCPUMicros"]
 per_iter_ns = (b - a) * 1000 / loop
 n = round(cost * a * 1000 / per_iter_ns)
-text = (f"calibration run {sys.argv[1].rsplit('/', 2)[-2]}: nginx {a:.3f} µs/req, with a {loop}-iteration loop {b:.3f} µs/req "
+text = (f"calibration run {sys.argv[1].rsplit('/', 2)[-2]}: nginx {a:.3f} µs/req, with {loop} more loop iterations {b:.3f} µs/req "
         f"(medians over windows): {per_iter_ns:.4f} ns per iteration; {cost:.0%} of nginx's CPU per request = {n} iterations\n")
 open(sys.argv[4], "w").write(f"{n}\n")
 open(sys.argv[4].replace("loop.txt", "calibration.txt"), "a").write(text)
@@ -108,17 +114,17 @@ PY
     ;;
 aa-cost)
     RUNS=${1:-10}
-    LOOP=${LOOP:-$(cat "$OUT/loop.txt" 2>/dev/null || echo 250)}
-    write_conf "$CONF_DIR/plain.conf" 0
-    write_conf "$CONF_DIR/cost.conf" "$LOOP"
+    LOOP=${LOOP:-$(cat "$OUT/loop.txt" 2>/dev/null || echo 400)}
+    write_conf "$CONF_DIR/base.conf" "$BASE_LOOP"
+    write_conf "$CONF_DIR/cost.conf" "$((BASE_LOOP + LOOP))"
     for i in $(seq "$RUNS"); do
-        run=$(duet "$(nginx_cmd "$CONF_DIR/plain.conf")" "$(nginx_cmd "$CONF_DIR/cost.conf")" nginx "nginx-loop$LOOP") || true
+        run=$(duet "$(nginx_cmd "$CONF_DIR/base.conf")" "$(nginx_cmd "$CONF_DIR/cost.conf")" "nginx-loop$BASE_LOOP" "nginx-loop$((BASE_LOOP + LOOP))") || true
         echo "run $i/$RUNS: $run" >&2
         grep -E '^\| .*(A/A control|vs)' "$run/summary.md" >&2 || true
     done
     # The tally over every known-cost run in OUT: the A/A control's verdict and interval width,
     # the known cost's verdict and estimate, per run, then the counts.
-    python3 - "$OUT" "nginx-loop$LOOP" <<'PY'
+    python3 - "$OUT" "nginx-loop$((BASE_LOOP + LOOP))" <<'PY'
 import glob, json, sys
 out, cost = sys.argv[1], sys.argv[2]
 lines, aa_ok, found, n = [], 0, 0, 0
@@ -138,7 +144,7 @@ for f in sorted(glob.glob(f"{out}/20*/summary.json")):
     a, aw, av = fmt(ctl); k, _, kv = fmt(row)
     aa_ok += av == "no difference"; found += kv == "slower"
     width = f" (width {aw:.2f} points)" if aw is not None else ""
-    lines.append(f"{f.split('/')[-2]}: A/A {a}{width}; {cost} vs nginx {k}")
+    lines.append(f"{f.split('/')[-2]}: A/A {a}{width}; {cost} vs A {k}")
 lines.append(f"{n} runs: A/A no difference in {aa_ok}; the known cost found slower in {found}")
 text = "\n".join(lines) + "\n"
 open(f"{out}/aa-cost.txt", "w").write(text)
@@ -147,7 +153,7 @@ PY
     ;;
 rover)
     CELLS=("$@")
-    [ ${#CELLS[@]} -gt 0 ] || CELLS=(lua5.4:userdata:coroutine luajit-jit:userdata:coroutine)
+    [ ${#CELLS[@]} -gt 0 ] || CELLS=(lua5.4:userdata:affine luajit-jit:userdata:coroutine)
     write_conf "$CONF_DIR/plain.conf" 0
     for cell in "${CELLS[@]}"; do
         IFS=: read -r runtime context dispatcher <<< "$cell"
