@@ -103,10 +103,7 @@ struct ResponseParser {
                 valueByte(c >= 65 && c <= 90 ? c | 0x20 : c)
             case .body:
                 let n = min(remaining, count - i)
-                if checkingBody, !bodyMismatch, let e = expectedBody {
-                    bodyMismatch = bodyOffset + n > e.count || memcmp(p + i, e.baseAddress! + bodyOffset, n) != 0
-                    bodyOffset += n
-                }
+                compareBody(p + i, n)
                 i += n; remaining -= n
                 if remaining == 0 { return finish() }
             case .chunkSize:
@@ -123,10 +120,7 @@ struct ResponseParser {
                 state = remaining == 0 ? .trailerStart : .chunkData
             case .chunkData:
                 let n = min(remaining, count - i)
-                if checkingBody, !bodyMismatch, let e = expectedBody {
-                    bodyMismatch = bodyOffset + n > e.count || memcmp(p + i, e.baseAddress! + bodyOffset, n) != 0
-                    bodyOffset += n
-                }
+                compareBody(p + i, n)
                 i += n; remaining -= n
                 if remaining == 0 { state = .chunkDataEnd }
             case .chunkDataEnd:
@@ -230,6 +224,15 @@ struct ResponseParser {
         }
         state = .untilClose
         return nil
+    }
+
+    /// Compares the next `n` body bytes (of a Content-Length body or a chunk's data) with the
+    /// expected body at the current offset.
+    @inline(__always)
+    private mutating func compareBody(_ bytes: UnsafePointer<UInt8>, _ n: Int) {
+        guard checkingBody, !bodyMismatch, let e = expectedBody else { return }
+        bodyMismatch = bodyOffset + n > e.count || memcmp(bytes, e.baseAddress! + bodyOffset, n) != 0
+        bodyOffset += n
     }
 
     private mutating func finish() -> Outcome {

@@ -1,6 +1,7 @@
 import RoverScenarios
 import ArgumentParser
 import Foundation
+import RoverLoad
 import RoverRunner
 
 /// `duet --cmd A --cmd B`: any two HTTP/1.1 servers, each started by a shell command, with the
@@ -80,7 +81,9 @@ struct CommandDuetOptions: ParsableArguments {
         if let expectBodyMatch, (try? NSRegularExpression(pattern: expectBodyMatch)) == nil {
             throw ValidationError("--expect-body-match \(expectBodyMatch): not a regular expression")
         }
-        for h in headers where !h.contains(":") { throw ValidationError("--header \(h): write it as 'Name: value'") }
+        for h in headers {
+            do { _ = try LoadConfig.parseHeader(h) } catch { throw ValidationError("--header \(h): \(error)") }
+        }
     }
 
     /// The two sides, A then B.
@@ -109,15 +112,10 @@ struct CommandDuetOptions: ParsableArguments {
         }
         var fields: [String: String] = [:]
         for h in headers {
-            let (name, value) = h.split(separator: ":", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
-                .pairUp()
+            let (name, value) = try LoadConfig.parseHeader(h)  // checked in validate()
             fields[name] = value
         }
         return Scenario(name: Scenario.commandRequest, method: method, path: path ?? "/", headers: fields, body: body,
                         expectStatus: expectStatus, expectBody: expected, expectBodyMatch: expectBodyMatch)
     }
-}
-
-private extension Array where Element == String {
-    func pairUp() -> (String, String) { (self[0], count > 1 ? self[1] : "") }
 }

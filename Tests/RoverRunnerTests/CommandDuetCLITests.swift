@@ -99,6 +99,7 @@ import Testing
         (["duet", "--cmd", "x {port}", "--cmd", "y {port}", "--path", "/", "--expect-body-match", "("], "--expect-body-match ("),
         (["duet", "--cmd", "x {port}", "--cmd", "y {port}", "--path", "/", "--expect-body", "", "--name", "a", "--name", "a"], "--name"),
         (["duet", "--path", "/"], "--path needs --cmd"),
+        (["duet", "--cmd", "x {port}", "--cmd", "y {port}", "--path", "/", "--expect-body", "", "--header", "no colon"], "--header no colon"),
         (["gate", "--duet", "/nonexistent-run"], "--duet '/nonexistent-run': no pairs.csv"),
         (["gate", "--duet", ".", "--baseline", "x"], "--duet gates on one duet run"),
         (["duet", "--cmd", "x {port}", "--cmd", "y {port}", "--path", "/", "--expect-body", "", "--ready-timeout", "0"], "--ready-timeout"),

@@ -2,6 +2,7 @@ import RoverSystem
 import Foundation
 import Glibc
 import RoverLoad
+import RoverScenarios
 
 /// Any HTTP/1.1 server started by a shell command, measured from outside: a duet side given
 /// with `duet --cmd`.
@@ -164,15 +165,4 @@ func freeLoopbackPort() throws -> Int {
 }
 
 /// Whether something accepts a TCP connection on 127.0.0.1:`port` now.
-func canConnect(port: Int) -> Bool {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    guard fd >= 0 else { return false }
-    defer { close(fd) }
-    var addr = sockaddr_in()
-    addr.sin_family = sa_family_t(AF_INET)
-    addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-    addr.sin_port = UInt16(port).bigEndian
-    return withUnsafePointer(to: &addr) { p in
-        p.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
-    }
-}
+func canConnect(port: Int) -> Bool { (try? BlockingHTTPClient(port: port, timeoutSeconds: 1)) != nil }

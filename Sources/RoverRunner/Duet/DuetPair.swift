@@ -21,7 +21,6 @@ struct DuetPair {
 
     /// One server of the pair, and what the load generator has seen it answer.
     private struct Side {
-        let name: String
         let label: String
         let external: Bool
         let server: any RunningServer
@@ -77,7 +76,7 @@ struct DuetPair {
             do {
                 let running = try server(name, key).launch(scratch: dir, group: "rover-bench-\(getpid())-\(name)",
                                                            cpus: settings.serverCPUs)
-                sides[name] = Side(name: name, label: label(name, key), external: key.external, server: running, answered: AnsweredCount())
+                sides[name] = Side(label: label(name, key), external: key.external, server: running, answered: AnsweredCount())
                 try ScenarioProbe.checkAnswer(scenario, port: running.port)
             } catch let e as CommandServer.Failure {
                 return failed(e.description)

@@ -27,11 +27,6 @@ final class ServerCPU {
         /// cgroup v2: the unified root; `weights` when the `cpu` controller is enabled for its children.
         case v2(root: String, weights: Bool)
 
-        var name: String {
-            if case .v1 = self { return "cgroup v1" }
-            return "cgroup v2"
-        }
-
         /// The hierarchy under `root` (default `/sys/fs/cgroup`): v1 when the `cpu` and `cpuacct`
         /// controllers are mounted there (also on a hybrid machine, where v1 holds them), else v2
         /// when `root` is a unified hierarchy (`cgroup.controllers`), else the hybrid's unified
