@@ -38,7 +38,10 @@ public struct LatencyPhase {
         }
     }
 
-    public func save() throws {
+    public func save() throws { try Self.save(plan, to: directory) }
+
+    /// Writes `plan` as the run's latency.json.
+    public static func save(_ plan: LatencyPlan, to directory: RunDirectory) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         try encoder.encode(plan).write(to: directory.latencyJSON, options: .atomic)

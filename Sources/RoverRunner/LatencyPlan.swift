@@ -31,6 +31,17 @@ public struct LatencyPlan: Sendable, Equatable, Codable {
     public var seed: UInt64
     /// What was measured to choose the rates.
     public var capacities: [Capacity]
+    /// How the phase measures: nil (plans written before the duet) is ``Method/sequential``.
+    public var method: Method?
+
+    /// Sequential trials (each cell alone, interleaved rounds, runs.csv; capacity: the reference
+    /// alone) or a duet (the cell and the reference at once at the same rate, latency-duet.csv;
+    /// capacity: per side at half a core).
+    public enum Method: String, Sendable, Codable, CaseIterable {
+        case sequential, duet
+    }
+
+    public var resolvedMethod: Method { method ?? .sequential }
 
     /// One family of cells that share a reference: runtime, scenario, workers.
     public struct Family: Sendable, Equatable, Hashable, Codable {

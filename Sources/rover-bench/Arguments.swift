@@ -2,6 +2,7 @@ import Foundation
 public import ArgumentParser
 import RoverStrategies
 public import RoverKinds
+public import RoverRunner
 
 extension ContextKind: ExpressibleByArgument {}
 
@@ -40,3 +41,4 @@ struct StandardError: TextOutputStream {
         FileHandle.standardError.write(Data(string.utf8))
     }
 }
+extension LatencyPlan.Method: ExpressibleByArgument {}

@@ -14,7 +14,11 @@ final class ProgressLine {
         let what = r.status == .ok
             ? String(format: "%.0f req/s, %.1f µs CPU/req", r[.rps], r[.serverCPU])
             : "FAILED: \(r.reason.prefix(120))"
-        let line = "[\(e.index)/\(e.total)] \(r.cell) r\(r.repeatIndex): \(what) · ETA \(eta / 60)m\(eta % 60)s"
+        note("[\(e.index)/\(e.total)] \(r.cell) r\(r.repeatIndex): \(what) · ETA \(eta / 60)m\(eta % 60)s")
+    }
+
+    /// One progress line (rewritten in place on a terminal).
+    func note(_ line: String) {
         if tty {
             printErr("\u{1B}[2K\r" + line, terminator: "")
         } else {
@@ -30,18 +34,13 @@ final class ProgressLine {
         if let f = e.rows.first(where: { $0.status == .failed }) {
             what = "FAILED: \(f.reason.prefix(120))"
         } else {
-            let cpu = e.rows.compactMap(\.cpuRatio)
+            let cpu = e.rows.filter { $0.kind != .alone }.compactMap(\.cpuRatio)
             let dropped = e.rows.filter { $0.status == .dropped }.count
             what = String(format: "CPU/req ratio %.3f", cpu.isEmpty ? .nan : cpu.reduce(0, +) / Double(cpu.count))
                 + (dropped > 0 ? ", \(dropped) windows dropped" : "")
         }
         let stage = e.stage > 0 ? " stage \(e.stage + 1) (\(e.stageComparisons) unsettled)" : ""
-        let line = "duet\(stage) [\(e.index)/\(e.total)] \(first?.comparisonID ?? "?") pair \(first?.start ?? 0): \(what) · ETA \(eta / 60)m\(eta % 60)s"
-        if tty {
-            printErr("\u{1B}[2K\r" + line, terminator: "")
-        } else {
-            printErr(line)
-        }
+        note("duet\(stage) [\(e.index)/\(e.total)] \(first?.comparisonID ?? "?") pair \(first?.start ?? 0): \(what) · ETA \(eta / 60)m\(eta % 60)s")
     }
 
     func finish() {

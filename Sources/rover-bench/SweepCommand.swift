@@ -109,6 +109,10 @@ struct SweepCommand: ParsableCommand {
     @Option(name: .customLong("latency-duration"), help: "Latency phase: measured seconds per trial (after --warmup).")
     var latencyDuration = 1.0
 
+    @Option(name: .customLong("latency-method"),
+            help: "Latency phase: duet (each pool cell and the reference at once, the same rate each, paired within a process pair) or sequential (each alone, interleaved rounds).")
+    var latencyMethod: LatencyPlan.Method = .duet
+
     @Flag(name: .customLong("no-latency"), help: "Skip the latency phase (the seed's table 2 latency rows: channel vs pool at fixed open-loop rates).")
     var noLatency = false
 
@@ -195,6 +199,18 @@ struct SweepCommand: ParsableCommand {
             if result.failed > 0 { printErr("duet: \(result.failed) comparisons failed (see pairs.csv and summary.md)") }
             if result.interrupted { return try finish(directory, progress: progress, interrupted: true) }
         }
+        if let latency, latency.resolvedMethod == .duet {
+            var phase = LatencyDuet(plan: latency, settings: DuetSettings(settings), scenarios: catalog, directory: directory)
+            phase.loadFailures = loadFailures
+            printErr("latency duet: \(latency.pairs.map { "\($0.context) + \($0.dispatcher)" }.joined(separator: " vs ")) at once, open loop at "
+                     + "\(latency.fractions.map { "\(Int($0 * 100))%" }.joined(separator: ", ")) of capacity × "
+                     + "\(latency.connections.map(String.init).joined(separator: ", ")) connections × \(latency.rounds) process pairs")
+            try phase.calibrate(base: plan, interrupted: stop) { printErr($0) }
+            let more = try phase.run(base: plan, interrupted: stop) { i, n, line in progress.note("latency duet [\(i)/\(n)] \(line)") }
+            progress.finish()
+            printErr("latency duet: \(more.ran) pairs run, \(more.skipped) already done, \(more.failed) failed")
+            if more.interrupted { return try finish(directory, progress: progress, interrupted: true) }
+        }
         if !duetOnly {
             var sweep = Sweep(plan: plan, settings: settings, scenarios: catalog, directory: directory)
             sweep.loadFailures = loadFailures
@@ -202,7 +218,7 @@ struct SweepCommand: ParsableCommand {
             progress.finish()
             printErr("\(outcome.ran) trials run, \(outcome.skipped) already done, \(outcome.failed) failed")
             if outcome.interrupted { return try finish(directory, progress: progress, interrupted: true) }
-            if let latency {
+            if let latency, latency.resolvedMethod == .sequential {
                 var phase = LatencyPhase(plan: latency, settings: settings, scenarios: catalog, directory: directory)
                 phase.loadFailures = loadFailures
                 printErr("latency: \(latency.pairs.map { "\($0.context) + \($0.dispatcher)" }.joined(separator: " vs ")), open loop at "
@@ -228,8 +244,10 @@ struct SweepCommand: ParsableCommand {
         guard !noLatency, !quick, !counters, plan.rate == 0, !latencyFractions.isEmpty, !latencyConnections.isEmpty else { return nil }
         let pairs = LatencyPlan.tableTwoPairs(of: plan)
         guard !pairs.isEmpty else { return nil }
-        return LatencyPlan(fractions: latencyFractions, connections: latencyConnections, rounds: latencyRounds,
-                           duration: latencyDuration, warmup: warmup, pairs: pairs, seed: plan.shuffleSeed ?? DuetPlan.freshSeed())
+        var latency = LatencyPlan(fractions: latencyFractions, connections: latencyConnections, rounds: latencyRounds,
+                                  duration: latencyDuration, warmup: warmup, pairs: pairs, seed: plan.shuffleSeed ?? DuetPlan.freshSeed())
+        latency.method = latencyMethod
+        return latency
     }
 
     /// The duet plan of this run (new, or the one being resumed); nil when it has no duet phase.
@@ -245,7 +263,7 @@ struct SweepCommand: ParsableCommand {
             printErr("duet: skipped (no load group includes the eager + channel baseline)")
             return nil
         }
-        let duet = duetOptions.plan(comparisons, quick: quick, seed: plan.shuffleSeed ?? duetOptions.resolvedSeed())
+        let duet = duetOptions.plan(comparisons, quick: quick, seed: plan.shuffleSeed ?? duetOptions.resolvedSeed(), aloneByDefault: 10)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         try encoder.encode(duet).write(to: file)

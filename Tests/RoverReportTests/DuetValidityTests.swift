@@ -35,3 +35,50 @@ import RoverKinds
         #expect(c.outcome == .agree)
     }
 }
+
+/// The validity check reads a comparison's alone windows when the run has them, and the duet's
+/// own statistics leave them out.
+@Suite struct AloneWindowTests {
+    static let pool = DuetSummaryTests.base.with(dispatcher: .mutexPool)
+
+    /// The alone rows of `starts` process pairs: the cell alone costs `truth` times the reference alone.
+    static func alone(truth: Double, starts: Int = 10, noise: Double = 0.01, seed: UInt64 = 11) -> [PairRecord] {
+        DuetSummaryTests.windows(pool, truth: truth, starts: starts, windows: 1, bias: 0, noise: noise, seed: seed).map {
+            var r = $0
+            r.kind = .alone
+            r.window = 4
+            return r
+        }
+    }
+
+    @Test func aloneRowsAreNotTheDuets() throws {
+        let duet = DuetSummaryTests.windows(Self.pool, truth: 0.90, seed: 3)
+        let withAlone = DuetSummary(records: duet + Self.alone(truth: 1.2))
+        let without = DuetSummary(records: duet)
+        #expect(withAlone.rows == without.rows)
+        #expect(withAlone.row(Self.pool)?.okWindows == 20)
+    }
+
+    @Test func theDuetAgreesWithItsAloneWindows() throws {
+        let duet = DuetSummaryTests.windows(Self.pool, truth: 0.90, starts: 20, seed: 4)
+        let controls = DuetSummaryTests.windows(DuetSummaryTests.base, control: true, truth: 1, starts: 20, seed: 5)
+        let s = Summary(records: [], pairs: controls + duet + Self.alone(truth: 0.90))
+        let check = try #require(s.validity?.first)
+        #expect(check.outcome == .agree)
+        #expect(check.method == "alone windows, n=10 pairs")
+        #expect(abs(check.standalone.value - 0.90) < 0.01)
+    }
+
+    @Test func aloneWindowsThatDisagreeAreFlagged() throws {
+        let duet = DuetSummaryTests.windows(Self.pool, truth: 0.90, starts: 20, seed: 6)
+        let controls = DuetSummaryTests.windows(DuetSummaryTests.base, control: true, truth: 1, starts: 20, seed: 7)
+        // Alone, the pool saves 20%, not 10%: co-location changes this answer.
+        let s = Summary(records: [], pairs: controls + duet + Self.alone(truth: 0.80))
+        let check = try #require(s.validity?.first)
+        #expect(check.outcome == .colocationChanges)
+        #expect(MarkdownExporter.render(s).contains("alone windows, n=10 pairs"))
+        // Noisy alone windows (30% per window) cannot check a 10% effect.
+        let noisy = Summary(records: [], pairs: controls + duet + Self.alone(truth: 0.90, noise: 0.3, seed: 8))
+        #expect(noisy.validity?.first?.outcome == .standaloneTooNoisy)
+    }
+}

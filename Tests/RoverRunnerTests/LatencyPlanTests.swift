@@ -53,4 +53,46 @@ import RoverKinds
         #expect(saved.plans(base: Self.base) == plans)
         #expect(plan.reference(families[0], connections: 1000).id == "params-only.eager.channel.w1.c1000")
     }
+
+    /// The latency duet's process pairs: round-major, every pool cell at every point once per
+    /// round, and its method saved with the plan (old plans read as sequential).
+    @Test func latencyDuetStepsAreRoundMajor() throws {
+        let pairs = LatencyPlan.tableTwoPairs(of: Self.base)
+        let families = LatencyPlan.families(of: Self.base)
+        var plan = LatencyPlan(fractions: [0.5, 0.8], connections: [64, 1000], rounds: 10, duration: 1, warmup: 0.3,
+                               pairs: pairs, seed: 7)
+        plan.method = .duet
+        plan.capacities = [.init(family: families[0], connections: 64, trials: [40_000], rps: 40_000),
+                           .init(family: families[0], connections: 1000, trials: [30_000], rps: 30_000)]
+        let duet = LatencyDuet(plan: plan, settings: DuetSettings(executable: "/bin/false"), scenarios: [],
+                               directory: RunDirectory(url: URL(fileURLWithPath: "/nonexistent")))
+        let steps = duet.steps(base: Self.base)
+        #expect(steps.count == 4 * 10)  // one pool × 4 points × 10 rounds
+        #expect(steps.map(\.round) == steps.map(\.round).sorted())
+        for r in 0..<10 {
+            let round = steps.filter { $0.round == r }
+            #expect(Set(round.map(\.cell)).count == 4 && round.allSatisfy { $0.cell.dispatcher == .mutexPool && $0.cell.rate > 0 })
+        }
+        #expect(Set(steps.map(\.runID)).count == steps.count)
+        // Rounds are shuffled: not every round in the same order.
+        #expect(Set((0..<10).map { r in steps.filter { $0.round == r }.map(\.cell.id) }).count > 1)
+        let saved = try JSONDecoder().decode(LatencyPlan.self, from: JSONEncoder().encode(plan))
+        #expect(saved.resolvedMethod == .duet)
+        plan.method = nil
+        #expect(try JSONDecoder().decode(LatencyPlan.self, from: JSONEncoder().encode(plan)).resolvedMethod == .sequential)
+    }
+
+    /// Alone windows end the first process pairs of each comparison, never a control's.
+    @Test func aloneWindowsGoToTheFirstPairsOfComparisons() {
+        let base = CellKey(scenario: "params-only", context: .eager, dispatcher: .channel, workers: 1, connections: 64)
+        let pool = DuetComparison(kind: .comparison, cell: base.with(dispatcher: .mutexPool), reference: base)
+        let aa = DuetComparison(kind: .control, cell: base, reference: base)
+        var plan = DuetPlan(comparisons: [aa, pool], starts: 20, controlStarts: 40)
+        #expect(plan.order.allSatisfy { plan.aloneWindows($0) == 0 })
+        plan.aloneStarts = 10
+        plan.aloneWindows = 2
+        let with = plan.order.filter { plan.aloneWindows($0) == 2 }
+        #expect(with.count == 10 && with.allSatisfy { !$0.comparison.isControl && $0.start < 10 })
+        #expect(Set(with.map(\.slot)) == [0, 1])
+    }
 }

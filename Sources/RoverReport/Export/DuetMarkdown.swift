@@ -79,19 +79,22 @@ enum DuetMarkdown {
         ### Duet against running alone
 
         Each duet ratio (both servers on one core, half of it each) against the same CPU-per-request \
-        ratio from the sequential rounds (each server alone on the core, paired by round), and their \
-        ratio (duet ÷ alone) with a 95% interval. *co-location changes this answer* when that interval \
+        ratio with each server alone on the core: from alone windows (after a process pair's duet \
+        windows, each of its two servers loaded alone, one after the other, t over process pairs) or \
+        else from the sequential rounds (paired by round); the Alone column names which, with its n. \
+        Then their ratio (duet ÷ alone) with a 95% interval (Welch). *co-location changes this answer* when that interval \
         lies wholly beyond the minimum effect; *standalone too noisy to check* when it is wider than the \
         duet's own effect (few rounds alone cannot tell the duet's answer from none).
 
-        | Cell vs reference | Duet | Alone | Duet ÷ alone [95% CI] | Check |
-        |---|---:|---:|---:|---|
+        | Cell vs reference | Duet | Alone | Alone measured by | Duet ÷ alone [95% CI] | Check |
+        |---|---:|---:|---|---:|---|
 
         """
         for c in checks {
             let name = c.reference.isBaseline ? Format.strategies(c.cell) : "\(Format.strategies(c.cell)) vs \(Format.strategies(c.reference))"
             let group = c.cell.group.runtime == .lua54 ? "" : " (\(c.cell.group.runtime.rawValue))"
-            out += "| \(name)\(group) | \(Format.change(c.duet)) | \(Format.change(c.standalone)) | \(Format.change(c.ratio)) "
+            out += "| \(name)\(group) | \(Format.change(c.duet)) | \(Format.change(c.standalone)) | \(c.method ?? "sequential") "
+                + "| \(Format.change(c.ratio)) "
                 + "| \(c.outcome == .agree ? "agree" : "**\(c.outcome.rawValue)**") |\n"
         }
         return out + "\n"

@@ -4,7 +4,7 @@
 /// Belongs to RoverReport (export). Formats a ``Summary``; computes nothing. Thread-safe.
 public enum MarkdownExporter {
     public static func render(_ s: Summary) -> String {
-        if s.cells.isEmpty, let duet = s.duet, duet.rows.contains(where: \.cell.external) {
+        if s.cells.isEmpty, s.latencyDuet == nil, let duet = s.duet, duet.rows.contains(where: \.cell.external) {
             // A command duet (`duet --cmd`): two servers, nothing of the seed's cells.
             return "## rover-bench duet of two servers\n\nSide B against side A, each started by its command, "
                 + "measured from outside: CPU time from each side's own cgroup (every process it started), "
@@ -25,11 +25,15 @@ public enum MarkdownExporter {
         """
         if let duet = s.duet { out += DuetMarkdown.render(duet) }
         if let validity = s.validity { out += DuetMarkdown.validity(validity) }
-        guard !s.cells.isEmpty else { return out }  // a duet-only run
+        guard !s.cells.isEmpty || s.latencyDuet != nil else { return out }  // a duet-only run
         out += claimsTable(s)
         for group in s.groups {
             out += SeedTables.lazyTable(s, group)
             out += SeedTables.poolTable(s, group)
+        }
+        if let latency = s.latencyDuet {
+            let d = latency.asSummary
+            for group in d.groups { out += SeedTables.poolTable(d, group, duet: true) }
         }
         out += cellsTable(s)
         return out

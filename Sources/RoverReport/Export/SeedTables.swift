@@ -17,17 +17,21 @@ enum SeedTables {
     /// Seed table 2: channel vs the best pool dispatcher with the eager context. In an open-loop
     /// group (the latency phase: both at the same fixed rate) only latency carries evidence, and
     /// the seed's latency figures are quoted where the load is like the seed's (1000 connections).
-    static func poolTable(_ s: Summary, _ group: LoadGroup) -> String {
+    /// `duet`: `s` is the latency duet's (``LatencyDuetSummary/asSummary``), both sides at the
+    /// same rate at the same time, each at half a core.
+    static func poolTable(_ s: Summary, _ group: LoadGroup, duet: Bool = false) -> String {
         guard let pool = s.claimCell(.poolDispatch, in: group), let base = s.cell(pool.baseline) else { return "" }
         if group.rate > 0 {
             let like = group.connections == 1000
-            let rows: [(String, Metric, String)] = [
+            var rows: [(String, Metric, String)] = [
                 ("Avg latency", .latMean, like ? "6.33ms → 4.8ms (24% faster)" : "(at 1000 conn)"),
                 ("P50 latency", .latP50, ""),
                 ("P99 latency", .latP99, like ? "7.17ms → 5.4ms (25% faster)" : "(at 1000 conn)"),
                 ("P99.9 latency", .latP999, ""),
             ]
-            return table(s, title: "Seed table 2, latency — channels vs direct pool (eager context), open loop at \(group.rate) req/s, \(group)",
+            let how = duet ? "latency duet: both servers at once, \(group.rate) req/s each, half a core each" : "open loop at \(group.rate) req/s"
+            if duet { rows.append(("Server CPU per request at this rate", .serverCPU, "")) }
+            return table(s, title: "Seed table 2, latency — channels vs direct pool (eager context), \(how), \(group)",
                          columns: ("Channels (current)", "Direct (\(pool.dispatcher))"), base: base.key, cell: pool, rows: rows)
         }
         let rows: [(String, Metric, String)] = [

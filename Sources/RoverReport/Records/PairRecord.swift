@@ -12,6 +12,10 @@ public struct PairRecord: Sendable, Equatable {
         case comparison
         /// The baseline against a second instance of itself: the sweep's control.
         case control = "a/a"
+        /// A comparison's two servers each loaded **alone**, one after the other, in the same
+        /// process pair after its duet windows: the standalone ratio the validity check compares
+        /// the duet's with (``DuetValidity``). Not part of the duet's own statistics.
+        case alone
     }
 
     public enum Status: String, Sendable, CaseIterable {

@@ -28,8 +28,9 @@ public enum ReportWriter {
         // A duet-only run has pairs.csv and no runs.csv.
         let log = pairs.isEmpty || FileManager.default.fileExists(atPath: dir.runsCSV.path)
             ? try RunLog.read(dir.runsCSV) : RunLog.Contents(records: [], droppedTail: nil)
+        let latency = FileManager.default.fileExists(atPath: dir.latencyDuetCSV.path) ? try RunLog.read(dir.latencyDuetCSV).records : []
         let summary = Summary(records: log.records, bootstrap: bootstrap, floor: floor, pairs: pairs,
-                              pairedFloor: rules.pairedFloor, pairedMinEffect: rules.minEffect)
+                              pairedFloor: rules.pairedFloor, pairedMinEffect: rules.minEffect, latencyPairs: latency)
         let (curves, problems) = dir.readCurves()
         try write(summary, to: dir, curves: curves, meta: dir.readMeta())
         return Outcome(summary: summary, droppedTail: log.droppedTail, hgrmProblems: problems, rules: rules)

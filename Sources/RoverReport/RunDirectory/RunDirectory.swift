@@ -12,6 +12,8 @@ public import Foundation
 ///   settings.json     the trial settings (TrialSettings): how a resumed run measures
 ///   duet.json         the duet plan (DuetPlan): comparisons, pairs, stages, seed, judging rules
 ///   latency.json      the latency plan (LatencyPlan) with its measured capacities and rates
+///   latency-duet.csv  the latency duet's rows (runs.csv's columns): cell and reference of each
+///                     process pair at one open-loop rate, sharing a run id
 ///   loads/<cell>.r<k>.json  each trial's full load result (histograms), not committed
 ///   summary.csv       one row per cell (SummaryCSVExporter)
 ///   summary.md        claimed-vs-measured + the seed's tables + all cells (MarkdownExporter)
@@ -46,6 +48,8 @@ public struct RunDirectory: Sendable, Equatable {
     /// A command duet's request and expected answer (a scenario.json without an app).
     public var requestJSON: URL { url.appendingPathComponent("request.json") }
     public var latencyJSON: URL { url.appendingPathComponent("latency.json") }
+    /// The latency duet's rows (runs.csv's columns; two rows per process pair).
+    public var latencyDuetCSV: URL { url.appendingPathComponent("latency-duet.csv") }
     public var loadsDirectory: URL { url.appendingPathComponent("loads") }
     /// Whether this folder holds a duet (its pairs.csv).
     public var hasPairs: Bool { FileManager.default.fileExists(atPath: pairsCSV.path) }

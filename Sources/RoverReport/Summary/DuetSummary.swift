@@ -79,9 +79,11 @@ public struct DuetSummary: Codable, Sendable, Equatable {
     public var medianSteal: Double?
     public var medianForeign: Double?
 
-    public init(records: [PairRecord], floor: Double = Verdict.defaultPairedFloor,
+    public init(records all: [PairRecord], floor: Double = Verdict.defaultPairedFloor,
                 minEffect: Double = Verdict.defaultPairedMinEffect,
                 multiplicity: Multiplicity = .benjaminiHochberg, confidence: Double = 0.95) {
+        // Alone windows are the validity check's (``DuetValidity``), not the duet's.
+        let records = all.filter { $0.kind != .alone }
         self.floor = floor
         self.minEffect = minEffect
         self.multiplicity = multiplicity

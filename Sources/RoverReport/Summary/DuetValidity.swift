@@ -32,6 +32,8 @@ public struct DuetValidity: Codable, Sendable, Equatable {
     /// duet ÷ standalone.
     public var ratio: Estimate
     public var outcome: Outcome
+    /// How the standalone ratio was measured, with its n (nil in summaries written before it existed).
+    public var method: String?
 
     /// The check of one comparison; nil when either side lacks an interval.
     public static func check(id: String, cell: CellKey, reference: CellKey, duet: PairedTest, standalone: Estimate,
@@ -58,16 +60,29 @@ public struct DuetValidity: Codable, Sendable, Equatable {
 }
 
 extension Summary {
-    /// The validity check of every duet comparison whose cell and reference both ran in the
-    /// sequential phase in the same rounds (closed loop, paired by round).
-    static func validity(_ duet: DuetSummary, _ set: RunSet) -> [DuetValidity] {
-        duet.rows.compactMap { row in
-            guard !row.isControl, let cpu = row.cpu,
-                  let pairs = set.pairedRatios(row.cell, row.reference, .serverCPU),
-                  let test = PairedTest(clusters: pairs.map { [$0] }) else { return nil }
-            return DuetValidity.check(id: row.id, cell: row.cell, reference: row.reference, duet: cpu.test,
-                                      standalone: test.estimate, standaloneClusters: test.clusters,
-                                      minEffect: cpu.minEffect ?? duet.minEffect ?? Verdict.defaultPairedMinEffect)
+    /// The validity check of every duet comparison: against its alone windows (``PairRecord/Kind/alone``:
+    /// the same process pairs, each server loaded alone one after the other, t over process
+    /// pairs) when the run has them, else against the sequential phase's closed-loop rounds
+    /// (each server alone, paired by round) when its cell and reference ran in the same rounds.
+    static func validity(_ duet: DuetSummary, _ set: RunSet, pairs: [PairRecord] = []) -> [DuetValidity] {
+        let alone = Dictionary(grouping: pairs.filter { $0.kind == .alone && $0.status == .ok }, by: \.comparisonID)
+        return duet.rows.compactMap { row in
+            guard !row.isControl, let cpu = row.cpu else { return nil }
+            let standalone: PairedTest?
+            if let rows = alone[row.id] {
+                let clusters = Dictionary(grouping: rows, by: \.start).sorted { $0.key < $1.key }.map { $0.value.compactMap(\.cpuRatio) }
+                standalone = PairedTest(clusters: clusters)
+            } else if let pairs = set.pairedRatios(row.cell, row.reference, .serverCPU) {
+                standalone = PairedTest(clusters: pairs.map { [$0] })
+            } else {
+                standalone = nil
+            }
+            guard let test = standalone else { return nil }
+            var check = DuetValidity.check(id: row.id, cell: row.cell, reference: row.reference, duet: cpu.test,
+                                           standalone: test.estimate, standaloneClusters: test.clusters,
+                                           minEffect: cpu.minEffect ?? duet.minEffect ?? Verdict.defaultPairedMinEffect)
+            check?.method = alone[row.id] != nil ? "alone windows, n=\(test.clusters) pairs" : "sequential, n=\(test.clusters) rounds"
+            return check
         }
     }
 }

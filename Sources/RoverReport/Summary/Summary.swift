@@ -19,18 +19,21 @@ public struct Summary: Codable, Sendable, Equatable {
     /// Each duet comparison against the same ratio measured standalone (``DuetValidity``);
     /// nil in summaries written before it existed.
     public var validity: [DuetValidity]?
+    /// The latency phase measured as a duet (latency-duet.csv), when the run had one.
+    public var latencyDuet: LatencyDuetSummary?
 
     public init(records: [RunRecord], bootstrap: Bootstrap = .default, floor: Double = Verdict.defaultFloor,
                 pairs: [PairRecord] = [], pairedFloor: Double = Verdict.defaultPairedFloor,
-                pairedMinEffect: Double = Verdict.defaultPairedMinEffect) {
+                pairedMinEffect: Double = Verdict.defaultPairedMinEffect, latencyPairs: [RunRecord] = []) {
         let set = RunSet(records)
         self.init(set: set, bootstrap: bootstrap, floor: floor)
         if !pairs.isEmpty {
             let d = DuetSummary(records: pairs, floor: pairedFloor, minEffect: pairedMinEffect)
             duet = d
-            let checks = Self.validity(d, set)
+            let checks = Self.validity(d, set, pairs: pairs)
             validity = checks.isEmpty ? nil : checks
         }
+        if !latencyPairs.isEmpty { latencyDuet = LatencyDuetSummary(records: latencyPairs, bootstrap: bootstrap, floor: floor) }
     }
 
     public init(set: RunSet, bootstrap: Bootstrap = .default, floor: Double = Verdict.defaultFloor) {

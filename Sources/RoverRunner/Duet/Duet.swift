@@ -125,7 +125,7 @@ public struct Duet {
                     throw ScenarioError(message: "no scenario named \(wanted)")
                 }
                 let pair = DuetPair(step: step, plan: plan, settings: settings, scenario: scenario, scratch: scratch,
-                                    loadFailures: loadFailures)
+                                    loadFailures: loadFailures, aloneWindows: plan.aloneWindows(step))
                 let rows = pair.run()
                 if interrupted() { outcome.interrupted = true; break stages }  // a pair cut short is not recorded
                 try writer.append(lines: rows.map(\.csvRow).joined())

@@ -18,6 +18,8 @@ struct DuetPair {
     let scratch: String
     /// Sides whose app did not load in its check fail the pair before any server starts.
     var loadFailures = LoadFailures()
+    /// Alone windows after the duet's (``alone(_:_:)``): 0, none.
+    var aloneWindows = 0
 
     /// One server of the pair, and what the load generator has seen it answer.
     private struct Side {
@@ -61,15 +63,12 @@ struct DuetPair {
         key.external ? "side \(key.scenario)" : name == "cell" ? key.id : "reference \(key.id)"
     }
 
-    func run() -> [PairRecord] {
-        // Slot 0: the cell first (started, attached and loaded first); slot 1: the reference.
-        let keys = step.slot == 0 ? [("cell", step.comparison.cell), ("ref", step.comparison.reference)]
-                                  : [("ref", step.comparison.reference), ("cell", step.comparison.cell)]
+    /// The pair's servers, started in slot order and checked, or why not.
+    private func launch(_ keys: [(String, CellKey)]) -> Result<[String: Side], Failure> {
         for (name, key) in keys {
-            if let why = loadFailures.reason(for: key) { return failed("\(label(name, key)): \(why)") }
+            if let why = loadFailures.reason(for: key) { return .failure(Failure("\(label(name, key)): \(why)")) }
         }
         var sides: [String: Side] = [:]
-        defer { for side in sides.values { side.server.stop() } }
         for (name, key) in keys {
             let dir = scratch + "/\(name)"
             try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
@@ -79,24 +78,79 @@ struct DuetPair {
                 sides[name] = Side(label: label(name, key), external: key.external, server: running, answered: AnsweredCount())
                 try ScenarioProbe.checkAnswer(scenario, port: running.port)
             } catch let e as CommandServer.Failure {
-                return failed(e.description)
+                for side in sides.values { side.server.stop() }
+                return .failure(Failure(e.description))
             } catch {
-                return failed("\(label(name, key)): \(error)")
+                for side in sides.values { side.server.stop() }
+                return .failure(Failure("\(label(name, key)): \(error)"))
             }
         }
+        return .success(sides)
+    }
+
+    /// Why a process pair failed, as its failed row says it.
+    struct Failure: Error {
+        let why: String
+        init(_ why: String) { self.why = why }
+    }
+
+    /// A load on one side over the reference's connections, on its own thread.
+    private func load(_ side: Side, duration: Double, warmup: Double = 0, mode: LoadMode = .closedLoop) throws -> LoadThread {
+        var config = try ScenarioProbe.loadConfig(scenario, port: side.server.port, connections: step.comparison.cell.connections,
+                                                  threads: 1, timeout: settings.timeout, mode: mode)
+        config.duration = duration
+        config.warmup = warmup
+        config.answered = side.answered
+        return LoadThread(config: config, cpus: settings.loadCPUs)
+    }
+
+    /// The loads' own account (every wrong answer), then each side's answer once more by the probe.
+    private func checkLoads(_ results: [(Side, Result<LoadResult, any Error>)]) -> String? {
+        for (side, result) in results {
+            switch result {
+            case .failure(let error): return "load on \(side.label): \(error)"
+            case .success(let r): if let problem = ScenarioProbe.problems(r) { return "\(side.label): \(problem)" }
+            }
+        }
+        return nil
+    }
+
+    /// Checks both answers after the load, stops both servers and checks how they exited.
+    private func finish(_ cell: Side, _ ref: Side) -> String? {
+        for side in [cell, ref] {
+            do { try ScenarioProbe.checkAnswer(scenario, port: side.server.port) } catch {
+                return "\(side.label) after the load: \(error) \(describeExit(cell, ref))"
+            }
+            let status = side.server.stop()
+            // A command may end on the SIGTERM it was sent (directly, or as a shell's 128 + 15).
+            let onTerm = side.external && (status & 0x7f == SIGTERM || (status & 0x7f == 0 && (status >> 8) & 0xff == 143))
+            if status & 0x7f != 0 || (status >> 8) & 0xff != 0, !onTerm {
+                return "\(side.label) exited badly (\(ServerProcess.describe(status))): \(side.server.stderrTail())"
+            }
+        }
+        return nil
+    }
+
+    /// Slot 0: the cell first (started, attached and loaded first); slot 1: the reference.
+    private var keys: [(String, CellKey)] {
+        step.slot == 0 ? [("cell", step.comparison.cell), ("ref", step.comparison.reference)]
+                       : [("ref", step.comparison.reference), ("cell", step.comparison.cell)]
+    }
+
+    func run() -> [PairRecord] {
+        let sides: [String: Side]
+        switch launch(keys) {
+        case .failure(let f): return failed(f.why)
+        case .success(let s): sides = s
+        }
+        defer { for side in sides.values { side.server.stop() } }
         let cell = sides["cell"]!, ref = sides["ref"]!
         // Both loads run for the whole pair; the windows are read from the servers meanwhile.
         let span = plan.warmup + Double(plan.windows) * plan.window + 0.15  // ends just after the last window
         var loads: [String: LoadThread] = [:]
         for (name, _) in keys {
-            do {
-                var config = try ScenarioProbe.loadConfig(scenario, port: sides[name]!.server.port,
-                                                          connections: step.comparison.cell.connections,
-                                                          threads: 1, timeout: settings.timeout)
-                config.duration = span
-                config.answered = sides[name]!.answered
-                loads[name] = LoadThread(config: config, cpus: settings.loadCPUs)
-            } catch {
+            do { loads[name] = try load(sides[name]!, duration: span) } catch {
+                _ = loads.values.map { $0.join() }
                 return failed("load: \(error)")
             }
         }
@@ -121,8 +175,7 @@ struct DuetPair {
             }
             let exits = describeExit(cell, ref)
             if !exits.isEmpty { return abandon("during the load: \(exits)") }
-            rows.append(window(w, before, after, accounting: cell.server.accounting == ref.server.accounting
-                                                             ? cell.server.accounting : "mixed"))
+            rows.append(window(w, before, after, accounting: accounting(cell, ref)))
             before = after
         }
         // Under load (the loads run on past the last window): each side's answer once more, by
@@ -134,27 +187,129 @@ struct DuetPair {
                 underLoad = "\(side.label) under load: \(error) \(describeExit(cell, ref))"
             }
         }
-        // The loads' own account first (it counts every wrong answer), then the probe's.
-        for (name, load) in loads {
-            switch load.join() {
-            case .failure(let error): return failed("load on \(sides[name]!.label): \(error)")
-            case .success(let result):
-                if let problem = ScenarioProbe.problems(result) { return failed("\(sides[name]!.label): \(problem)") }
-            }
-        }
+        let results = keys.map { (name, _) in (sides[name]!, loads[name]!.join()) }
+        if let problem = checkLoads(results) { return failed(problem) }
         if let underLoad { return failed(underLoad) }
-        for side in [cell, ref] {
-            do { try ScenarioProbe.checkAnswer(scenario, port: side.server.port) } catch {
-                return failed("\(side.label) after the load: \(error) \(describeExit(cell, ref))")
-            }
-            let status = side.server.stop()
-            // A command may end on the SIGTERM it was sent (directly, or as a shell's 128 + 15).
-            let onTerm = side.external && (status & 0x7f == SIGTERM || (status & 0x7f == 0 && (status >> 8) & 0xff == 143))
-            if status & 0x7f != 0 || (status >> 8) & 0xff != 0, !onTerm {
-                return failed("\(side.label) exited badly (\(ServerProcess.describe(status))): \(side.server.stderrTail())")
+        if aloneWindows > 0 {
+            switch alone(cell, ref) {
+            case .failure(let f): return failed(f.why)
+            case .success(let more): rows += more
             }
         }
+        if let problem = finish(cell, ref) { return failed(problem) }
         return rows
+    }
+
+    private func accounting(_ cell: Side, _ ref: Side) -> String {
+        cell.server.accounting == ref.server.accounting ? cell.server.accounting : "mixed"
+    }
+
+    /// Windows in which each server runs **alone** on the server CPUs (the other idle), one side
+    /// after the other, in slot order, `aloneWindows` times: the same processes' CPU per request
+    /// standalone, for the duet's validity check (``DuetValidity``). Each pair of adjacent windows
+    /// (the cell's and the reference's) is one row of kind `alone`, so its ratio pairs two
+    /// readings a fraction of a second apart.
+    private func alone(_ cell: Side, _ ref: Side) -> Result<[PairRecord], Failure> {
+        var rows: [PairRecord] = []
+        let settle = 0.1
+        for w in 0..<aloneWindows {
+            var measured: [String: (Reading, Reading, SystemCPU, SystemCPU)] = [:]
+            let order = (step.slot + w) % 2 == 0 ? [("cell", cell), ("ref", ref)] : [("ref", ref), ("cell", cell)]
+            for (name, side) in order {
+                let thread: LoadThread
+                do { thread = try load(side, duration: settle + plan.window + 0.1) } catch {
+                    return .failure(Failure("load: \(error)"))
+                }
+                let t0 = monotonicSeconds()
+                sleepUntil(t0 + settle)
+                let system0 = SystemCPU.read()
+                let a = try? side.server.reading(answered: side.answered)
+                sleepUntil(t0 + settle + plan.window)
+                let system1 = SystemCPU.read()
+                let b = try? side.server.reading(answered: side.answered)
+                if let problem = checkLoads([(side, thread.join())]) { return .failure(Failure(problem)) }
+                guard let a, let b else {
+                    return .failure(Failure("\(side.label): counters unreadable while alone \(describeExit(cell, ref))"))
+                }
+                measured[name] = (a, b, system0, system1)
+            }
+            let (ca, cb, cs0, cs1) = measured["cell"]!, (ra, rb, rs0, rs1) = measured["ref"]!
+            var r = record()
+            r.kind = .alone
+            r.window = plan.windows + w
+            r.seconds = (cs1.at - cs0.at + rs1.at - rs0.at) / 2
+            r.cellRequests = Int(cb.requests - ca.requests)
+            r.refRequests = Int(rb.requests - ra.requests)
+            r.cellCPUNanos = cb.cpu - ca.cpu
+            r.refCPUNanos = rb.cpu - ra.cpu
+            r.accounting = accounting(cell, ref)
+            let servers = settings.serverCPUList
+            func foreign(_ s0: SystemCPU, _ s1: SystemCPU, _ ours: Double) -> Double {
+                max(0, s1.busy(since: s0, on: servers) - ours) / (max(s1.at - s0.at, 1e-3) * 1e9 * Double(servers.count))
+            }
+            r.foreignShare = max(foreign(cs0, cs1, r.cellCPUNanos), foreign(rs0, rs1, r.refCPUNanos))
+            r.stealShare = max(cs1.steal(since: cs0) / (max(cs1.at - cs0.at, 1e-3) * 1e9 * Double(max(1, cs1.steal.count))),
+                               rs1.steal(since: rs0) / (max(rs1.at - rs0.at, 1e-3) * 1e9 * Double(max(1, rs1.steal.count))))
+            var reasons: [String] = []
+            if r.cellRequests == 0 || r.refRequests == 0 { reasons.append("no requests answered") }
+            if r.foreignShare > settings.maxForeignShare {
+                reasons.append(String(format: "other processes used %.0f%% of the server CPUs", r.foreignShare * 100))
+            }
+            if r.stealShare > settings.maxStealShare { reasons.append(String(format: "%.0f%% steal", r.stealShare * 100)) }
+            if !reasons.isEmpty {
+                r.status = .dropped
+                r.reason = reasons.joined(separator: "; ")
+            }
+            rows.append(r)
+        }
+        return .success(rows)
+    }
+
+    /// What one open-loop process pair measured: each side's load (its corrected latency) and
+    /// CPU µs per request over the measured span.
+    struct OpenLoopOutcome {
+        var cell: LoadResult
+        var ref: LoadResult
+        var cellCPUMicros: Double
+        var refCPUMicros: Double
+    }
+
+    /// A latency pair: both servers at once, each offered `rate` req/s in an open loop (latency
+    /// corrected for coordinated omission) over the comparison's connections for `warmup` +
+    /// `duration` seconds; each side's latency over the measured span. Failures (start, wrong
+    /// answer before, under or after the load, a bad exit) are the reason, as in ``run()``.
+    func runOpenLoop(rate: Int, duration: Double, warmup: Double) -> Result<OpenLoopOutcome, Failure> {
+        let sides: [String: Side]
+        switch launch(keys) {
+        case .failure(let f): return .failure(f)
+        case .success(let s): sides = s
+        }
+        defer { for side in sides.values { side.server.stop() } }
+        let cell = sides["cell"]!, ref = sides["ref"]!
+        var loads: [String: LoadThread] = [:]
+        for (name, _) in keys {
+            do { loads[name] = try load(sides[name]!, duration: duration, warmup: warmup, mode: .openLoop(rate: Double(rate))) } catch {
+                _ = loads.values.map { $0.join() }
+                return .failure(Failure("load: \(error)"))
+            }
+        }
+        let t0 = monotonicSeconds()
+        sleepUntil(t0 + warmup)
+        let before = try? read(cell, ref)
+        sleepUntil(t0 + warmup + duration)
+        let after = try? read(cell, ref)
+        let results = keys.map { (name, _) in (sides[name]!, loads[name]!.join()) }
+        if let problem = checkLoads(results) { return .failure(Failure(problem)) }
+        guard let before, let after else { return .failure(Failure("counters unreadable \(describeExit(cell, ref))")) }
+        if let problem = finish(cell, ref) { return .failure(Failure(problem)) }
+        func micros(_ a: Reading, _ b: Reading) -> Double {
+            b.requests > a.requests ? (b.cpu - a.cpu) / Double(b.requests - a.requests) / 1000 : 0
+        }
+        guard case .success(let c) = loads["cell"]!.join(), case .success(let r) = loads["ref"]!.join() else {
+            return .failure(Failure("load: no result"))
+        }
+        return .success(OpenLoopOutcome(cell: c, ref: r, cellCPUMicros: micros(before.cell, after.cell),
+                                        refCPUMicros: micros(before.ref, after.ref)))
     }
 
     /// Both sides' readings and the machine's, in slot order (so neither side is always read

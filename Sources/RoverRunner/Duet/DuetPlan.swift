@@ -82,6 +82,11 @@ public struct DuetPlan: Sendable, Equatable, Codable {
     /// The rules its verdicts are judged by (and its stages decide with); nil in plans written
     /// before they were saved (judged by today's defaults).
     public var rules: JudgingRules?
+    /// The first `aloneStarts` process pairs of each comparison (not the controls) end with
+    /// `aloneWindows` rounds of alone windows (``DuetPair``): each server loaded alone, one after
+    /// the other, for the validity check. nil or 0: none.
+    public var aloneStarts: Int?
+    public var aloneWindows: Int?
 
     public init(comparisons: [DuetComparison], starts: Int = 5, controlStarts: Int? = nil, stages: Int? = nil,
                 windows: Int = 4, window: Double = 0.2, warmup: Double = 0.3, seed: UInt64 = Bootstrap.defaultSeed) {
@@ -185,11 +190,19 @@ public struct DuetPlan: Sendable, Equatable, Codable {
         return Set(DuetSummary(records: records, floor: rules.pairedFloor, minEffect: rules.minEffect).unsettled)
     }
 
+    /// Alone rounds at the end of `step`'s process pair (0: none).
+    public func aloneWindows(_ step: Step) -> Int {
+        step.comparison.isControl || step.start >= (aloneStarts ?? 0) ? 0 : max(aloneWindows ?? 0, 0)
+    }
+
     /// Process pairs the first stage runs (later stages run only where a verdict is unsettled).
     public var pairCount: Int { comparisons.map(starts(of:)).reduce(0, +) }
 
     /// Seconds the phase should take, from its own settings (start-up not included).
-    public var measuredSeconds: Double { Double(pairCount) * (warmup + Double(windows) * window) }
+    public var measuredSeconds: Double {
+        let alone = comparisons.filter { !$0.isControl }.map { min(starts(of: $0), aloneStarts ?? 0) }.reduce(0, +)
+        return Double(pairCount) * (warmup + Double(windows) * window) + Double(alone * 2 * (aloneWindows ?? 0)) * (window + 0.2)
+    }
 
     /// "9 comparisons × 20 process pairs (A/A controls: 40)", for progress lines.
     public var shape: String {

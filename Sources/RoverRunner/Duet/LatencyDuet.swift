@@ -1,0 +1,151 @@
+public import RoverScenarios
+public import Foundation
+import RoverKinds
+import RoverLoad
+public import RoverReport
+
+/// The latency phase as a duet: each pool cell and the reference (`eager` + `channel`) served
+/// **at the same time** on the same server CPUs, each in its own equal-share cgroup, each offered
+/// the same fixed rate in an open loop (latency corrected for coordinated omission), one fresh
+/// process pair per cell and round, rounds in a fresh random order with the slots swapped every
+/// other round. Both sides see the same machine at the same moment, so a noisy second hits both
+/// latencies alike and their ratio (paired within the process pair) cancels it, as the cost duet
+/// does for CPU per request.
+///
+/// The rates are fractions of the reference's capacity **in the duet** (``calibrate(base:interrupted:onNote:)``:
+/// the reference against a second instance of itself, closed loop, both at once, at each
+/// connection count; the median over windows of each side's req/s), so "50%" means half of
+/// what one server can answer at half a core.
+///
+/// Each process pair is two rows of latency-duet.csv (runs.csv's columns): the cell's and the
+/// reference's, sharing a run id (`<cell id>#<round>`) and the round as repeat index; a failed
+/// pair is two failed rows with the reason. Crash-safe and resumable like runs.csv.
+///
+/// Belongs to RoverRunner. Runs on the calling thread (plus one thread per load).
+public struct LatencyDuet {
+    public var plan: LatencyPlan
+    public var settings: DuetSettings
+    public var scenarios: [Scenario]
+    public var directory: RunDirectory
+    public var loadFailures = LoadFailures()
+
+    public init(plan: LatencyPlan, settings: DuetSettings, scenarios: [Scenario], directory: RunDirectory) {
+        self.plan = plan
+        self.settings = settings
+        self.scenarios = scenarios
+        self.directory = directory
+    }
+
+    /// Measures every capacity not yet in the plan: one process pair of each family's reference
+    /// against itself, closed loop, at each connection count (4 windows), saved at once.
+    public mutating func calibrate(base: SweepPlan, interrupted: () -> Bool, onNote: (String) -> Void) throws {
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("rover-bench-lcal-\(getpid())").path
+        defer { try? FileManager.default.removeItem(atPath: scratch) }
+        for family in LatencyPlan.families(of: base) {
+            for n in plan.connections where !plan.capacities.contains(where: { $0.family == family && $0.connections == n }) {
+                if interrupted() { return }
+                let ref = plan.reference(family, connections: n)
+                if loadFailures.reason(for: ref) != nil { continue }
+                guard let scenario = scenarios.first(where: { $0.name == family.scenario }) else { continue }
+                let aa = DuetComparison(kind: .control, cell: ref, reference: ref)
+                var calibration = DuetPlan(comparisons: [aa], starts: 1, windows: 4, window: 0.3, warmup: max(plan.warmup, 0.3))
+                calibration.seed = plan.seed
+                let step = DuetPlan.Step(comparison: aa, start: 0, slot: 0)
+                let rows = DuetPair(step: step, plan: calibration, settings: settings, scenario: scenario, scratch: scratch,
+                                    loadFailures: loadFailures).run()
+                // Windows dropped as contaminated still say what the server answered: a capacity
+                // only sets the rates, so they count when no clean window is left.
+                let clean = rows.filter { $0.status == .ok && $0.seconds > 0 }
+                let ok = clean.isEmpty ? rows.filter { $0.status == .dropped && $0.seconds > 0 } : clean
+                let readings = ok.flatMap { [Double($0.cellRequests) / $0.seconds, Double($0.refRequests) / $0.seconds] }
+                guard let rps = LatencyPlan.capacity(readings) else {
+                    onNote("latency duet: calibrating \(ref.id) failed: \(rows.first?.reason ?? "no window")")
+                    continue
+                }
+                plan.capacities.append(.init(family: family, connections: n, trials: readings, rps: rps))
+                onNote(String(format: "latency duet: %@ at %d connections: capacity %.0f req/s per side at half a core (median of %d windows); rates %@",
+                              "\(family.runtime.rawValue) \(family.scenario)", n, rps, readings.count,
+                              plan.fractions.map { "\(LatencyPlan.rate(capacity: rps, fraction: $0))" }.joined(separator: ", ")))
+                try LatencyPhase.save(plan, to: directory)
+            }
+        }
+        try LatencyPhase.save(plan, to: directory)
+    }
+
+    /// One process pair to run: `cell` against its reference in round `round`.
+    public struct Step: Sendable, Equatable {
+        public var cell: CellKey
+        public var round: Int
+        public var runID: String { "\(cell.id)#\(round)" }
+    }
+
+    /// Every pair of the plan, round-major, each round of each family in its own shuffled order.
+    public func steps(base: SweepPlan) -> [Step] {
+        let all = plan.plans(base: base).flatMap { p in
+            p.trials.filter { !$0.cell.isBaseline }.map { Step(cell: $0.cell, round: $0.repeatIndex) }
+        }
+        return (0..<plan.rounds).flatMap { r in all.filter { $0.round == r } }  // each round keeps its shuffled order
+    }
+
+    /// Runs every pair not yet in latency-duet.csv; `onPair` after each (index, total, what happened).
+    public func run(base: SweepPlan, interrupted: () -> Bool,
+                    onPair: (_ index: Int, _ total: Int, _ line: String) -> Void) throws -> Sweep.Outcome {
+        let url = directory.latencyDuetCSV
+        let existing = FileManager.default.fileExists(atPath: url.path) ? try RunLog.read(url).records : []
+        let done = Set(existing.map(\.runID))
+        let writer = try RunLogWriter(url: url)
+        defer { writer.close() }
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("rover-bench-ldu-\(getpid())").path
+        defer { try? FileManager.default.removeItem(atPath: scratch) }
+        let steps = steps(base: base)
+        var outcome = Sweep.Outcome(ran: 0, skipped: 0, failed: 0, interrupted: false)
+        for (i, step) in steps.enumerated() {
+            if done.contains(step.runID) { outcome.skipped += 1; continue }
+            if interrupted() { outcome.interrupted = true; break }
+            let ref = step.cell.baseline
+            guard let scenario = scenarios.first(where: { $0.name == step.cell.scenario }) else {
+                throw ScenarioError(message: "no scenario named \(step.cell.scenario)")
+            }
+            let comparison = DuetComparison(kind: .comparison, cell: step.cell, reference: ref)
+            let pair = DuetPair(step: DuetPlan.Step(comparison: comparison, start: step.round, slot: step.round % 2),
+                                plan: DuetPlan(comparisons: []), settings: settings, scenario: scenario, scratch: scratch,
+                                loadFailures: loadFailures)
+            let result = pair.runOpenLoop(rate: step.cell.rate, duration: plan.duration, warmup: plan.warmup)
+            if interrupted() { outcome.interrupted = true; break }  // a pair cut short is not recorded
+            var cellRow = RunRecord(runID: step.runID, key: step.cell, repeatIndex: step.round)
+            var refRow = RunRecord(runID: step.runID, key: ref, repeatIndex: step.round)
+            switch result {
+            case .success(let m):
+                cellRow.values = Self.values(m.cell, cpuMicros: m.cellCPUMicros)
+                refRow.values = Self.values(m.ref, cpuMicros: m.refCPUMicros)
+                onPair(i + 1, steps.count, String(format: "%@ round %d: p99 %.0f vs %.0f µs", step.cell.id, step.round,
+                                                  cellRow[.latP99], refRow[.latP99]))
+            case .failure(let f):
+                let why = f.why
+                (cellRow.status, cellRow.reason) = (.failed, why)
+                (refRow.status, refRow.reason) = (.failed, why)
+                outcome.failed += 1
+                onPair(i + 1, steps.count, "\(step.cell.id) round \(step.round): failed: \(why)")
+            }
+            try writer.append(cellRow)
+            try writer.append(refRow)
+            outcome.ran += 1
+        }
+        return outcome
+    }
+
+    /// One side's figures: its corrected latency, throughput and CPU per request (at half a core).
+    static func values(_ load: LoadResult, cpuMicros: Double) -> [Metric: Double] {
+        let lat = LatencySummary(load.correctedLatency ?? load.latency)
+        return [
+            .duration: load.duration, .requests: Double(load.requests), .rps: load.requestsPerSecond,
+            .errorsConnect: Double(load.errors.connect), .errorsRead: Double(load.errors.read),
+            .errorsWrite: Double(load.errors.write), .errorsTimeout: Double(load.errors.timeout),
+            .non2xx: Double(load.non2xx),
+            .latMean: lat.mean, .latP50: Double(lat.p50), .latP90: Double(lat.p90), .latP99: Double(lat.p99),
+            .latP999: Double(lat.p999), .latMax: Double(lat.max),
+            .serverCPU: cpuMicros, .clientCPU: load.generatorCPUMicrosPerRequest,
+            .generatorSaturated: load.generatorSaturated ? 1 : 0,
+        ]
+    }
+}
