@@ -13,7 +13,10 @@ Usage: Scripts/agreement.py RUN_A RUN_B
          one run's A/A controls, the process pairs its comparisons took and what stayed unsettled.
        Scripts/agreement.py --latency RUN...
          the latency phase's verdicts (mean, p50, p99, p99.9 of each pool against eager + channel at
-         each open-loop point) in every run side by side, and how many are settled and agree.
+         each open-loop point; the latency duet's when the run has one) in every run side by side,
+         and how many are settled and agree.
+       Scripts/agreement.py --validity RUN...
+         the check of each duet comparison against running alone, in every run side by side.
        Scripts/agreement.py --many RUN...
          per run: each A/A control, the process pairs its comparisons took and what stayed
          unsettled; then the headline: of the distinct duet comparisons on CPU per request (A/A
@@ -95,11 +98,13 @@ def latency(runs):
         s = load(run)
         rows = {}
         rates = {}
-        for c in s.get("comparisons", []):
+        # The latency duet's comparisons when the run has them, else the sequential phase's.
+        comparisons = (s.get("latencyDuet") or {}).get("comparisons") or s.get("comparisons", [])
+        for c in comparisons:
             k = c["cell"]
             if not k.get("rate") or c["metric"] not in LATENCY: continue
             rates.setdefault((k.get("runtime", "lua5.4"), k["connections"]), set()).add(k["rate"])
-        for c in s.get("comparisons", []):
+        for c in comparisons:
             k = c["cell"]
             if not k.get("rate") or c["metric"] not in LATENCY: continue
             group = (k.get("runtime", "lua5.4"), k["connections"])
@@ -121,6 +126,21 @@ def latency(runs):
             f"{v[0]} {100*(v[1]-1):+.1f}% [{100*(v[2]-1):+.1f}, {100*(v[3]-1):+.1f}] @{v[4]}" if v else "-" for v in vs))
     print(f"\nlatency rows: {len(keys)}; settled (faster/slower/no difference) in every run: {all_settled}; "
           f"of those the same verdict in every run: {agree}")
+
+def validity(runs):
+    """Each duet comparison's check against running alone, per run."""
+    tables = [{v["id"]: v for v in (load(r).get("validity") or [])} for r in runs]
+    for key in sorted({k for t in tables for k in t}):
+        cells = []
+        for t in tables:
+            v = t.get(key)
+            if not v:
+                cells.append("-"); continue
+            d, a, r = v["duet"], v["standalone"], v["ratio"]
+            cells.append(f"{v['outcome']}: duet {100*(d['value']-1):+.1f}%, alone {100*(a['value']-1):+.1f}% "
+                         f"[{100*(a['interval']['lower']-1):+.1f}, {100*(a['interval']['upper']-1):+.1f}] ({v.get('method', 'sequential')}), "
+                         f"duet/alone {100*(r['value']-1):+.1f}% [{100*(r['interval']['lower']-1):+.1f}, {100*(r['interval']['upper']-1):+.1f}]")
+        print(f"{key}:\n  " + "\n  ".join(cells))
 
 def run_line(run):
     """One run's A/A controls, process pairs per comparison and unsettled verdicts."""
@@ -191,6 +211,8 @@ def many(runs):
 if __name__ == "__main__":
     if len(sys.argv) >= 2 and sys.argv[1] == "--latency":
         latency(sys.argv[2:])
+    elif len(sys.argv) >= 2 and sys.argv[1] == "--validity":
+        validity(sys.argv[2:])
     elif len(sys.argv) >= 2 and sys.argv[1] == "--many":
         many(sys.argv[2:])
     elif len(sys.argv) == 3 and sys.argv[1] == "--line":
