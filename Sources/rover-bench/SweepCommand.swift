@@ -196,6 +196,7 @@ struct SweepCommand: ParsableCommand {
             let started = monotonicSeconds()
             let result = try duet.run(interrupted: stop, unsettled: duetPlan.unsettled) { progress.show($0, start: started) }
             progress.finish()
+            try directory.recordPhase("duet", seconds: monotonicSeconds() - started)
             if result.failed > 0 { printErr("duet: \(result.failed) comparisons failed (see pairs.csv and summary.md)") }
             if result.interrupted { return try finish(directory, progress: progress, interrupted: true) }
         }
@@ -205,17 +206,23 @@ struct SweepCommand: ParsableCommand {
             printErr("latency duet: \(latency.pairs.map { "\($0.context) + \($0.dispatcher)" }.joined(separator: " vs ")) at once, open loop at "
                      + "\(latency.fractions.map { "\(Int($0 * 100))%" }.joined(separator: ", ")) of capacity × "
                      + "\(latency.connections.map(String.init).joined(separator: ", ")) connections × \(latency.rounds) process pairs")
+            var started = monotonicSeconds()
             try phase.calibrate(base: plan, interrupted: stop) { printErr($0) }
+            try directory.recordPhase("latency calibration", seconds: monotonicSeconds() - started)
+            started = monotonicSeconds()
             let more = try phase.run(base: plan, interrupted: stop) { i, n, line in progress.note("latency duet [\(i)/\(n)] \(line)") }
             progress.finish()
+            try directory.recordPhase("latency duet", seconds: monotonicSeconds() - started)
             printErr("latency duet: \(more.ran) pairs run, \(more.skipped) already done, \(more.failed) failed")
             if more.interrupted { return try finish(directory, progress: progress, interrupted: true) }
         }
         if !duetOnly {
             var sweep = Sweep(plan: plan, settings: settings, scenarios: catalog, directory: directory)
             sweep.loadFailures = loadFailures
+            var started = monotonicSeconds()
             let outcome = try sweep.run(interrupted: stop) { progress.show($0) }
             progress.finish()
+            try directory.recordPhase("sequential rounds", seconds: monotonicSeconds() - started)
             printErr("\(outcome.ran) trials run, \(outcome.skipped) already done, \(outcome.failed) failed")
             if outcome.interrupted { return try finish(directory, progress: progress, interrupted: true) }
             if let latency, latency.resolvedMethod == .sequential {
@@ -224,9 +231,11 @@ struct SweepCommand: ParsableCommand {
                 printErr("latency: \(latency.pairs.map { "\($0.context) + \($0.dispatcher)" }.joined(separator: " vs ")), open loop at "
                          + "\(latency.fractions.map { "\(Int($0 * 100))%" }.joined(separator: ", ")) of capacity × "
                          + "\(latency.connections.map(String.init).joined(separator: ", ")) connections × \(latency.rounds) rounds")
+                started = monotonicSeconds()
                 try phase.calibrate(base: plan, interrupted: stop) { printErr($0) }
                 let more = try phase.run(base: plan, interrupted: stop) { progress.show($0) }
                 progress.finish()
+                try directory.recordPhase("latency (sequential)", seconds: monotonicSeconds() - started)
                 printErr("latency: \(more.ran) trials run, \(more.skipped) already done, \(more.failed) failed")
                 return try finish(directory, progress: progress, interrupted: more.interrupted)
             }
@@ -271,6 +280,11 @@ struct SweepCommand: ParsableCommand {
     }
 
     private func finish(_ directory: RunDirectory, progress: ProgressLine, interrupted: Bool) throws {
+        let phases = directory.readPhases()
+        if !phases.isEmpty {
+            printErr("phases: " + phases.sorted { $0.key < $1.key }.map { String(format: "%@ %.0f s", $0.key, $0.value) }.joined(separator: ", ")
+                     + String(format: " (%.1f min)", phases.values.reduce(0, +) / 60))
+        }
         // Judged by the rules saved in duet.json (a resumed run keeps the rules it started with).
         let report = try ReportWriter.regenerate(directory)
         if let duet = report.summary.duet, duet.machineTooNoisy {

@@ -12,6 +12,7 @@ public import Foundation
 ///   settings.json     the trial settings (TrialSettings): how a resumed run measures
 ///   duet.json         the duet plan (DuetPlan): comparisons, pairs, stages, seed, judging rules
 ///   latency.json      the latency plan (LatencyPlan) with its measured capacities and rates
+///   phases.json       wall-clock seconds per phase (duet, latency calibration, latency, rounds)
 ///   latency-duet.csv  the latency duet's rows (runs.csv's columns): cell and reference of each
 ///                     process pair at one open-loop rate, sharing a run id
 ///   loads/<cell>.r<k>.json  each trial's full load result (histograms), not committed
@@ -48,6 +49,9 @@ public struct RunDirectory: Sendable, Equatable {
     /// A command duet's request and expected answer (a scenario.json without an app).
     public var requestJSON: URL { url.appendingPathComponent("request.json") }
     public var latencyJSON: URL { url.appendingPathComponent("latency.json") }
+    /// Wall-clock seconds each phase of the sweep took (summed over resumes): what the default
+    /// sweep's time goes to.
+    public var phasesJSON: URL { url.appendingPathComponent("phases.json") }
     /// The latency duet's rows (runs.csv's columns; two rows per process pair).
     public var latencyDuetCSV: URL { url.appendingPathComponent("latency-duet.csv") }
     public var loadsDirectory: URL { url.appendingPathComponent("loads") }
@@ -81,6 +85,20 @@ public struct RunDirectory: Sendable, Equatable {
         let dir = RunDirectory(url: results.appendingPathComponent(name(date: date, host: host)))
         try FileManager.default.createDirectory(at: dir.hgrmDirectory, withIntermediateDirectories: true)
         return dir
+    }
+
+    /// Adds `seconds` to phase `name` in phases.json.
+    public func recordPhase(_ name: String, seconds: Double) throws {
+        var phases = readPhases()
+        phases[name, default: 0] += seconds
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try encoder.encode(phases).write(to: phasesJSON, options: .atomic)
+    }
+
+    /// phases.json (empty when the run has none).
+    public func readPhases() -> [String: Double] {
+        (try? JSONDecoder().decode([String: Double].self, from: Data(contentsOf: phasesJSON))) ?? [:]
     }
 
     public func writeMeta(_ meta: RunMeta) throws {
