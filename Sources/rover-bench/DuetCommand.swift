@@ -85,6 +85,8 @@ struct DuetCommand: ParsableCommand {
     }
 
     func run() throws {
+        // Its load generators hold a socket per connection (the latency duet: two loads of 1000).
+        _ = FileDescriptorLimit.raiseToHardLimit()
         warnIfDebug()
         let (serverList, loadCPUs) = pinning.resolve()
         var settings = DuetSettings(executable: selfExecutable())

@@ -1,3 +1,4 @@
+import RoverSystem
 import ArgumentParser
 import Foundation
 import RoverLoad
@@ -57,6 +58,8 @@ struct LoadCommand: ParsableCommand {
     }
 
     func run() throws {
+        // Its load generators hold a socket per connection (the latency duet: two loads of 1000).
+        _ = FileDescriptorLimit.raiseToHardLimit()
         let result = try runLoad(makeConfig())
         print(result.summaryText(), terminator: "")
         if let json { try result.jsonEncoded().write(to: URL(fileURLWithPath: json)) }

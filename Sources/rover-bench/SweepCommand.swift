@@ -165,6 +165,8 @@ struct SweepCommand: ParsableCommand {
     }
 
     func run() throws {
+        // Its load generators hold a socket per connection (the latency duet: two loads of 1000).
+        _ = FileDescriptorLimit.raiseToHardLimit()
         warnIfDebug()
         let catalog = try Scenario.catalog(root: scenarioOptions.scenariosDir)
         let (serverList, loadCPUList) = pinning.resolve()

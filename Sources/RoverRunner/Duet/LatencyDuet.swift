@@ -48,7 +48,9 @@ public struct LatencyDuet {
                 if loadFailures.reason(for: ref) != nil { continue }
                 guard let scenario = scenarios.first(where: { $0.name == family.scenario }) else { continue }
                 let aa = DuetComparison(kind: .control, cell: ref, reference: ref)
-                var calibration = DuetPlan(comparisons: [aa], starts: 1, windows: 4, window: 0.3, warmup: max(plan.warmup, 0.3))
+                // Connecting 1000 connections per side takes a while: the warm-up grows with them.
+                var calibration = DuetPlan(comparisons: [aa], starts: 1, windows: 4, window: 0.3,
+                                           warmup: max(plan.warmup, 0.3) + Double(n) / 1000)
                 calibration.seed = plan.seed
                 let step = DuetPlan.Step(comparison: aa, start: 0, slot: 0)
                 let rows = DuetPair(step: step, plan: calibration, settings: settings, scenario: scenario, scratch: scratch,
