@@ -17,7 +17,8 @@
 # connection, so per request = (window2 - window1) / (N2 - N1): the connection's own cost, and the
 # mark's own write, cancel.
 # Usage: Scripts/hotpath.sh [--out FILE] [--http "bare userdata.affine eager.channel ..."]
-# SKIP_BUILD=1 uses the existing release build; BIN=path another binary; WARMUP, N1, N2 the loads.
+# SKIP_BUILD=1 uses the existing release build; BIN=path another binary; WARMUP, N1, N2 the loads;
+# KEEP=1 keeps the work folder (a mktemp -d under /tmp: strace logs, marks, server output).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=""; http="bare userdata.affine eager.channel"
@@ -26,7 +27,7 @@ while [ $# -gt 0 ]; do
   case $1 in
     --out) out=$2; shift 2 ;;
     --http) http=$2; shift 2 ;;
-    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
     *) echo "hotpath.sh: unknown option $1" >&2; exit 64 ;;
   esac
 done
