@@ -9,11 +9,12 @@ import Foundation
 /// Exit codes (``GateOutcome``), most severe first:
 /// - 2 `regression`: a trial failed (crash, wrong answer, errors), a baseline cell, rule cell or
 ///   instruction or hot-path row is missing, a deterministic counter, an instruction count or a
-///   hot-path count (allocations, syscalls per request) rose beyond tolerance, an enforced comparison came out the wrong way (or, for a counter, tied), or
-///   (only if enforced) throughput fell.
+///   hot-path count (allocations, syscalls per request) rose beyond tolerance, an enforced
+///   comparison came out the wrong way (or, for a counter, tied), or (only if enforced)
+///   throughput fell.
 /// - 4 `inconclusive`: no regression, but an enforced timing comparison could not tell.
-/// - 3 `improvement`: everything else passed and some counter, instruction or hot-path count fell, or
-///   cells are new: time to refresh the baseline (`gate --update-baseline`).
+/// - 3 `improvement`: everything else passed and some counter, instruction or hot-path count
+///   fell, or cells are new: time to refresh the baseline (`gate --update-baseline`).
 /// - 0 `pass`: identical code and run give this.
 /// - 64 usage error (bad flags, missing files, unreadable rules) — raised by the CLI.
 public enum Gate {
