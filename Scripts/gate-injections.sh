@@ -7,7 +7,9 @@
 #   closure   one extra accessor closure per request in the lazy builder
 #   loop      a small loop on Engine.handle's path (about +2% instructions on params-only)
 #   crash     the hello scenario's handler kills its server (os.exit)
-# Usage: Scripts/gate-injections.sh [RUNS] [closure loop crash]
+#   alloc     one extra heap allocation per response on the HTTP path (a class instance stored in
+#             a global, in HTTPConnectionHandler.complete): hotpath.csv's allocs rows +1.00
+# Usage: Scripts/gate-injections.sh [RUNS] [closure loop crash alloc]
 set -uo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-3}; shift || true
@@ -37,6 +39,16 @@ s = s.replace("    public func handle(_ request: Request) -> Response {\n",
               "        for i in 0..<60 { spin = (spin &* 6364136223846793005) ^ (spin >> 7) &+ UInt64(i) }\n"
               "        injectedSink &+= spin\n", 1)
 s += "\nnonisolated(unsafe) var injectedSink: UInt64 = 0\n"
+open(p, "w").write(s)
+PY
+    ;;
+    alloc) python3 - "$wt/Sources/RoverEngine/HTTP/HTTPConnectionHandler.swift" <<'PY'
+import sys; p = sys.argv[1]; s = open(p).read()
+old = "            context.write(wrapOutboundOut(bytes), promise: nil)\n"
+assert s.count(old) == 1, "alloc injection: the write in complete() moved"
+s = s.replace(old, "            injectedAllocSink = InjectedBox(seq)  // INJECTED: one heap allocation per response\n" + old, 1)
+s += "\nfinal class InjectedBox { let seq: UInt64; init(_ seq: UInt64) { self.seq = seq } }\n"
+s += "nonisolated(unsafe) var injectedAllocSink: InjectedBox?\n"
 open(p, "w").write(s)
 PY
     ;;

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what rover-bench needs to build and run (Lua 5.4 headers, LuaJIT, zlib), when missing.
 # Idempotent; needs root (or sudo) only when something is missing. Optional comparison tools
-# (wrk, nginx + ngx_lua, valgrind, chromium) are installed with `Scripts/setup.sh --extras`.
+# (wrk, nginx + ngx_lua, valgrind, strace, chromium) are installed with `Scripts/setup.sh --extras`.
 set -euo pipefail
 need=()
 pkg-config --exists lua5.4 2>/dev/null || need+=(liblua5.4-dev pkg-config)
@@ -16,6 +16,7 @@ if [ "${1:-}" = "--extras" ]; then
   command -v nginx >/dev/null || need+=(nginx)
   [ -e /usr/lib/nginx/modules/ngx_http_lua_module.so ] || need+=(libnginx-mod-http-lua)
   command -v valgrind >/dev/null || need+=(valgrind)
+  command -v strace >/dev/null || need+=(strace)  # Scripts/hotpath.sh (the gate's syscall counts)
   command -v chromium >/dev/null || need+=(chromium)
 fi
 [ ${#need[@]} -eq 0 ] && exit 0

@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import RoverReport
 
-/// `rover-bench gate --baseline DIR --current RUN_DIR [--instructions FILE] [--rules FILE]`: the
+/// `rover-bench gate --baseline DIR --current RUN_DIR [--instructions FILE] [--hotpath FILE] [--rules FILE]`: the
 /// CI gate. Prints a Markdown verdict table (also appended to `$GITHUB_STEP_SUMMARY` when set) and
 /// exits 0 pass, 2 regression (or a failed trial, or something missing), 3 only improvements
 /// (refresh the baseline), 4 an enforced timing rule could not tell, 64 usage error.
@@ -19,7 +19,9 @@ struct GateCommand: ParsableCommand {
         discussion: """
         Checks (a) that no trial of the run failed, (b) deterministic counters per cell against the \
         baseline within a tolerance, (c) exact instructions per request (--instructions, from \
-        Scripts/instructions.sh) against the baseline's instructions.csv, (d) same-run comparisons \
+        Scripts/instructions.sh) against the baseline's instructions.csv, and heap allocations and \
+        read/write/epoll calls per request on the HTTP path (--hotpath, from Scripts/hotpath.sh) against \
+        its hotpath.csv, both ways, (d) same-run comparisons \
         from the rules (enforced for counters, advisory for timings unless a rule says "enforce"), \
         (e) throughput vs the baseline (advisory unless the rules enforce it). Prints a Markdown \
         table, also appended to $GITHUB_STEP_SUMMARY when set.
@@ -65,14 +67,18 @@ struct GateCommand: ParsableCommand {
                                valueName: "file"))
     var instructions: String?
 
-    @Flag(help: "Copy the current run's summary (and --instructions) into the baseline folder instead of checking.")
+    @Option(help: ArgumentHelp("Hot-path counts per request of the current code (Scripts/hotpath.sh --out FILE).",
+                               valueName: "file"))
+    var hotpath: String?
+
+    @Flag(help: "Copy the current run's summary (and --instructions, --hotpath) into the baseline folder instead of checking.")
     var updateBaseline = false
 
     func validate() throws {
         var isDir: ObjCBool = false
         if let duetRun {
-            guard baselineOption == nil, currentOption == nil, !updateBaseline, instructions == nil, rules == nil else {
-                throw ValidationError("--duet gates on one duet run: drop --baseline, --current, --rules, --instructions and --update-baseline")
+            guard baselineOption == nil, currentOption == nil, !updateBaseline, instructions == nil, hotpath == nil, rules == nil else {
+                throw ValidationError("--duet gates on one duet run: drop --baseline, --current, --rules, --instructions, --hotpath and --update-baseline")
             }
             guard FileManager.default.fileExists(atPath: duetRun + "/pairs.csv") else {
                 throw ValidationError("--duet '\(duetRun)': no pairs.csv there (not a duet run folder)")
@@ -106,6 +112,12 @@ struct GateCommand: ParsableCommand {
                     .write(to: baselineURL.appendingPathComponent(InstructionCounts.fileName), options: .atomic)
                 written.append(InstructionCounts.fileName)
             }
+            if let hotpath {
+                _ = try usage { try HotPathCounts.load(URL(fileURLWithPath: hotpath)) }  // refuse a bad file
+                try Data(contentsOf: URL(fileURLWithPath: hotpath))
+                    .write(to: baselineURL.appendingPathComponent(HotPathCounts.fileName), options: .atomic)
+                written.append(HotPathCounts.fileName)
+            }
             print("baseline \(baseline) updated: \(written.joined(separator: ", "))")
             return
         }
@@ -119,7 +131,12 @@ struct GateCommand: ParsableCommand {
             return (try InstructionCounts.load(baselineURL.appendingPathComponent(InstructionCounts.fileName)),
                     try InstructionCounts.load(URL(fileURLWithPath: instructions)))
         }
-        let report = Gate.evaluate(baseline: base, current: set, rules: ruleSet, instructions: counts)
+        let hot = try usage { () throws(GateInputError) -> (baseline: HotPathCounts, current: HotPathCounts)? in
+            guard let hotpath else { return nil }
+            return (try HotPathCounts.load(baselineURL.appendingPathComponent(HotPathCounts.fileName)),
+                    try HotPathCounts.load(URL(fileURLWithPath: hotpath)))
+        }
+        let report = Gate.evaluate(baseline: base, current: set, rules: ruleSet, instructions: counts, hotpath: hot)
         print(report.markdown)
         if let path = ProcessInfo.processInfo.environment["GITHUB_STEP_SUMMARY"], !path.isEmpty {
             appendStepSummary(report.markdown, to: path)

@@ -15,6 +15,7 @@ struct RoverBench: ParsableCommand {
             MicroCommand.self,
             ReportCommand.self,
             GateCommand.self,
+            HotPathTallyCommand.self,
         ]
     )
 }

@@ -101,6 +101,32 @@ import RoverKinds
         #expect(try gate("good", ["--instructions", slower.path]).code == 2)
         #expect(try gate("good", ["--instructions", root.appendingPathComponent("absent.csv").path]).code == 64)
 
+        // Hot-path counts: two-sided, absolute (one allocation more per request is 2, one fewer 3).
+        let hot = "subject,requests,per_req\n"
+        try Data((hot + "http.bare.allocs,2000,5.00\nhttp.bare.epoll,2000,1.00\n").utf8)
+            .write(to: root.appendingPathComponent("baseline/hotpath.csv"))
+        func hotpath(_ allocs: String) throws -> Int32 {
+            let file = root.appendingPathComponent("hot-\(allocs).csv")
+            try Data((hot + "http.bare.allocs,2000,\(allocs)\nhttp.bare.epoll,2000,1.00\n").utf8).write(to: file)
+            return try gate("good", ["--hotpath", file.path]).code
+        }
+        #expect(try hotpath("5.00") == 0)
+        #expect(try hotpath("5.05") == 0)
+        #expect(try hotpath("6.00") == 2)
+        #expect(try hotpath("4.00") == 3)
+        #expect(try gate("good", ["--hotpath", root.appendingPathComponent("absent.csv").path]).code == 64)
+        // The script's arithmetic: the marks and the strace log of one target become its rows.
+        let marks = root.appendingPathComponent("marks"), log = root.appendingPathComponent("strace")
+        try Data("6198\n8765\n21332\n".utf8).write(to: marks)
+        try Data(HotPathGateTests.straceLog.utf8).write(to: log)
+        let tally = try Self.run(["hotpath-tally", "--target", "bare", "--marks", marks.path, "--strace", log.path,
+                                  "--n1", "1", "--n2", "2"])
+        #expect(tally.code == 0 && tally.out == "http.bare.allocs,1,10000.00\nhttp.bare.reads,1,1.00\nhttp.bare.writes,1,1.00\nhttp.bare.epoll,1,3.00\n",
+                "\(tally.out)\(tally.err)")
+        try Data("6198\n8765\n".utf8).write(to: marks)
+        #expect(try Self.run(["hotpath-tally", "--target", "bare", "--marks", marks.path, "--strace", log.path,
+                              "--n1", "1", "--n2", "2"]).code == 1)
+
         let badRules = root.appendingPathComponent("bad.json")
         try Data(#"{"comparisons":[{"scenario":"s","better":"a","worse":"b","metric":"rps"}]}"#.utf8).write(to: badRules)
         let usage = try gate("good", ["--rules", badRules.path])

@@ -8,23 +8,28 @@ import Foundation
 ///
 /// Exit codes (``GateOutcome``), most severe first:
 /// - 2 `regression`: a trial failed (crash, wrong answer, errors), a baseline cell, rule cell or
-///   instruction row is missing, a deterministic counter or an instruction count rose beyond
-///   tolerance, an enforced comparison came out the wrong way (or, for a counter, tied), or
-///   (only if enforced) throughput fell.
+///   instruction or hot-path row is missing, a deterministic counter, an instruction count or a
+///   hot-path count (allocations, syscalls per request) rose beyond tolerance, an enforced
+///   comparison came out the wrong way (or, for a counter, tied), or (only if enforced)
+///   throughput fell.
 /// - 4 `inconclusive`: no regression, but an enforced timing comparison could not tell.
-/// - 3 `improvement`: everything else passed and some counter or instruction count fell, or
-///   cells are new: time to refresh the baseline (`gate --update-baseline`).
+/// - 3 `improvement`: everything else passed and some counter, instruction or hot-path count
+///   fell, or cells are new: time to refresh the baseline (`gate --update-baseline`).
 /// - 0 `pass`: identical code and run give this.
 /// - 64 usage error (bad flags, missing files, unreadable rules) — raised by the CLI.
 public enum Gate {
     public static func evaluate(baseline: Summary, current: RunSet, rules: GateRules,
                                 bootstrap: Bootstrap = .default,
-                                instructions: (baseline: InstructionCounts, current: InstructionCounts)? = nil) -> GateReport {
+                                instructions: (baseline: InstructionCounts, current: InstructionCounts)? = nil,
+                                hotpath: (baseline: HotPathCounts, current: HotPathCounts)? = nil) -> GateReport {
         let currentSummary = Summary(set: current, bootstrap: bootstrap, floor: rules.floor)
         var checks = failureChecks(current)
         checks += counterChecks(baseline, currentSummary, rules)
         if let instructions {
             checks += instructionChecks(instructions.baseline, instructions.current, tolerance: rules.instructionTolerance(for:))
+        }
+        if let hotpath {
+            checks += hotpathChecks(hotpath.baseline, hotpath.current, allowance: rules.hotpathAllowance(for:around:))
         }
         checks += comparisonChecks(current, currentSummary, rules, bootstrap)
         checks += throughputChecks(baseline, currentSummary, rules)
@@ -139,6 +144,31 @@ public enum Gate {
         for subject in cur.subjects where base.perRequest[subject] == nil {
             checks.append(GateCheck(kind: .instructions, subject: subject, metric: nil, baseline: "absent",
                                     current: InstructionCounts.format(cur.perRequest[subject]!), status: .new,
+                                    detail: "row not in the baseline"))
+        }
+        return checks
+    }
+
+    /// Each baseline hot-path row against the current one, within `allowance(subject, baseline)`
+    /// (an absolute number per request), both ways: more is a regression, fewer an improvement.
+    static func hotpathChecks(_ base: HotPathCounts, _ cur: HotPathCounts,
+                              allowance: (String, Double) -> Double) -> [GateCheck] {
+        var checks: [GateCheck] = base.subjects.map { subject in
+            let old = base.perRequest[subject]!
+            guard let new = cur.perRequest[subject] else {
+                return GateCheck(kind: .hotpath, subject: subject, metric: nil, baseline: HotPathCounts.format(old),
+                                 current: "missing", status: .missing, detail: "row not in the current hot-path counts")
+            }
+            let allowed = allowance(subject, old), diff = new - old
+            // A hair over the allowance from decimal rounding (0.05 written as 0.0500000001) is not a change.
+            let status: GateCheck.Status = abs(diff) <= allowed + 1e-9 ? .pass : diff > 0 ? .regression : .improvement
+            return GateCheck(kind: .hotpath, subject: subject, metric: nil, baseline: HotPathCounts.format(old),
+                             current: HotPathCounts.format(new), status: status,
+                             detail: "Δ \(diff >= 0 ? "+" : "")\(HotPathCounts.format(diff)) per request, tolerance ±\(HotPathCounts.format(allowed))")
+        }
+        for subject in cur.subjects where base.perRequest[subject] == nil {
+            checks.append(GateCheck(kind: .hotpath, subject: subject, metric: nil, baseline: "absent",
+                                    current: HotPathCounts.format(cur.perRequest[subject]!), status: .new,
                                     detail: "row not in the baseline"))
         }
         return checks

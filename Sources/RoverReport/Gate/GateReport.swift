@@ -8,6 +8,8 @@ public struct GateCheck: Codable, Sendable, Equatable {
         case failure
         /// Exact instructions per request (callgrind) against the baseline's.
         case instructions
+        /// Heap allocations and read/write/epoll calls per request on the HTTP path (hotpath.csv).
+        case hotpath
     }
 
     public enum Status: String, Codable, Sendable {
@@ -51,8 +53,8 @@ public struct GateReport: Codable, Sendable, Equatable {
     public init(checks: [GateCheck]) { self.checks = checks }
 
     /// Regression (2) if anything regressed, failed or is missing; else inconclusive (4) if an
-    /// enforced timing rule could not tell; else improvement (3) if a counter or instruction count
-    /// fell or a cell is new; else pass (0). Advisory checks never change the outcome.
+    /// enforced timing rule could not tell; else improvement (3) if a counter, instruction or
+    /// hot-path count fell or a cell is new; else pass (0). Advisory checks never change the outcome.
     public var outcome: GateOutcome {
         let statuses = Set(checks.map(\.status))
         if !statuses.isDisjoint(with: [.regression, .missing, .failed]) { return .regression }

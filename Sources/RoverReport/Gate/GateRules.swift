@@ -15,7 +15,9 @@ public import RoverKinds
 ///   ],
 ///   "throughput": { "tolerance": 0.10, "enforce": false },
 ///   "instruction_tolerance": 0.01,
-///   "instruction_tolerance_by_subject": { ".luajit.": 0.05 }
+///   "instruction_tolerance_by_subject": { ".luajit.": 0.05 },
+///   "hotpath_tolerance": { "relative": 0, "absolute": 0.05 },
+///   "hotpath_tolerance_by_subject": { ".channel.": { "relative": 0, "absolute": 0.1 } }
 /// }
 /// ```
 /// - `counters` (a): per cell, current median vs baseline median must agree within
@@ -33,6 +35,12 @@ public import RoverKinds
 ///   tolerance instead (the largest when several match). LuaJIT's counts do not repeat exactly
 ///   (four runs of one binary, one row: 14,474 to 15,271 instructions per request, where every
 ///   Lua 5.4 row repeats to the instruction; `Results/luajit-20261202/instructions-repeat.txt`), so its rows get a wider tolerance.
+/// - `hotpath_tolerance` (e): with `gate --hotpath FILE`, each row of hot-path counts per request
+///   (heap allocations, reads, writes, epoll calls; `Scripts/hotpath.sh`) must stay within
+///   `max(absolute, relative × baseline)` of the baseline's `hotpath.csv`, both ways: more is a
+///   regression, fewer asks for a refresh. Absolute, because one allocation more per request is
+///   what must show whatever the path's size. `hotpath_tolerance_by_subject` gives rows whose
+///   subject contains a key that key's tolerance (the largest allowance when several match).
 /// - `throughput` (c): current vs baseline median req/s per cell. Advisory (reported, never
 ///   failing) unless `enforce` is true.
 public struct GateRules: Codable, Sendable, Equatable {
@@ -43,6 +51,8 @@ public struct GateRules: Codable, Sendable, Equatable {
     public var throughput: ThroughputRule
     public var instructionTolerance: Double
     public var instructionToleranceBySubject: [String: Double]
+    public var hotpathTolerance: Tolerance
+    public var hotpathToleranceBySubject: [String: Tolerance]
 
     public struct Tolerance: Codable, Sendable, Equatable {
         public var relative: Double
@@ -68,7 +78,9 @@ public struct GateRules: Codable, Sendable, Equatable {
                 counters: [Metric] = Metric.allCases.filter(\.isDeterministic),
                 counterTolerance: Tolerance = Tolerance(), comparisons: [ComparisonRule] = [],
                 throughput: ThroughputRule = ThroughputRule(), instructionTolerance: Double = 0.01,
-                instructionToleranceBySubject: [String: Double] = [:]) {
+                instructionToleranceBySubject: [String: Double] = [:],
+                hotpathTolerance: Tolerance = Tolerance(relative: 0, absolute: 0.05),
+                hotpathToleranceBySubject: [String: Tolerance] = [:]) {
         self.floor = floor
         self.counters = counters
         self.counterTolerance = counterTolerance
@@ -76,6 +88,14 @@ public struct GateRules: Codable, Sendable, Equatable {
         self.throughput = throughput
         self.instructionTolerance = instructionTolerance
         self.instructionToleranceBySubject = instructionToleranceBySubject
+        self.hotpathTolerance = hotpathTolerance
+        self.hotpathToleranceBySubject = hotpathToleranceBySubject
+    }
+
+    /// The allowed difference per request of one `hotpath.csv` row around its baseline value.
+    public func hotpathAllowance(for subject: String, around baseline: Double) -> Double {
+        hotpathToleranceBySubject.filter { subject.contains($0.key) }.map { $0.value.allowance(around: baseline) }.max()
+            ?? hotpathTolerance.allowance(around: baseline)
     }
 
     /// The instruction tolerance of one `instructions.csv` row.
@@ -87,6 +107,8 @@ public struct GateRules: Codable, Sendable, Equatable {
         case floor, counters, counterTolerance = "counter_tolerance", comparisons, throughput
         case instructionTolerance = "instruction_tolerance"
         case instructionToleranceBySubject = "instruction_tolerance_by_subject"
+        case hotpathTolerance = "hotpath_tolerance"
+        case hotpathToleranceBySubject = "hotpath_tolerance_by_subject"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -99,6 +121,8 @@ public struct GateRules: Codable, Sendable, Equatable {
         throughput = try c.decodeIfPresent(ThroughputRule.self, forKey: .throughput) ?? d.throughput
         instructionTolerance = try c.decodeIfPresent(Double.self, forKey: .instructionTolerance) ?? d.instructionTolerance
         instructionToleranceBySubject = try c.decodeIfPresent([String: Double].self, forKey: .instructionToleranceBySubject) ?? [:]
+        hotpathTolerance = try c.decodeIfPresent(Tolerance.self, forKey: .hotpathTolerance) ?? d.hotpathTolerance
+        hotpathToleranceBySubject = try c.decodeIfPresent([String: Tolerance].self, forKey: .hotpathToleranceBySubject) ?? [:]
     }
 }
 
