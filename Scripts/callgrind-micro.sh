@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 scenario=${1:-params-only}; shift || true
 contexts=("$@"); [ ${#contexts[@]} -gt 0 ] || contexts=(eager lazy cached shared userdata)
 command -v valgrind >/dev/null || { echo "valgrind is not installed (apt-get install valgrind)" >&2; exit 1; }
-swift build -c release --product rover-bench >/dev/null
+Scripts/build-release.sh --product rover-bench >/dev/null
 out=$(mktemp -d)
 # valgrind 3.19 cannot read Swift's DWARF 5 debug info: profile a copy without it (symbols stay).
 bin=$out/rover-bench

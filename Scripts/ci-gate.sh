@@ -13,7 +13,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 Scripts/setup.sh
-swift build -c release --product rover-bench >&2 || exit 1
+Scripts/build-release.sh --product rover-bench >&2 || exit 1
 out=Results/_scratch
 rm -rf "$out"; mkdir -p "$out"
 .build/release/rover-bench sweep --counters --out "$out" >/dev/null || exit 1

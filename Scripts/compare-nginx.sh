@@ -27,8 +27,8 @@ TICK=$(getconf CLK_TCK)
 
 command -v wrk >/dev/null || { echo "wrk not found (apt-get install wrk)" >&2; exit 1; }
 command -v nginx >/dev/null || { echo "nginx not found" >&2; exit 1; }
-[ -n "${SKIP_BUILD:-}" ] || swift build -c release >&2
-BIN=$(swift build -c release --show-bin-path)/rover-bench
+[ -n "${SKIP_BUILD:-}" ] || Scripts/build-release.sh >&2
+BIN=$(Scripts/build-release.sh --show-bin-path)/rover-bench
 
 WORK=$(mktemp -d)
 SERVER_PID=""

@@ -21,8 +21,8 @@ for tool in nginx wrk python3 /usr/bin/time; do
     command -v "$tool" >/dev/null || { echo "compare-wrk: '$tool' is required" >&2; exit 1; }
 done
 
-swift build -c release --product rover-bench >/dev/null
-BIN="$(swift build -c release --show-bin-path)/rover-bench"
+Scripts/build-release.sh --product rover-bench >/dev/null
+BIN="$(Scripts/build-release.sh --show-bin-path)/rover-bench"
 
 TMP=$(mktemp -d)
 NGINX_PID=""

@@ -7,7 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 APP=${APP:-Scenarios/params-only/app.lua}; PATH_Q=${PATH_Q:-/users/123}
-[ -n "${SKIP_BUILD:-}" ] || swift build -c release --product rover-bench >&2
+[ -n "${SKIP_BUILD:-}" ] || Scripts/build-release.sh --product rover-bench >&2
 BIN=.build/release/rover-bench
 out=$(mktemp)
 for mode in "--bare" "--dispatcher affine --context lazy" "--dispatcher channel --context eager"; do

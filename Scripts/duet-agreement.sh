@@ -11,8 +11,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${1:-3}
-[ -n "${SKIP_BUILD:-}" ] || swift build -c release >&2
-BIN=$(swift build -c release --show-bin-path)/rover-bench
+[ -n "${SKIP_BUILD:-}" ] || Scripts/build-release.sh >&2
+BIN=$(Scripts/build-release.sh --show-bin-path)/rover-bench
 OUT=${OUT:-Results/duet-agreement-$(date -u +%Y%m%d)}
 mkdir -p "$OUT/builtin" "$OUT/external"
 APP=$PWD/Scenarios/params-only/app.lua

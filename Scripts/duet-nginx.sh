@@ -30,8 +30,8 @@ MODE=${1:-}
 shift
 command -v nginx >/dev/null || { echo "nginx not found (apt-get install nginx libnginx-mod-http-lua)" >&2; exit 1; }
 [ -f /usr/lib/nginx/modules/ngx_http_lua_module.so ] || { echo "ngx_lua not found (apt-get install libnginx-mod-http-lua)" >&2; exit 1; }
-[ -n "${SKIP_BUILD:-}" ] || swift build -c release >&2
-BIN=$(swift build -c release --show-bin-path)/rover-bench
+[ -n "${SKIP_BUILD:-}" ] || Scripts/build-release.sh >&2
+BIN=$(Scripts/build-release.sh --show-bin-path)/rover-bench
 OUT=${OUT:-Results/nginx-duet-$(date -u +%Y%m%d)}
 mkdir -p "$OUT"
 OUT=$(cd "$OUT" && pwd)

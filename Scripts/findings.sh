@@ -8,6 +8,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=${BIN:-.build/release/rover-bench}
-if [ ! -x "$bin" ]; then Scripts/setup.sh; swift build -c release --product rover-bench >&2; fi
+if [ ! -x "$bin" ]; then Scripts/setup.sh; Scripts/build-release.sh --product rover-bench >&2; fi
 mapfile -t runs < <(grep -v '^#' Results/findings.runs | grep .)
 exec "$bin" report --across "${runs[@]}" --update README.md --json Results/findings.json "$@"

@@ -61,7 +61,7 @@ PY
 for kind in "${kinds[@]}"; do
   git -C "$wt" checkout -q -- .
   inject "$kind"
-  (cd "$wt" && swift build -c release --product rover-bench >/dev/null 2>&1) || { echo "$kind: build failed" >&2; exit 1; }
+  (cd "$wt" && Scripts/build-release.sh --product rover-bench >/dev/null 2>&1) || { echo "$kind: build failed" >&2; exit 1; }
   codes=""
   for i in $(seq 1 "$runs"); do
     (cd "$wt" && Scripts/ci-gate.sh >"/tmp/gate-inject.$kind.$i.md" 2>&1)

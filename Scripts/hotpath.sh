@@ -35,7 +35,7 @@ for tool in strace cc setarch ss; do
   command -v $tool >/dev/null || { echo "hotpath.sh: $tool is not installed (apt-get install strace gcc)" >&2; exit 1; }
 done
 if [ -z "${BIN:-}" ]; then
-  [ "${SKIP_BUILD:-0}" = 1 ] || swift build -c release --product rover-bench >&2
+  [ "${SKIP_BUILD:-0}" = 1 ] || Scripts/build-release.sh --product rover-bench >&2
   BIN=.build/release/rover-bench
 fi
 BIN=$(realpath "$BIN")

@@ -38,7 +38,7 @@ for tool in valgrind faketime setarch; do
   command -v $tool >/dev/null || { echo "instructions.sh: $tool is not installed (apt-get install valgrind faketime)" >&2; exit 1; }
 done
 if [ -z "${BIN:-}" ]; then
-  [ "${SKIP_BUILD:-0}" = 1 ] || swift build -c release --product rover-bench >&2
+  [ "${SKIP_BUILD:-0}" = 1 ] || Scripts/build-release.sh --product rover-bench >&2
   BIN=.build/release/rover-bench
 fi
 # One run at a time: every run needs the same fixed folder (below).

@@ -13,7 +13,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 n=${1:-10}; shift || true
 args=("$@"); [ ${#args[@]} -gt 0 ] || args=(--duet-only)
-[ "${SKIP_BUILD:-0}" = 1 ] || swift build -c release --product rover-bench >&2
+[ "${SKIP_BUILD:-0}" = 1 ] || Scripts/build-release.sh --product rover-bench >&2
 bin=$PWD/.build/release/rover-bench
 out=${OUT:-$(mktemp -d /tmp/rover-repeat.XXXXXX)}
 mkdir -p "$out"

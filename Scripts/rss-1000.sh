@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 CONNS=${CONNS:-1000}; DURATION=${DURATION:-5s}; WORKERS=${WORKERS:-4}; CONTEXT=${CONTEXT:-lazy}
 command -v wrk >/dev/null || { echo "wrk not found (apt-get install wrk)" >&2; exit 1; }
-[ -n "${SKIP_BUILD:-}" ] || swift build -c release --product rover-bench >&2
+[ -n "${SKIP_BUILD:-}" ] || Scripts/build-release.sh --product rover-bench >&2
 BIN=.build/release/rover-bench
 out=$(mktemp)
 printf "%-14s %10s %10s %12s\n" dispatcher "req/s" errors "peak RSS"

@@ -12,7 +12,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 n=${1:-10}
 ctx=${CONTEXT:-lazy}; disp=${DISPATCHER:-affine}
-[ "${SKIP_BUILD:-0}" = 1 ] || swift build -c release --product rover-bench >&2
+[ "${SKIP_BUILD:-0}" = 1 ] || Scripts/build-release.sh --product rover-bench >&2
 bin=$PWD/.build/release/rover-bench
 work=$(mktemp -d /tmp/rover-sensitivity.XXXXXX)
 scen=$work/Scenarios; mkdir -p "$scen"

@@ -6,5 +6,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 Scripts/setup.sh
-swift build -c release --product rover-bench >&2
+Scripts/build-release.sh --product rover-bench >&2
 exec .build/release/rover-bench sweep "$@"

@@ -25,9 +25,26 @@ var isDebugBuild: Bool {
     #endif
 }
 
+/// True in the measuring build (`Scripts/build-release.sh`: release, exclusivity checks off).
+var isMeasuringBuild: Bool {
+    #if ROVER_BENCH_MEASURING_BUILD
+    true
+    #else
+    false
+    #endif
+}
+
+/// What meta.json records as the build: `debug`, `release`, or `release, exclusivity unchecked`.
+var buildDescription: String {
+    isDebugBuild ? "debug" : isMeasuringBuild ? "release, exclusivity unchecked" : "release"
+}
+
 func warnIfDebug() {
     if isDebugBuild {
-        printErr("warning: this is a debug build; timings are meaningless. Build with `swift build -c release`.")
+        printErr("warning: this is a debug build; timings are meaningless. Build with Scripts/build-release.sh.")
+    } else if !isMeasuringBuild {
+        printErr("warning: a release build with Swift's exclusivity checks on (about 7k instructions per HTTP request): "
+                 + "its figures are not comparable with the committed ones. Build with Scripts/build-release.sh.")
     }
 }
 

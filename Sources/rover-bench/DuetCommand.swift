@@ -101,7 +101,7 @@ struct DuetCommand: ParsableCommand {
         } else {
             let (comparisons, catalog) = commandDuet.isActive ? try commandComparisons() : try strategyComparisons()
             directory = try RunDirectory.create(in: URL(fileURLWithPath: out))
-            try directory.writeMeta(RunMeta.collect(buildConfiguration: isDebugBuild ? "debug" : "release"))
+            try directory.writeMeta(RunMeta.collect(buildConfiguration: buildDescription))
             plan = duetOptions.plan(comparisons, seed: duetOptions.resolvedSeed())
             scenarios = catalog
             let encoder = JSONEncoder()

@@ -360,7 +360,7 @@ struct SweepCommand: ParsableCommand {
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         try encoder.encode(plan).write(to: dir.planJSON)
         try encoder.encode(settings).write(to: dir.settingsJSON)
-        try dir.writeMeta(RunMeta.collect(buildConfiguration: isDebugBuild ? "debug" : "release"))
+        try dir.writeMeta(RunMeta.collect(buildConfiguration: buildDescription))
         return (dir, plan, loadFailures)
     }
 
