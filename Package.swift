@@ -30,8 +30,9 @@ let package = Package(
         // zlib, for the Rover-defaults profile's response compression.
         .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
         // The only Swift that touches the Lua stack.
-        .target(name: "RoverLua", dependencies: ["CLua", "RoverKinds"], swiftSettings: settings),
-        // Process-level OS facilities: a pthread mutex box, getrusage, the open-file limit.
+        .target(name: "RoverLua", dependencies: ["CLua", "RoverKinds", "RoverCoding"], swiftSettings: settings),
+        // Process-level OS facilities and readings: a pthread mutex box, getrusage, the open-file
+        // limit, and the counters endpoint's wire format (what a `serve` child reports).
         .target(name: "RoverSystem", swiftSettings: settings),
         // The kind enums (context, dispatcher, Lua runtime): parsed at the CLI edge, named by every target.
         .target(name: "RoverKinds", swiftSettings: settings),
@@ -73,20 +74,24 @@ let package = Package(
         // The scenario catalog (a request and its expected answer, an app) and the blocking
         // HTTP/1.1 client the probes and tests use: a leaf, nothing of the engine.
         .target(name: "RoverScenarios", dependencies: ["RoverKinds", "RoverCoding"], swiftSettings: settings),
-        // The content codings (gzip, deflate) and zlib's work on them.
+        // The content codings (gzip, deflate) and zlib's work on them, and JSON string escaping (the
+        // VM's JSON encoder and the response model share it).
         .target(name: "RoverCoding", dependencies: ["CZlib"], swiftSettings: settings),
         // In-process benchmarks (`micro`): the engine without sockets, the plain-C floor, callgrind marks.
         .target(
             name: "RoverMicro",
-            dependencies: ["RoverScenarios", "RoverEngine", "RoverStrategies", "RoverLua", "CLua", "RoverKinds", "RoverReport"],
+            dependencies: [
+                "RoverScenarios", "RoverEngine", "RoverStrategies", "RoverLua", "CLua", "RoverKinds", "RoverReport", "RoverSystem",
+            ],
             swiftSettings: settings
         ),
         // Orchestrates processes: sweep, trials, latency phase, duet (servers under test, cgroups).
-        // Reads a `serve` child's counters (RoverEngine's wire format); runs no Lua itself.
+        // Reads a `serve` child's counters through their wire format (RoverSystem's
+        // `CountersEndpoint`); imports nothing of Lua or the engine.
         .target(
             name: "RoverRunner",
             dependencies: [
-                "RoverReport", "RoverKinds", "RoverSystem", "RoverLoad", "RoverScenarios", "RoverEngine",
+                "RoverReport", "RoverKinds", "RoverSystem", "RoverLoad", "RoverScenarios",
                 // RoverLoad's results carry its histograms: their module must be visible here.
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ],
@@ -110,6 +115,7 @@ let package = Package(
             name: "RoverEngineTests",
             dependencies: [
                 "RoverEngine", "RoverLua", "RoverKinds", "RoverSystem", "RoverStrategies", "RoverScenarios", "RoverMicro", "RoverTestSupport",
+                "RoverCoding",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],

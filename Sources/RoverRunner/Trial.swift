@@ -1,6 +1,5 @@
 import RoverScenarios
 import Foundation
-import RoverEngine
 import RoverLoad
 import RoverReport
 import RoverKinds
