@@ -20,12 +20,16 @@ trap 'git -C "$root" worktree remove --force "$wt"' EXIT
 inject() {
   case $1 in
     none) ;;
-    closure) python3 - "$wt/Sources/RoverStrategies/Context/LazyContext.swift" <<'PY'
+    closure) python3 - "$wt/Sources/RoverLua/LuaVM+LazyContext.swift" <<'PY'
 import sys; p = sys.argv[1]; s = open(p).read()
-s = s.replace("        HiddenRequestContext.push(vm, metatable: prepared!)\n",
-              "        HiddenRequestContext.push(vm, metatable: prepared!)\n"
+line = "    func push(_ vm: LuaVM) { vm.pushHiddenRequestContext(metatable: metatable) }\n"
+assert line in s, "closure: the lazy context's push line moved; update Scripts/gate-injections.sh"
+s = s.replace(line,
+              "    func push(_ vm: LuaVM) {\n"
+              "        vm.pushHiddenRequestContext(metatable: metatable)\n"
               "        let ref = vm.pushRequestRef()  // INJECTED: one closure nobody uses\n"
-              "        vm.pushAccessorClosure(.params, requestRef: ref)\n        vm.pop()\n        vm.pop()\n", 1)
+              "        vm.pushAccessorClosure(.params, requestRef: ref)\n        vm.pop()\n        vm.pop()\n"
+              "    }\n", 1)
 open(p, "w").write(s)
 PY
     ;;

@@ -7,9 +7,5 @@ public import RoverLua
 public struct CachedContext: ContextBuilder {
     public init() {}
 
-    public func prepare(_ vm: LuaVM) -> LuaRef? { vm.makeLazyContextMetatable(cached: true) }
-
-    public func pushContext(_ vm: LuaVM, prepared: LuaRef?) {
-        HiddenRequestContext.push(vm, metatable: prepared!)
-    }
+    public func prepare(_ vm: LuaVM) -> any PreparedContext { vm.makeCachedContext() }
 }

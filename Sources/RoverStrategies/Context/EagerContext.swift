@@ -9,16 +9,5 @@ public import RoverLua
 public struct EagerContext: ContextBuilder {
     public init() {}
 
-    public func prepare(_ vm: LuaVM) -> LuaRef? { vm.makeContextMethodsMetatable() }
-
-    public func pushContext(_ vm: LuaVM, prepared: LuaRef?) {
-        let ctx = vm.pushContextTable(extraFields: 5)
-        let data = vm.pushRequestRef()
-        for accessor in LuaAccessor.allCases {
-            vm.pushAccessorClosure(accessor, requestRef: data)
-            vm.setField(accessor.name, of: ctx)
-        }
-        vm.setHiddenRequest(of: ctx)  // pops the request ref (for ctx:request_id)
-        vm.setMetatable(prepared!, of: ctx)
-    }
+    public func prepare(_ vm: LuaVM) -> any PreparedContext { vm.makeEagerContext() }
 }

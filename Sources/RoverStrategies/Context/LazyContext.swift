@@ -8,20 +8,5 @@ public import RoverLua
 public struct LazyContext: ContextBuilder {
     public init() {}
 
-    public func prepare(_ vm: LuaVM) -> LuaRef? { vm.makeLazyContextMetatable(cached: false) }
-
-    public func pushContext(_ vm: LuaVM, prepared: LuaRef?) {
-        HiddenRequestContext.push(vm, metatable: prepared!)
-    }
-}
-
-/// The shape lazy, cached and shared contexts have in common: method, path, the request ref in
-/// the hidden slot, and a per-VM metatable.
-enum HiddenRequestContext {
-    static func push(_ vm: LuaVM, metatable: LuaRef) {
-        let ctx = vm.pushContextTable(extraFields: 1)
-        vm.pushRequestRef()
-        vm.setHiddenRequest(of: ctx)
-        vm.setMetatable(metatable, of: ctx)
-    }
+    public func prepare(_ vm: LuaVM) -> any PreparedContext { vm.makeLazyContext() }
 }

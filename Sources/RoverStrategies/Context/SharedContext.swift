@@ -8,9 +8,5 @@ public import RoverLua
 public struct SharedContext: ContextBuilder {
     public init() {}
 
-    public func prepare(_ vm: LuaVM) -> LuaRef? { vm.makeSharedAccessorMetatable() }
-
-    public func pushContext(_ vm: LuaVM, prepared: LuaRef?) {
-        HiddenRequestContext.push(vm, metatable: prepared!)
-    }
+    public func prepare(_ vm: LuaVM) -> any PreparedContext { vm.makeSharedContext() }
 }

@@ -15,9 +15,5 @@ public import RoverLua
 public struct UserdataContext: ContextBuilder {
     public init() {}
 
-    public func prepare(_ vm: LuaVM) -> LuaRef? { vm.makeUserdataContextPool() }
-
-    public func pushContext(_ vm: LuaVM, prepared: LuaRef?) {
-        vm.pushUserdataContext(pool: prepared!)
-    }
+    public func prepare(_ vm: LuaVM) -> any PreparedContext { vm.makeUserdataContext() }
 }

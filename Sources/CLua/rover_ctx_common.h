@@ -1,12 +1,14 @@
-// The ctx methods every context builder shares (ctx:set, ctx:get, ctx:request_id), and the
-// metatable that makes ctx:headers() answer any spelling of a header name.
+// What every context builder shares: the ctx methods (ctx:set, ctx:get, ctx:request_id), the
+// metatable that makes ctx:headers() answer any spelling of a header name, and the registry keys.
+// Each builder's own C is in rover_ctx_<name>.h (eager, lazy, shared, userdata; cached is lazy's
+// __index with its cache flag set); their Swift is RoverLua/LuaVM+<Name>Context.swift.
 //
 // Like rover_vm.h, these are C functions Lua calls, so any error they raise unwinds C frames only.
 // All per-VM values live in the registry under fixed light-userdata keys (not addresses of
 // statics: each module including this header has its own statics), created once by
 // `rover_install_ctx` while the memory limit is disarmed.
-#ifndef ROVER_CTX_H
-#define ROVER_CTX_H
+#ifndef ROVER_CTX_COMMON_H
+#define ROVER_CTX_COMMON_H
 
 #include <time.h>
 #include "rover_request.h"

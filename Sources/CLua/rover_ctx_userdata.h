@@ -12,11 +12,11 @@
 // global is refused until the pool wraps (`size` requests later); after that the same userdata
 // serves a newer request and the kept reference reads that one (Rover's pool, which hands the last
 // released ctx out first, aliases on the very next request).
-#ifndef ROVER_UDCTX_H
-#define ROVER_UDCTX_H
+#ifndef ROVER_CTX_USERDATA_H
+#define ROVER_CTX_USERDATA_H
 
 #include "rover_request.h"
-#include "rover_ctx.h"
+#include "rover_ctx_common.h"
 
 #define ROVER_UDCTX_META "rover.ctx"
 
@@ -66,7 +66,7 @@ static inline int rover_udctx_data(lua_State *L, int create) {
     return 1;
 }
 
-/// ctx:set(k, v) and ctx:get(k) (rover_ctx.h has them for table contexts): request-scoped values,
+/// ctx:set(k, v) and ctx:get(k) (rover_ctx_common.h has them for table contexts): request-scoped values,
 /// forgotten when the pooled userdata serves another request.
 static int rover_udctx_set(lua_State *L) {
     luaL_checkudata(L, 1, ROVER_UDCTX_META);
