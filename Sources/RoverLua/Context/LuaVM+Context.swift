@@ -1,16 +1,5 @@
 import CLua
 
-/// A context builder's per-VM state (a metatable, or a pool of ctx userdata), made once per VM
-/// after the app loads (`makeEagerContext()`, … in LuaVM+<Name>Context.swift, each over its C in
-/// `rover_ctx_<name>.h`); it pushes each request's ctx. Pushing allocates nothing in Swift: the
-/// state is a small struct made once, held by the engine.
-public protocol PreparedContext {
-    /// Pushes exactly one value, the ctx of the staged request (stack +1). Call only between
-    /// `beginRequest` and `endRequest`. Runs outside any protected call, so it uses only the
-    /// context primitives below, which cannot raise.
-    func push(_ vm: LuaVM)
-}
-
 /// The primitives the context builders compose (call only between `beginRequest` and
 /// `endRequest`, except the metatable makers, which run once per VM), and the C every builder
 /// shares (`rover_ctx_common.h`).
@@ -54,15 +43,6 @@ extension LuaVM {
         _ = rover_lua_setmetatable(L, table)
     }
 
-    /// The ctx of the lazy, cached and shared contexts: method, path, the request ref in the
-    /// hidden slot, and the builder's per-VM metatable. Stack: +1.
-    func pushHiddenRequestContext(metatable: LuaRef) {
-        let ctx = pushContextTable(extraFields: 1)
-        pushRequestRef()
-        setHiddenRequest(of: ctx)
-        setMetatable(metatable, of: ctx)
-    }
-
     /// A ctx metatable whose `__index` is the value `pushIndex` pushes, kept in the registry.
     /// Once per VM. Stack: unchanged.
     func makeContextMetatable(index pushIndex: () -> Void) -> LuaRef {
@@ -81,5 +61,18 @@ extension LuaVM {
             rover_lua_setfield(L, t, name)
         }
         pop()
+    }
+}
+
+/// The ctx shape the lazy, cached and shared contexts have in common: method, path, the request
+/// ref in the hidden slot, and the builder's per-VM metatable (which is all that differs).
+struct HiddenRequestContext: PreparedContext {
+    let metatable: LuaRef
+
+    func push(_ vm: LuaVM) {
+        let ctx = vm.pushContextTable(extraFields: 1)
+        vm.pushRequestRef()
+        vm.setHiddenRequest(of: ctx)
+        vm.setMetatable(metatable, of: ctx)
     }
 }
