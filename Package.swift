@@ -69,8 +69,9 @@ let package = Package(
             ],
             swiftSettings: settings
         ),
-        // Records, statistics, exporters, gate.
-        .target(name: "RoverReport", dependencies: ["RoverKinds"], swiftSettings: settings),
+        // Records, statistics, exporters, gate. A server counter's metric names its counter in the
+        // counters' wire format (RoverSystem).
+        .target(name: "RoverReport", dependencies: ["RoverKinds", "RoverSystem"], swiftSettings: settings),
         // The scenario catalog (a request and its expected answer, an app) and the blocking
         // HTTP/1.1 client the probes and tests use: a leaf, nothing of the engine.
         .target(name: "RoverScenarios", dependencies: ["RoverKinds", "RoverCoding"], swiftSettings: settings),
