@@ -22,21 +22,24 @@ let package = Package(
     targets: [
         // A header-only shim for Lua's macros and the C functions Lua calls (allocator, hook,
         // accessors). It links no Lua: it dlopens Lua 5.4 (Debian liblua5.4-0) or LuaJIT 2.1
-        // (libluajit2-5.1-2) at run time, and compiles against liblua5.4-dev's headers.
+        // (libluajit2-5.1-2) at run time, and compiles against liblua5.4-dev's headers. Its module map
+        // takes every header in the folder, so a context builder's rover_ctx_<name>.h needs no include line.
         .systemLibrary(
             name: "CLua",
             providers: [.apt(["liblua5.4-dev", "libluajit2-5.1-dev"])]
         ),
         // zlib, for the Rover-defaults profile's response compression.
         .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
-        // The only Swift that touches the Lua stack.
+        // The only Swift that touches the Lua stack, the context builders with it (one file each,
+        // Context/<Name>Context.swift, over CLua's rover_ctx_<name>.h).
         .target(name: "RoverLua", dependencies: ["CLua", "RoverKinds", "RoverCoding"], swiftSettings: settings),
         // Process-level OS facilities and readings: a pthread mutex box, getrusage, the open-file
         // limit, and the counters endpoint's wire format (what a `serve` child reports).
         .target(name: "RoverSystem", swiftSettings: settings),
         // The kind enums (context, dispatcher, Lua runtime): parsed at the CLI edge, named by every target.
         .target(name: "RoverKinds", swiftSettings: settings),
-        // Request/response model, router, app model, the two strategy protocols, NIO server.
+        // Request/response model, router, app model, the dispatcher protocols, NIO server, the
+        // counters endpoint (its atomics; the wire format is RoverSystem's).
         .target(
             name: "RoverEngine",
             dependencies: [
@@ -46,7 +49,8 @@ let package = Package(
             ],
             swiftSettings: settings
         ),
-        // One type per file for each context builder and dispatcher.
+        // One type per file for each dispatcher, and the kind → type switches (a context kind → its
+        // RoverLua builder, a dispatcher kind → its dispatcher).
         .target(
             name: "RoverStrategies",
             dependencies: [

@@ -17,18 +17,13 @@ public enum CountersEndpoint {
         public var counters: CounterSnapshot
         public var process: ProcessUsage
         public var server: ServerStatsSnapshot
-
-        public init(counters: CounterSnapshot, process: ProcessUsage, server: ServerStatsSnapshot) {
-            self.counters = counters
-            self.process = process
-            self.server = server
-        }
     }
 
     /// The body's bytes (JSON, sorted keys), or nil when it cannot be encoded.
-    public static func encode(_ body: Body) -> [UInt8]? {
+    public static func encode(counters: CounterSnapshot, process: ProcessUsage, server: ServerStatsSnapshot) -> [UInt8]? {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
+        let body = Body(counters: counters, process: process, server: server)
         return (try? encoder.encode(body)).map { Array($0) }
     }
 

@@ -12,8 +12,9 @@ extension CountersEndpoint {
     }
 
     static func response(dispatcher: any Dispatcher, stats: ServerStats) -> Response {
-        let body = Body(counters: dispatcher.counters(), process: .current(), server: stats.snapshot())
-        guard let bytes = encode(body) else { return .error(500, "Could not encode counters") }
+        guard let bytes = encode(counters: dispatcher.counters(), process: .current(), server: stats.snapshot()) else {
+            return .error(500, "Could not encode counters")
+        }
         return Response(status: 200, contentType: .json, body: bytes)
     }
 }
