@@ -22,12 +22,21 @@ trap 'git -C "$root" worktree remove --force "$wt"' EXIT
 inject() {
   case $1 in
     none) ;;
-    closure) python3 - "$wt/Sources/RoverStrategies/Context/LazyContext.swift" <<'PY'
+    closure) python3 - "$wt/Sources/RoverLua/Context/LazyContext.swift" <<'PY'
 import sys; p = sys.argv[1]; s = open(p).read()
-s = s.replace("        HiddenRequestContext.push(vm, metatable: prepared!)\n",
-              "        HiddenRequestContext.push(vm, metatable: prepared!)\n"
-              "        let ref = vm.pushRequestRef()  // INJECTED: one closure nobody uses\n"
-              "        vm.pushAccessorClosure(.params, requestRef: ref)\n        vm.pop()\n        vm.pop()\n", 1)
+line = "        HiddenRequestContext(metatable: vm.makeContextMetatable { rover_push_lazy_index(vm.L, 0) })\n"
+assert line in s, "closure: LazyContext.prepare moved; update Scripts/gate-injections.sh"
+s = s.replace(line, "        Injected(base: " + line.strip() + ")\n", 1)
+s += ("\nstruct Injected: PreparedContext {  // INJECTED: one closure nobody uses, per lazy ctx\n"
+      "    let base: HiddenRequestContext\n"
+      "    func push(_ vm: LuaVM) {\n"
+      "        base.push(vm)\n"
+      "        let ref = vm.pushRequestRef()\n"
+      "        vm.pushAccessorClosure(.params, requestRef: ref)\n"
+      "        vm.pop()\n"
+      "        vm.pop()\n"
+      "    }\n"
+      "}\n")
 open(p, "w").write(s)
 PY
     ;;

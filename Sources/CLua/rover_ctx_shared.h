@@ -4,7 +4,7 @@
 #ifndef ROVER_CTX_SHARED_H
 #define ROVER_CTX_SHARED_H
 
-#include "rover_ctx_closures.h"
+#include "rover_ctx_common.h"
 
 // MARK: - Shared accessors (beyond the seed): no closure per request at all
 

@@ -5,7 +5,7 @@
 #define ROVER_FLOOR_H
 
 #include <time.h>
-#include "rover_ctx_closures.h"
+#include "rover_ctx_eager.h"
 
 typedef struct RoverFloorResult {
     double ns_per_request;        // wall clock

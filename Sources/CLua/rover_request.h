@@ -89,10 +89,10 @@ static inline void rover_push_decoded(lua_State *L, const unsigned char *s, size
     rover_buf_push(&b);
 }
 
-/// Registry key of the headers table's metatable (made by rover_install_ctx in rover_ctx.h).
+/// Registry key of the headers table's metatable (made by rover_install_ctx in rover_ctx_common.h).
 static inline void *rover_key_headers_mt(void) { return (void *)(uintptr_t)0x524f5602u; }
 
-/// Pushes ctx method `k` (set, get, request_id) and returns 1, or returns 0 (rover_ctx.h).
+/// Pushes ctx method `k` (set, get, request_id) and returns 1, or returns 0 (rover_ctx_common.h).
 static inline int rover_push_ctx_method(lua_State *L, const char *k, size_t n);
 
 static int rover_push_headers(lua_State *L, const RoverRequest *r) {

@@ -1,6 +1,6 @@
 // The C functions every VM has: the counting allocator (with the memory limit), the
 // instruction-budget hook and the message handler. The request (rover_request.h) and the context
-// strategies (rover_ctx_*.h, rover_udctx.h) build on this.
+// strategies (rover_ctx_common.h, rover_ctx_<name>.h) build on this.
 //
 // Why C: Lua raises errors with longjmp. Everything here may raise (luaL_error, memory errors),
 // and it does so from C frames only. Swift calls into Lua only through lua_pcall, and does its own

@@ -71,12 +71,11 @@ static inline void rover_lua_unref(lua_State *L, int t, int ref) { luaL_unref(L,
 
 #include "rover_vm.h"
 #include "rover_request.h"
-#include "rover_ctx.h"
-#include "rover_ctx_closures.h"
-#include "rover_ctx_shared.h"
+#include "rover_ctx_common.h"
 #include "rover_body.h"
-#include "rover_udctx.h"
 #include "rover_coro.h"
 #include "rover_floor.h"
+// Each context builder's C, rover_ctx_<name>.h, needs no line here: the module map takes every
+// header in this folder (`umbrella "."`), so adding a builder's header is all its C takes.
 
 #endif

@@ -5,6 +5,7 @@ import RoverLua
 import RoverReport
 public import RoverKinds
 import RoverStrategies
+import RoverSystem
 
 /// The in-process benchmark: `Engine.handle` with no sockets, for each scenario × context
 /// builder, interleaved (every cell once per round, `rounds` rounds), after a warm-up.

@@ -1,8 +1,8 @@
 import RoverCoding
 import RoverScenarios
 import Foundation
-import RoverEngine
 import RoverLoad
+import RoverSystem
 
 /// What a trial and a duet both do with a scenario against a running server: check its exact
 /// answer, read the server's counters, and describe the load that drives it.

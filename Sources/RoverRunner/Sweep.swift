@@ -1,6 +1,5 @@
 public import RoverScenarios
 import Foundation
-import RoverEngine
 import RoverLoad
 public import RoverReport
 

@@ -1,6 +1,5 @@
 import RoverScenarios
 import Foundation
-import RoverEngine
 import RoverLoad
 import RoverReport
 import RoverKinds
@@ -134,13 +133,13 @@ struct Trial {
 
     /// What one trial measured, by metric: the load generator's figures and the server's own
     /// deltas over the app requests it answered in the window. The one place a metric gets its
-    /// value.
+    /// value (a server counter's metric names its counter, `Metric.serverCounter`).
     static func values(load: LoadResult, before: CountersEndpoint.Body, after: CountersEndpoint.Body) -> [Metric: Double] {
         let lat = LatencySummary(load.correctedLatency ?? load.latency)
         let n = Double(max(1, Int64(after.server.appRequests) - Int64(before.server.appRequests)))
         func per(_ a: UInt64, _ b: UInt64) -> Double { Double(Int64(bitPattern: a &- b)) / n }
         let switches = { (p: ProcessUsage) in p.voluntaryContextSwitches + p.involuntaryContextSwitches }
-        return [
+        var values: [Metric: Double] = [
             .duration: load.duration,
             .requests: Double(load.requests),
             .rps: load.requestsPerSecond,
@@ -157,15 +156,14 @@ struct Trial {
             .latMax: Double(lat.max),
             .serverCPU: per(after.process.cpuMicros, before.process.cpuMicros),
             .clientCPU: load.generatorCPUMicrosPerRequest,
-            .closures: per(after.counters.closures, before.counters.closures),
-            .luaAllocs: per(after.counters.luaAllocs, before.counters.luaAllocs),
-            .luaBytes: per(after.counters.luaBytes, before.counters.luaBytes),
-            .handoffs: per(after.counters.handoffs, before.counters.handoffs),
-            .lockWaits: per(after.counters.lockContended, before.counters.lockContended),
-            .casRetries: per(after.counters.casRetries, before.counters.casRetries),
             .ctxSwitches: per(switches(after.process), switches(before.process)),
             .peakRSS: Double(Int(after.process.maxRSSKiB)),
             .generatorSaturated: load.generatorSaturated ? 1 : 0,
         ]
+        for metric in Metric.allCases {
+            guard let counter = metric.serverCounter else { continue }
+            values[metric] = per(after.counters[keyPath: counter], before.counters[keyPath: counter])
+        }
+        return values
     }
 }

@@ -1,3 +1,4 @@
+public import RoverSystem
 public import NIOCore
 public import RoverEngine
 import Synchronization

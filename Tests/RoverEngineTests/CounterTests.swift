@@ -1,3 +1,4 @@
+import RoverSystem
 import RoverMicro
 import RoverScenarios
 import RoverEngine

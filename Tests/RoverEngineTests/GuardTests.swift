@@ -1,3 +1,4 @@
+import RoverSystem
 import RoverEngine
 import RoverStrategies
 import Testing

@@ -1,4 +1,5 @@
 @testable import RoverEngine
+import RoverLua
 import RoverStrategies
 import RoverKinds
 import Testing

@@ -1,3 +1,4 @@
+import RoverSystem
 import RoverCoding
 import Foundation
 @testable import RoverEngine

@@ -1,3 +1,4 @@
+import RoverSystem
 import RoverEngine
 import RoverLua
 import RoverStrategies
@@ -6,7 +7,7 @@ import RoverKinds
 
 /// What only the pooled `userdata` ctx has to get right: reuse of its preallocated userdata.
 @Suite struct UserdataContextTests {
-    static let pool = Int(LuaVM.userdataContextPoolSize)
+    static let pool = Int(UserdataContext.poolSize)
 
     /// A field written (or a value `ctx:set`) on one request is gone when the same pooled userdata
     /// serves a later one.
@@ -82,7 +83,7 @@ import RoverKinds
         function api.release.get(ctx) released = true return "released" end
         return api
         """, context: .userdata)
-        let n = Int(LuaVM.userdataContextPoolSize) + 20
+        let n = Int(UserdataContext.poolSize) + 20
         var parked: [SuspendedRequest] = []
         for i in 0..<n {
             guard case .suspended(let s) = e.start(Request(method: .get, target: "/slow/\(i)")) else {

@@ -1,5 +1,6 @@
 import Foundation
 import RoverEngine
+import RoverCoding
 import RoverLua
 import RoverStrategies
 import Testing

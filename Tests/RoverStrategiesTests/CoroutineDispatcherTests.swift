@@ -1,3 +1,4 @@
+import RoverSystem
 import RoverScenarios
 import RoverTestSupport
 import Foundation

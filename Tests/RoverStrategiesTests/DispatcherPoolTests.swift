@@ -1,3 +1,4 @@
+import RoverSystem
 import RoverTestSupport
 import Dispatch
 import NIOCore

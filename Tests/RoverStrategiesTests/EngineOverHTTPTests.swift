@@ -1,3 +1,4 @@
+import RoverSystem
 import RoverCoding
 import RoverScenarios
 import RoverTestSupport

@@ -17,18 +17,9 @@ extension Engine: CoroutineHandling {
         let slot = coroutines.takeSlot(vm)
         let bytes = slot.copy(head: request.head, body: request.body)
         vm.useSlot(slot)
-        let pathEnd = request.pathEnd
-        let query = pathEnd < request.target.upperBound ? (pathEnd + 1)..<request.target.upperBound : nil
-        vm.beginRequest(base: bytes.head, method: request.method.staticToken,
-                        path: request.target.lowerBound..<pathEnd, query: query, body: bytes.body)
-        vm.reserveHeaders(request.headers.count)
-        for (i, h) in request.headers.enumerated() { vm.setHeader(i, name: h.name, value: h.value) }
-        if defaults != nil { counters.recordRequestID(extracted: vm.stageRequestID()) }
-        let names = router.paramNames[route]
-        vm.reserveParams(paramCount)
-        for i in 0..<paramCount { vm.setParam(i, name: names[i], value: params[i]) }
+        stage(request, route, paramCount, base: bytes.head, body: bytes.body)
         let co = coroutines.takeCoroutine(vm)
-        vm.load(co, function: handlers[route]) { builder.pushContext(vm, prepared: prepared) }
+        vm.load(co, function: handlers[route]) { context.push(vm) }
         vm.useSlot(nil)
         let suspended = SuspendedRequest(slot: slot, coroutine: co, remaining: Int64(vm.instructionBudget))
         if let defaults { suspended.profile = (defaults.incoming(request), request) }

@@ -10,8 +10,8 @@ public final class Engine: RequestHandling {
     public let counters: EngineCounters
     public let appPath: String
     public let vm: LuaVM
-    let builder: any ContextBuilder
-    let prepared: LuaRef?
+    /// The context builder's per-VM state (`ContextBuilder.prepare`): pushes each request's ctx.
+    let context: any PreparedContext
     let router: Router
     let handlers: [LuaRef]
     let responseMetatable: LuaRef
@@ -31,7 +31,6 @@ public final class Engine: RequestHandling {
                 profile: ResponseProfile = .seed) throws(EngineError) {
         counters = EngineCounters(profile: profile == .roverDefaults)
         self.appPath = appPath
-        self.builder = builder
         let vm = LuaVM()
         self.vm = vm
         let app = try AppLoader.load(appPath, into: vm, profile: profile)
@@ -40,7 +39,7 @@ public final class Engine: RequestHandling {
         responseMetatable = app.responseMetatable
         bodySizeLimit = app.bodySizeLimit ?? Int.max
         defaults = app.defaults
-        prepared = builder.prepare(vm)
+        context = builder.prepare(vm)
         vm.instructionBudget = Int32(clamping: limits.instructionBudget)
         vm.memoryLimit = limits.memoryLimit
         params = .allocate(capacity: max(1, app.router.maxParams))
@@ -110,28 +109,21 @@ public final class Engine: RequestHandling {
             return r
         case .found(let route, let paramCount):
             ranHandler = true
-            let query = pathEnd < request.target.upperBound ? (pathEnd + 1)..<request.target.upperBound : nil
             if let body = request.body {
                 return body.withUnsafeBufferPointer { b in
-                    run(route, paramCount, request, head.baseAddress!, path, query, b)
+                    run(route, paramCount, request, head.baseAddress!, b)
                 }
             }
-            return run(route, paramCount, request, head.baseAddress!, path, query, nil)
+            return run(route, paramCount, request, head.baseAddress!, nil)
         }
     }
 
-    private func run(_ route: Int, _ paramCount: Int, _ request: Request, _ base: UnsafePointer<UInt8>, _ path: Range<Int>,
-                     _ query: Range<Int>?, _ body: UnsafeBufferPointer<UInt8>?) -> Response {
-        vm.beginRequest(base: base, method: request.method.staticToken, path: path, query: query, body: body)
+    private func run(_ route: Int, _ paramCount: Int, _ request: Request, _ base: UnsafePointer<UInt8>,
+                     _ body: UnsafeBufferPointer<UInt8>?) -> Response {
+        stage(request, route, paramCount, base: base, body: body)
         defer { vm.endRequest() }
-        vm.reserveHeaders(request.headers.count)
-        for (i, h) in request.headers.enumerated() { vm.setHeader(i, name: h.name, value: h.value) }
-        if defaults != nil { counters.recordRequestID(extracted: vm.stageRequestID()) }
-        let names = router.paramNames[route]
-        vm.reserveParams(paramCount)
-        for i in 0..<paramCount { vm.setParam(i, name: names[i], value: params[i]) }
         do {
-            return try vm.call(handlers[route], pushArgument: { builder.pushContext(vm, prepared: prepared) }) { result in
+            return try vm.call(handlers[route], pushArgument: { context.push(vm) }) { result in
                 ResponseConverter.convert(vm, at: result, responseMetatable: responseMetatable)
             }
         } catch {
@@ -139,6 +131,27 @@ public final class Engine: RequestHandling {
             counters.recordError(error.kind)
             return Response.error(500, error.message)
         }
+    }
+}
+
+extension Engine {
+    /// Stages a routed request for its ctx, for both dispatch paths (`handle` and the coroutine
+    /// path's `start`): the request line's ranges, the headers, the request id (Rover-defaults
+    /// profile) and the route's parameter values (left in `params` by the router). `base` holds
+    /// the head's bytes and `body` the body's, valid until `vm.endRequest()`.
+    @inline(__always)
+    func stage(_ request: Request, _ route: Int, _ paramCount: Int, base: UnsafePointer<UInt8>,
+               body: UnsafeBufferPointer<UInt8>?) {
+        let pathEnd = request.pathEnd
+        let query = pathEnd < request.target.upperBound ? (pathEnd + 1)..<request.target.upperBound : nil
+        vm.beginRequest(base: base, method: request.method.staticToken, path: request.target.lowerBound..<pathEnd,
+                        query: query, body: body)
+        vm.reserveHeaders(request.headers.count)
+        for (i, h) in request.headers.enumerated() { vm.setHeader(i, name: h.name, value: h.value) }
+        if defaults != nil { counters.recordRequestID(extracted: vm.stageRequestID()) }
+        let names = router.paramNames[route]
+        vm.reserveParams(paramCount)
+        for i in 0..<paramCount { vm.setParam(i, name: names[i], value: params[i]) }
     }
 }
 

@@ -90,3 +90,13 @@ enum ResponseConverter {
         }
     }
 }
+
+extension Response {
+    /// The answer to a rejection raised in Lua (`rover_reject.h`): its own JSON body when it has
+    /// one (validation errors, `{"errors":[…]}`, as Rover's uncaught ValidationErrors), else
+    /// `{"error": message}`.
+    static func rejection(_ status: Int, _ error: LuaError) -> Response {
+        guard let body = error.body else { return .error(status, error.message) }
+        return Response(status: status, contentType: .json, body: body)
+    }
+}

@@ -1,3 +1,4 @@
+import RoverSystem
 import NIOCore
 
 /// One HTTP/1.1 connection: parse requests, hand them to the dispatcher, write the responses in

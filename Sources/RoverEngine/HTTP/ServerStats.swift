@@ -1,3 +1,4 @@
+public import RoverSystem
 import Synchronization
 
 /// Counts what the HTTP layer itself does, apart from the dispatcher: app requests answered,
@@ -31,14 +32,6 @@ public final class ServerStats: Sendable {
                  connectionsOpen: connectionsOpen.load(ordering: .relaxed))
     }
 
-    public struct Snapshot: Sendable, Equatable, Codable {
-        /// Responses written for requests that went to the dispatcher (counter requests excluded).
-        public var appRequests: UInt64
-        /// Responses written by the native `GET /__rover/counters` endpoint.
-        public var counterRequests: UInt64
-        /// 400/413/431/501/505 answers to unparsable requests (not app requests either).
-        public var parseErrors: UInt64
-        public var connectionsAccepted: UInt64
-        public var connectionsOpen: Int
-    }
+    /// The wire format of these totals (`CountersEndpoint.Body.server`), in RoverSystem.
+    public typealias Snapshot = ServerStatsSnapshot
 }

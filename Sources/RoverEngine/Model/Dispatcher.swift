@@ -1,3 +1,4 @@
+public import RoverSystem
 public import NIOCore
 
 /// Gets a parsed request from the HTTP layer to a Lua VM, and its response back.

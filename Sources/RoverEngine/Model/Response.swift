@@ -1,4 +1,4 @@
-import RoverLua
+import RoverCoding
 
 /// An HTTP response produced by the engine, before serialisation.
 ///
@@ -24,14 +24,6 @@ public struct Response: Sendable, Equatable {
         var text = message
         text.withUTF8 { JSONString.appendQuoted(UnsafeRawBufferPointer($0), to: &body) }
         body.append(UInt8(ascii: "}"))
-        return Response(status: status, contentType: .json, body: body)
-    }
-
-    /// The answer to a rejection raised in Lua (`rover_reject.h`): its own JSON body when it has
-    /// one (validation errors, `{"errors":[…]}`, as Rover's uncaught ValidationErrors), else
-    /// `{"error": message}`.
-    static func rejection(_ status: Int, _ error: LuaError) -> Response {
-        guard let body = error.body else { return .error(status, error.message) }
         return Response(status: status, contentType: .json, body: body)
     }
 }

@@ -1,3 +1,5 @@
+public import RoverSystem
+
 /// The run schema: every quantity a run records, with how it is written, which direction is
 /// better (in the manner of package-benchmark's metrics) and how the summary treats it. The raw
 /// value is the runs.csv column name.
@@ -5,7 +7,8 @@
 /// Belongs to RoverReport (statistics). `Sendable` enum. The catalog: runs.csv's measurement
 /// columns are `allCases` in order (append new cases at the end: the file's column order is
 /// append-only, pinned by a test), and every summary and exporter list is derived from the
-/// properties below. A new metric is a case here plus its measurement in the runner's trial.
+/// properties below. A new metric is a case here plus its measurement in the runner's trial, or,
+/// for a server counter, its counter (`serverCounter`), which the trial reads per app request.
 public enum Metric: String, CaseIterable, Codable, CodingKeyRepresentable, Sendable {
     case duration = "duration_s"
     case requests
@@ -71,6 +74,20 @@ public enum Metric: String, CaseIterable, Codable, CodingKeyRepresentable, Senda
              .generatorSaturated: .run
         case .rps, .latMean, .latP50, .latP90, .latP99, .latP999, .serverCPU, .ctxSwitches: .estimated
         default: .median
+        }
+    }
+
+    /// A server counter's metric: the counter (`GET /__rover/counters`, RoverSystem's wire format)
+    /// whose delta per app request over a trial is its value (`Trial.values`); nil for the rest.
+    public var serverCounter: KeyPath<CounterSnapshot, UInt64>? {
+        switch self {
+        case .closures: \.closures
+        case .luaAllocs: \.luaAllocs
+        case .luaBytes: \.luaBytes
+        case .handoffs: \.handoffs
+        case .lockWaits: \.lockContended
+        case .casRetries: \.casRetries
+        default: nil
         }
     }
 

@@ -1,7 +1,6 @@
 public import RoverScenarios
 public import Foundation
 import RoverSystem
-import RoverEngine
 import RoverLoad
 public import RoverReport
 

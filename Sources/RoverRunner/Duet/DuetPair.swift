@@ -1,7 +1,6 @@
 import RoverScenarios
 import Foundation
 import Glibc
-import RoverEngine
 import RoverLoad
 import RoverReport
 import RoverKinds

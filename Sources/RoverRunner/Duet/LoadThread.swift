@@ -1,5 +1,4 @@
 import Foundation
-import RoverEngine
 import RoverLoad
 import RoverSystem
 

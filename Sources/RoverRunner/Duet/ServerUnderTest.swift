@@ -3,7 +3,6 @@ import Glibc
 import RoverLoad
 import RoverKinds
 import RoverReport
-import RoverEngine
 import RoverSystem
 
 /// One reading of a server during a duet: its CPU time so far and the requests answered so far,

@@ -3,7 +3,7 @@ public import RoverEngine
 import Dispatch
 import Foundation
 import Synchronization
-import RoverSystem
+public import RoverSystem
 
 /// The seed's current design: one dedicated Lua thread owns one handler (one VM); connections
 /// send (request, reply) through a bounded MPSC queue of 1024; the Lua thread answers through a

@@ -1,7 +1,7 @@
 public import NIOCore
 public import RoverEngine
 import Synchronization
-import RoverSystem
+public import RoverSystem
 
 /// N handlers (VMs), each behind its own pthread mutex (`PThreadLocked`); an atomic counter picks one round-robin and the
 /// calling event-loop thread runs the handler in place, then replies synchronously. No hand-offs.

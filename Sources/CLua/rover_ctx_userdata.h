@@ -12,11 +12,11 @@
 // global is refused until the pool wraps (`size` requests later); after that the same userdata
 // serves a newer request and the kept reference reads that one (Rover's pool, which hands the last
 // released ctx out first, aliases on the very next request).
-#ifndef ROVER_UDCTX_H
-#define ROVER_UDCTX_H
+#ifndef ROVER_CTX_USERDATA_H
+#define ROVER_CTX_USERDATA_H
 
 #include "rover_request.h"
-#include "rover_ctx.h"
+#include "rover_ctx_common.h"
 
 #define ROVER_UDCTX_META "rover.ctx"
 
@@ -66,19 +66,14 @@ static inline int rover_udctx_data(lua_State *L, int create) {
     return 1;
 }
 
-/// ctx:set(k, v) and ctx:get(k) (rover_ctx.h has them for table contexts): request-scoped values,
-/// forgotten when the pooled userdata serves another request.
+/// ctx:set(k, v) and ctx:get(k) (rover_ctx_common.h has them for table contexts): request-scoped
+/// values, forgotten when the pooled userdata serves another request.
 static int rover_udctx_set(lua_State *L) {
     luaL_checkudata(L, 1, ROVER_UDCTX_META);
     (void)rover_request_checked(L, 1);
-    luaL_checkany(L, 2);
-    if (lua_isnil(L, 2)) return luaL_error(L, "ctx:set: the key must not be nil");
-    lua_settop(L, 3);
+    rover_ctx_set_arguments(L);
     rover_udctx_data(L, 1);
-    lua_pushvalue(L, 2);
-    lua_pushvalue(L, 3);
-    lua_rawset(L, -3);
-    return 0;
+    return rover_ctx_set_store(L);
 }
 
 static int rover_udctx_get(lua_State *L) {
@@ -97,15 +92,7 @@ static int rover_udctx_get(lua_State *L) {
 static int rover_udctx_request_id(lua_State *L) {
     luaL_checkudata(L, 1, ROVER_UDCTX_META);
     const RoverRequest *r = rover_request_checked(L, 1);
-    if (rover_push_staged_id(L, r)) return 1;
-    for (int i = 0; i < r->header_count; i++) {
-        RoverSpan n = r->header_names[i], v = r->header_values[i];
-        if (rover_name_is(r->base + n.off, n.len, "x-request-id")) {
-            if (v.len == 0 || v.len > 256) break;
-            lua_pushlstring(L, (const char *)r->base + v.off, v.len);
-            return 1;
-        }
-    }
+    if (rover_push_known_id(L, r)) return 1;
     void *idkey = (void *)(uintptr_t)0x524f5649u;  // the key rover_ctx_request_id uses
     lua_settop(L, 1);
     rover_udctx_data(L, 1);

@@ -1,5 +1,4 @@
-public import RoverEngine
-public import RoverLua
+import CLua
 
 /// What Rover ships (commits 1508fe8 "RequestContext pooling" and 38552ec; rover-server/src/
 /// http_task.rs): ctx is a full userdata taken from a per-VM pool of 1024 preallocated ones. Its
@@ -12,12 +11,25 @@ public import RoverLua
 /// is an error (as with `shared`), and a ctx kept past its request refuses `ctx.method`/`ctx.path`
 /// too, not only the accessors (the getters read the request, which is gone). A kept ctx is
 /// refused until its pooled userdata is handed out again, 1024 requests later on that VM.
+///
+/// Its C: `rover_ctx_userdata.h`.
 public struct UserdataContext: ContextBuilder {
+    /// Rover's pool size (`RequestContextPool::new(&lua, 1024)` in rover-server/src/event_loop.rs).
+    public static let poolSize: Int32 = 1024
+
     public init() {}
 
-    public func prepare(_ vm: LuaVM) -> LuaRef? { vm.makeUserdataContextPool() }
+    /// Per VM, outside any handler: the ctx metatable and a pool of `poolSize` ctx userdata.
+    public func prepare(_ vm: LuaVM) -> any PreparedContext {
+        rover_udctx_newpool(vm.L, Self.poolSize)
+        return Prepared(pool: vm.ref())
+    }
 
-    public func pushContext(_ vm: LuaVM, prepared: LuaRef?) {
-        vm.pushUserdataContext(pool: prepared!)
+    /// Binds a free pooled ctx to the staged request and pushes it. Allocates nothing unless
+    /// every pooled ctx belongs to a live request.
+    struct Prepared: PreparedContext {
+        let pool: LuaRef
+
+        func push(_ vm: LuaVM) { rover_udctx_push(vm.L, pool.raw, vm.request) }
     }
 }

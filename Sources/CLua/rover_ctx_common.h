@@ -1,12 +1,14 @@
-// The ctx methods every context builder shares (ctx:set, ctx:get, ctx:request_id), and the
-// metatable that makes ctx:headers() answer any spelling of a header name.
+// What every context builder shares: the ctx methods (ctx:set, ctx:get, ctx:request_id), the
+// metatable that makes ctx:headers() answer any spelling of a header name, and the registry keys.
+// Each builder's own C is in rover_ctx_<name>.h (eager, lazy, shared, userdata; cached is lazy's
+// __index with its cache flag set); their Swift is RoverLua/LuaVM+<Name>Context.swift.
 //
 // Like rover_vm.h, these are C functions Lua calls, so any error they raise unwinds C frames only.
 // All per-VM values live in the registry under fixed light-userdata keys (not addresses of
 // statics: each module including this header has its own statics), created once by
 // `rover_install_ctx` while the memory limit is disarmed.
-#ifndef ROVER_CTX_H
-#define ROVER_CTX_H
+#ifndef ROVER_CTX_COMMON_H
+#define ROVER_CTX_COMMON_H
 
 #include <time.h>
 #include "rover_request.h"
@@ -17,11 +19,25 @@ static inline void rover_push_data_key(lua_State *L) { lua_pushlightuserdata(L, 
 
 // MARK: - ctx:set / ctx:get: request-scoped values in a table created on the first set
 
+/// ctx:set's arguments, for every builder's ctx:set: the key (2) must not be nil; leaves exactly
+/// ctx, key and value on the stack.
+static inline void rover_ctx_set_arguments(lua_State *L) {
+    luaL_checkany(L, 2);
+    if (lua_isnil(L, 2)) (void)luaL_error(L, "ctx:set: the key must not be nil");
+    lua_settop(L, 3);
+}
+
+/// data[key] = value, with ctx:set's table on top (key 2, value 3). Returns ctx:set's 0 results.
+static inline int rover_ctx_set_store(lua_State *L) {
+    lua_pushvalue(L, 2);
+    lua_pushvalue(L, 3);
+    lua_rawset(L, -3);
+    return 0;
+}
+
 static int rover_ctx_set(lua_State *L) {
     luaL_checktype(L, 1, LUA_TTABLE);
-    luaL_checkany(L, 2);
-    if (lua_isnil(L, 2)) return luaL_error(L, "ctx:set: the key must not be nil");
-    lua_settop(L, 3);
+    rover_ctx_set_arguments(L);
     rover_push_data_key(L);
     if (lua_rawget(L, 1) != LUA_TTABLE) {
         lua_pop(L, 1);
@@ -30,10 +46,7 @@ static int rover_ctx_set(lua_State *L) {
         lua_pushvalue(L, -2);
         lua_rawset(L, 1);
     }
-    lua_pushvalue(L, 2);
-    lua_pushvalue(L, 3);
-    lua_rawset(L, -3);
-    return 0;
+    return rover_ctx_set_store(L);
 }
 
 static int rover_ctx_get(lua_State *L) {
@@ -60,17 +73,36 @@ static inline int rover_name_is(const unsigned char *p, size_t n, const char *lo
 }
 
 /// As Rover: base62 of (milliseconds << 20 | counter). The counter is per VM; the VM's address
-/// is mixed in so that two VMs answering in the same millisecond do not collide.
-static inline void rover_push_generated_id(lua_State *L, RoverVMState *st) {
+/// is mixed in so that two VMs answering in the same millisecond do not collide. Writes the id at
+/// the end of `out` and returns where it starts (its length is 16 minus that).
+static inline int rover_format_generated_id(RoverVMState *st, char out[16]) {
     static const char digits[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
     unsigned long long ms = (unsigned long long)ts.tv_sec * 1000ull + (unsigned long long)ts.tv_nsec / 1000000ull;
     unsigned long long n = (ms << 20) | ((st->generation / 2 + ((uintptr_t)st >> 4)) & 0xFFFFFull);
-    char out[16];
     int i = 16;
     do { out[--i] = digits[n % 62]; n /= 62; } while (n > 0 && i > 0);
+    return i;
+}
+
+static inline void rover_push_generated_id(lua_State *L, RoverVMState *st) {
+    char out[16];
+    int i = rover_format_generated_id(st, out);
     lua_pushlstring(L, out + i, (size_t)(16 - i));
+}
+
+/// The first X-Request-Id field's value into `out` when it has 1-256 bytes (returns 1), else 0.
+static inline int rover_header_request_id(const RoverRequest *r, RoverSpan *out) {
+    for (int i = 0; i < r->header_count; i++) {
+        RoverSpan n = r->header_names[i], v = r->header_values[i];
+        if (rover_name_is(r->base + n.off, n.len, "x-request-id")) {
+            if (v.len == 0 || v.len > 256) return 0;
+            *out = v;
+            return 1;
+        }
+    }
+    return 0;
 }
 
 /// The Rover-defaults profile: stages `r`'s request id before the handler runs, as Rover's event
@@ -78,23 +110,12 @@ static inline void rover_push_generated_id(lua_State *L, RoverVMState *st) {
 /// rover-server/src/event_loop.rs:3826): the first X-Request-Id field when it has 1-256 bytes
 /// (returns 1), else a generated id (returns 2). No Lua state is touched.
 static inline int rover_stage_request_id(RoverRequest *r, RoverVMState *st) {
-    for (int i = 0; i < r->header_count; i++) {
-        RoverSpan n = r->header_names[i], v = r->header_values[i];
-        if (rover_name_is(r->base + n.off, n.len, "x-request-id")) {
-            if (v.len == 0 || v.len > 256) break;
-            r->id_kind = 1;
-            r->id = v;
-            return 1;
-        }
+    if (rover_header_request_id(r, &r->id)) {
+        r->id_kind = 1;
+        return 1;
     }
-    static const char digits[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    unsigned long long ms = (unsigned long long)ts.tv_sec * 1000ull + (unsigned long long)ts.tv_nsec / 1000000ull;
-    unsigned long long n = (ms << 20) | ((st->generation / 2 + ((uintptr_t)st >> 4)) & 0xFFFFFull);
     char out[16];
-    int i = 16;
-    do { out[--i] = digits[n % 62]; n /= 62; } while (n > 0 && i > 0);
+    int i = rover_format_generated_id(st, out);
     memcpy(r->id_text, out + i, (size_t)(16 - i));
     r->id_kind = 2;
     r->id.off = 0;
@@ -109,6 +130,17 @@ static inline int rover_push_staged_id(lua_State *L, const RoverRequest *r) {
     return 0;
 }
 
+/// ctx:request_id() before it generates one, for every builder: pushes the id staged by
+/// `rover_stage_request_id`, else the X-Request-Id header's (1-256 bytes), and returns 1, or
+/// returns 0 when there is neither.
+static inline int rover_push_known_id(lua_State *L, const RoverRequest *r) {
+    if (rover_push_staged_id(L, r)) return 1;
+    RoverSpan v;
+    if (!rover_header_request_id(r, &v)) return 0;
+    lua_pushlstring(L, (const char *)r->base + v.off, v.len);
+    return 1;
+}
+
 /// ctx:request_id(). The request comes from ctx's hidden slot (every builder fills it); a
 /// generated id is kept in the ctx data table, so one request answers the same id every time.
 /// Under the Rover-defaults profile the id staged before the handler ran is the answer.
@@ -117,15 +149,7 @@ static int rover_ctx_request_id(lua_State *L) {
     rover_push_hidden_key(L);
     lua_rawget(L, 1);
     const RoverRequest *r = rover_request_checked(L, -1);
-    if (rover_push_staged_id(L, r)) return 1;
-    for (int i = 0; i < r->header_count; i++) {
-        RoverSpan n = r->header_names[i], v = r->header_values[i];
-        if (rover_name_is(r->base + n.off, n.len, "x-request-id")) {
-            if (v.len == 0 || v.len > 256) break;
-            lua_pushlstring(L, (const char *)r->base + v.off, v.len);
-            return 1;
-        }
-    }
+    if (rover_push_known_id(L, r)) return 1;
     void *idkey = (void *)(uintptr_t)0x524f5649u;  // a key Lua code cannot name
     rover_push_data_key(L);
     if (lua_rawget(L, 1) == LUA_TTABLE) {
