@@ -78,7 +78,12 @@ import Testing
         let good = runs.filter { $0.key.scenario == "params-only" }
         #expect(good.count == 2 && good.allSatisfy { $0.status == .ok && $0[.requests] > 0 }, "\(good.map(\.reason))")
         let goodPairs = pairs.filter { $0.cell.scenario == "params-only" }
-        #expect(goodPairs.count == 4 && goodPairs.allSatisfy { $0.status != .failed }, "\(goodPairs.map(\.reason))")
+        #expect(goodPairs.filter { $0.kind != .alone }.count == 4 && goodPairs.allSatisfy { $0.status != .failed },
+                "\(goodPairs.map(\.reason))")
+        // Each of lazy vs eager's two process pairs ended with its alone windows (the A/A control's did not).
+        let alone = goodPairs.filter { $0.kind == .alone }
+        #expect(alone.count == 2 && alone.allSatisfy { $0.cell.context == .lazy && $0.cellRequests > 0 && $0.refRequests > 0 },
+                "\(alone)")
         #expect(!r.err.contains("every cell failed"))
     }
 
