@@ -98,7 +98,7 @@ struct SweepCommand: ParsableCommand {
 
     @Option(name: .customLong("latency-fractions"), parsing: .upToNextOption,
             help: "Latency phase: open-loop rates as fractions of the reference's measured capacity (eager + channel alone, closed loop).")
-    var latencyFractions: [Double] = [0.5, 0.8]
+    var latencyFractions: [Double] = [0.5, 0.7]
 
     @Option(name: .customLong("latency-connections"), parsing: .upToNextOption, help: "Latency phase: connection counts (the seed's claims are at 1000).")
     var latencyConnections: [Int] = [64, 1000]
