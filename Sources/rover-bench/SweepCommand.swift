@@ -97,7 +97,7 @@ struct SweepCommand: ParsableCommand {
     var duetOnly = false
 
     @Option(name: .customLong("latency-fractions"), parsing: .upToNextOption,
-            help: "Latency phase: open-loop rates as fractions of the reference's measured capacity (eager + channel alone, closed loop).")
+            help: "Latency phase: open-loop rates as fractions of the reference's measured capacity (eager + channel closed loop: per side in a duet with itself, or alone with --latency-method sequential).")
     var latencyFractions: [Double] = [0.5, 0.7]
 
     @Option(name: .customLong("latency-connections"), parsing: .upToNextOption, help: "Latency phase: connection counts (the seed's claims are at 1000).")

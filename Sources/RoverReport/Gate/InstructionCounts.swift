@@ -14,36 +14,16 @@ public struct InstructionCounts: Sendable, Equatable {
     public var perRequest: [String: Double]
 
     public init(_ rows: [(subject: String, perRequest: Double)]) {
-        subjects = []
-        perRequest = [:]
-        for row in rows where perRequest[row.subject] == nil {
-            subjects.append(row.subject)
-            perRequest[row.subject] = row.perRequest
-        }
+        (subjects, perRequest) = PerRequestCSV.index(rows)
     }
 
     /// Parses the CSV text; throws a message naming the bad line.
     public init(csv text: String) throws(GateInputError) {
-        let parsed = CSV.parse(text.hasSuffix("\n") ? text : text + "\n")
-        guard let head = parsed.rows.first, head == Self.header else {
-            throw .unreadable("instructions", "expected the header \(Self.header.joined(separator: ","))")
-        }
-        var rows: [(String, Double)] = []
-        for (i, row) in parsed.rows.dropFirst().enumerated() where row != [""] {
-            guard row.count == 3, !row[0].isEmpty, let value = Double(row[2]), value >= 0 else {
-                throw .unreadable("instructions", "line \(i + 2): expected subject,requests,instructions_per_req")
-            }
-            rows.append((row[0], value))
-        }
-        self.init(rows.map { (subject: $0.0, perRequest: $0.1) })
+        self.init(try PerRequestCSV.parse(text, header: Self.header, label: "instructions"))
     }
 
     public static func load(_ file: URL) throws(GateInputError) -> InstructionCounts {
-        guard let data = try? Data(contentsOf: file) else { throw .unreadable(file.path, "no such file") }
-        do { return try InstructionCounts(csv: String(decoding: data, as: UTF8.self)) } catch {
-            if case let .unreadable(_, why) = error { throw .unreadable(file.path, why) }
-            throw error
-        }
+        try PerRequestCSV.load(file) { (text: String) throws(GateInputError) in try InstructionCounts(csv: text) }
     }
 
     /// `11,481.5`
