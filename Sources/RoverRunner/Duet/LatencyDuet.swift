@@ -42,7 +42,7 @@ public struct LatencyDuet {
     /// connections); saved at once.
     ///
     /// Why not measure at 1000 too: there the channel's closed-loop throughput in a duet is
-    /// bimodal on this kind of machine (E3, Dec 5, six calibrations of one binary: 5.0k, 6.4k,
+    /// bimodal on this kind of machine (E3 host, Dec 5, five calibrations of one binary: 5.0k, 6.4k,
     /// 19.8k, 20.0k, 33.2k per side, against 29.7k to 30.6k at 64 connections in four), and a rate
     /// set from the high mode overloads both servers in an open loop, where no batching helps.
     public mutating func calibrate(base: SweepPlan, interrupted: () -> Bool, onNote: (String) -> Void) throws {
