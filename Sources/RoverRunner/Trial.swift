@@ -135,11 +135,26 @@ struct Trial {
     /// deltas over the app requests it answered in the window. The one place a metric gets its
     /// value (a server counter's metric names its counter, `Metric.serverCounter`).
     static func values(load: LoadResult, before: CountersEndpoint.Body, after: CountersEndpoint.Body) -> [Metric: Double] {
-        let lat = LatencySummary(load.correctedLatency ?? load.latency)
         let n = Double(max(1, Int64(after.server.appRequests) - Int64(before.server.appRequests)))
         func per(_ a: UInt64, _ b: UInt64) -> Double { Double(Int64(bitPattern: a &- b)) / n }
         let switches = { (p: ProcessUsage) in p.voluntaryContextSwitches + p.involuntaryContextSwitches }
-        var values: [Metric: Double] = [
+        var values = loadValues(load)
+        values[.serverCPU] = per(after.process.cpuMicros, before.process.cpuMicros)
+        values[.ctxSwitches] = per(switches(after.process), switches(before.process))
+        values[.peakRSS] = Double(Int(after.process.maxRSSKiB))
+        for metric in Metric.allCases {
+            guard let counter = metric.serverCounter else { continue }
+            values[metric] = per(after.counters[keyPath: counter], before.counters[keyPath: counter])
+        }
+        return values
+    }
+
+    /// What the load generator measured, by metric: throughput, errors, the corrected latency
+    /// (when the load was an open loop) and the generator's own cost. Shared by trials and the
+    /// latency duet's sides.
+    static func loadValues(_ load: LoadResult) -> [Metric: Double] {
+        let lat = LatencySummary(load.correctedLatency ?? load.latency)
+        return [
             .duration: load.duration,
             .requests: Double(load.requests),
             .rps: load.requestsPerSecond,
@@ -154,16 +169,8 @@ struct Trial {
             .latP99: Double(lat.p99),
             .latP999: Double(lat.p999),
             .latMax: Double(lat.max),
-            .serverCPU: per(after.process.cpuMicros, before.process.cpuMicros),
             .clientCPU: load.generatorCPUMicrosPerRequest,
-            .ctxSwitches: per(switches(after.process), switches(before.process)),
-            .peakRSS: Double(Int(after.process.maxRSSKiB)),
             .generatorSaturated: load.generatorSaturated ? 1 : 0,
         ]
-        for metric in Metric.allCases {
-            guard let counter = metric.serverCounter else { continue }
-            values[metric] = per(after.counters[keyPath: counter], before.counters[keyPath: counter])
-        }
-        return values
     }
 }

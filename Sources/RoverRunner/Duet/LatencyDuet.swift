@@ -144,18 +144,10 @@ public struct LatencyDuet {
         return outcome
     }
 
-    /// One side's figures: its corrected latency, throughput and CPU per request (at half a core).
+    /// One side's figures: the load's (``Trial/loadValues(_:)``) and its CPU per request at half a core.
     static func values(_ load: LoadResult, cpuMicros: Double) -> [Metric: Double] {
-        let lat = LatencySummary(load.correctedLatency ?? load.latency)
-        return [
-            .duration: load.duration, .requests: Double(load.requests), .rps: load.requestsPerSecond,
-            .errorsConnect: Double(load.errors.connect), .errorsRead: Double(load.errors.read),
-            .errorsWrite: Double(load.errors.write), .errorsTimeout: Double(load.errors.timeout),
-            .non2xx: Double(load.non2xx),
-            .latMean: lat.mean, .latP50: Double(lat.p50), .latP90: Double(lat.p90), .latP99: Double(lat.p99),
-            .latP999: Double(lat.p999), .latMax: Double(lat.max),
-            .serverCPU: cpuMicros, .clientCPU: load.generatorCPUMicrosPerRequest,
-            .generatorSaturated: load.generatorSaturated ? 1 : 0,
-        ]
+        var values = Trial.loadValues(load)
+        values[.serverCPU] = cpuMicros
+        return values
     }
 }
