@@ -43,6 +43,14 @@ public struct LatencyPlan: Sendable, Equatable, Codable {
 
     public var resolvedMethod: Method { method ?? .sequential }
 
+    /// The latency duet's stages: after the first `rounds`, each point whose mean or P99 verdict
+    /// is not settled gets `rounds` more pairs, up to this many stages; nil (plans written before
+    /// it existed): 1.
+    public var stages: Int?
+
+    /// Stages the latency duet may take (at least 1).
+    public var stageCount: Int { max(stages ?? 1, 1) }
+
     /// One family of cells that share a reference: runtime, scenario, workers.
     public struct Family: Sendable, Equatable, Hashable, Codable {
         public var runtime: LuaRuntime

@@ -113,6 +113,10 @@ struct SweepCommand: ParsableCommand {
             help: "Latency phase: duet (each pool cell and the reference at once, the same rate each, paired within a process pair) or sequential (each alone, interleaved rounds).")
     var latencyMethod: LatencyPlan.Method = .duet
 
+    @Option(name: .customLong("latency-stages"),
+            help: "Latency duet: at most this many stages; after the first, each point whose mean or P99 verdict is not settled gets --latency-rounds more pairs (1: no extra stages).")
+    var latencyStages = 2
+
     @Flag(name: .customLong("no-latency"), help: "Skip the latency phase (the seed's table 2 latency rows: channel vs pool at fixed open-loop rates).")
     var noLatency = false
 
@@ -155,6 +159,7 @@ struct SweepCommand: ParsableCommand {
         guard latencyConnections.allSatisfy({ (1...10_000).contains($0) }) else {
             throw ValidationError("--latency-connections must be in 1...10000 (got \(latencyConnections))")
         }
+        guard (1...5).contains(latencyStages) else { throw ValidationError("--latency-stages must be in 1...5 (got \(latencyStages))") }
         guard (2...100).contains(latencyRounds) else { throw ValidationError("--latency-rounds must be in 2...100 (got \(latencyRounds))") }
         guard latencyDuration > 0, latencyDuration <= 600 else {
             throw ValidationError("--latency-duration must be in (0, 600] seconds (got \(latencyDuration))")
@@ -258,6 +263,7 @@ struct SweepCommand: ParsableCommand {
         var latency = LatencyPlan(fractions: latencyFractions, connections: latencyConnections, rounds: latencyRounds,
                                   duration: latencyDuration, warmup: warmup, pairs: pairs, seed: plan.shuffleSeed ?? DuetPlan.freshSeed())
         latency.method = latencyMethod
+        latency.stages = latencyMethod == .duet ? latencyStages : nil
         return latency
     }
 

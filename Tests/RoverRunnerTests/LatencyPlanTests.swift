@@ -95,4 +95,35 @@ import RoverKinds
         #expect(with.count == 10 && with.allSatisfy { !$0.comparison.isControl && $0.start < 10 })
         #expect(Set(with.map(\.slot)) == [0, 1])
     }
+
+    /// Later stages go to the points whose mean or P99 is unsettled, numbered on, shuffled.
+    @Test func unsettledPointsGetAnotherStage() {
+        func key(_ d: DispatcherKind, _ rate: Int) -> CellKey {
+            CellKey(scenario: "params-only", context: .eager, dispatcher: d, workers: 1, connections: 1000, rate: rate)
+        }
+        // At 10k the pool is 40% faster in every pair; at 20k its P99 is ×0.2 or ×5 by turns.
+        var records: [RunRecord] = []
+        for k in 0..<10 {
+            for (rate, factor) in [(10_000, 0.6 * (1 + 0.01 * Double(k % 3))), (20_000, k % 2 == 0 ? 0.2 : 5)] {
+                let runID = "\(key(.mutexPool, rate).id)#\(k)"
+                var pool = RunRecord(runID: runID, key: key(.mutexPool, rate), repeatIndex: k)
+                var channel = RunRecord(runID: runID, key: key(.channel, rate), repeatIndex: k)
+                for m in [Metric.latMean, .latP50, .latP99, .latP999] {
+                    channel[m] = 1000
+                    pool[m] = 1000 * factor
+                }
+                records += [pool, channel]
+            }
+        }
+        #expect(LatencyDuet.unsettled(records) == [key(.mutexPool, 20_000)])
+        var plan = LatencyPlan(fractions: [0.5], connections: [1000], rounds: 10, duration: 1, warmup: 0.3, pairs: [], seed: 3)
+        plan.stages = 2
+        #expect(plan.stageCount == 2 && LatencyPlan(fractions: [], connections: [], rounds: 2, duration: 1, warmup: 0,
+                                                      pairs: [], seed: 0).stageCount == 1)
+        let duet = LatencyDuet(plan: plan, settings: DuetSettings(executable: "/bin/false"), scenarios: [],
+                               directory: RunDirectory(url: URL(fileURLWithPath: "/nonexistent")))
+        let more = duet.steps(stage: 1, of: [key(.mutexPool, 20_000), key(.lockfreePool, 20_000)])
+        #expect(more.count == 20 && Set(more.map(\.round)) == Set(10..<20))
+        #expect(Set(more.map(\.runID)).isDisjoint(with: (0..<10).map { "\(key(.mutexPool, 20_000).id)#\($0)" }))
+    }
 }

@@ -89,7 +89,8 @@ public struct LatencyDuet {
         public var runID: String { "\(cell.id)#\(round)" }
     }
 
-    /// Every pair of the plan, round-major, each round of each family in its own shuffled order.
+    /// Every pair of the plan's first stage, round-major, each round of each family in its own
+    /// shuffled order.
     public func steps(base: SweepPlan) -> [Step] {
         let all = plan.plans(base: base).flatMap { p in
             p.trials.filter { !$0.cell.isBaseline }.map { Step(cell: $0.cell, round: $0.repeatIndex) }
@@ -97,51 +98,87 @@ public struct LatencyDuet {
         return (0..<plan.rounds).flatMap { r in all.filter { $0.round == r } }  // each round keeps its shuffled order
     }
 
-    /// Runs every pair not yet in latency-duet.csv; `onPair` after each (index, total, what happened).
+    /// Stage `stage` (from 1) of `cells`: `rounds` more rounds each, numbered on, every round in a
+    /// fresh order.
+    public func steps(stage: Int, of cells: [CellKey]) -> [Step] {
+        (stage * plan.rounds..<(stage + 1) * plan.rounds).flatMap { r -> [Step] in
+            var order = cells.sorted()
+            var rng = SplitMix64(seed: plan.seed ^ (UInt64(r) &* 0xA24B_AED4_963E_E407))
+            rng.shuffle(&order)
+            return order.map { Step(cell: $0, round: r) }
+        }
+    }
+
+    /// The seed's latency rows: what a later stage must settle.
+    public static let stagedMetrics: [Metric] = [.latMean, .latP99]
+
+    /// The cells (open-loop points) whose mean or P99 verdict is not settled (inconclusive or too
+    /// few pairs) on `records`, judged as the report judges them.
+    public static func unsettled(_ records: [RunRecord]) -> [CellKey] {
+        let summary = LatencyDuetSummary(records: records)
+        let open = summary.comparisons.filter { stagedMetrics.contains($0.metric) && ($0.verdict == .inconclusive || $0.verdict == .tooFew) }
+        return Set(open.map(\.cell)).sorted()
+    }
+
+    /// Runs every pair not yet in latency-duet.csv, stage by stage: stage 0 is the plan's rounds;
+    /// each later stage (up to ``LatencyPlan/stageCount``) gives every point whose mean or P99 is
+    /// not settled `rounds` more pairs. `onPair` after each (index, total, what happened).
     public func run(base: SweepPlan, interrupted: () -> Bool,
                     onPair: (_ index: Int, _ total: Int, _ line: String) -> Void) throws -> Sweep.Outcome {
         let url = directory.latencyDuetCSV
-        let existing = FileManager.default.fileExists(atPath: url.path) ? try RunLog.read(url).records : []
-        let done = Set(existing.map(\.runID))
+        var records = FileManager.default.fileExists(atPath: url.path) ? try RunLog.read(url).records : []
+        let done = Set(records.map(\.runID))
         let writer = try RunLogWriter(url: url)
         defer { writer.close() }
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("rover-bench-ldu-\(getpid())").path
         defer { try? FileManager.default.removeItem(atPath: scratch) }
-        let steps = steps(base: base)
         var outcome = Sweep.Outcome(ran: 0, skipped: 0, failed: 0, interrupted: false)
-        for (i, step) in steps.enumerated() {
-            if done.contains(step.runID) { outcome.skipped += 1; continue }
-            if interrupted() { outcome.interrupted = true; break }
-            let ref = step.cell.baseline
-            guard let scenario = scenarios.first(where: { $0.name == step.cell.scenario }) else {
-                throw ScenarioError(message: "no scenario named \(step.cell.scenario)")
+        var index = 0
+        stages: for stage in 0..<plan.stageCount {
+            let steps = stage == 0 ? steps(base: base) : steps(stage: stage, of: Self.unsettled(records))
+            if steps.isEmpty { break }
+            let total = index + steps.count
+            for step in steps {
+                index += 1
+                if done.contains(step.runID) { outcome.skipped += 1; continue }
+                if interrupted() { outcome.interrupted = true; break stages }
+                let rows = try pair(step, scratch: scratch)
+                if interrupted() { outcome.interrupted = true; break stages }  // a pair cut short is not recorded
+                for row in rows { try writer.append(row) }
+                records += rows
+                outcome.ran += 1
+                if rows[0].status == .failed { outcome.failed += 1 }
+                let line = rows[0].status == .failed
+                    ? "\(step.cell.id) round \(step.round): failed: \(rows[0].reason)"
+                    : String(format: "%@ round %d: p99 %.0f vs %.0f µs", step.cell.id, step.round, rows[0][.latP99], rows[1][.latP99])
+                onPair(index, total, (stage > 0 ? "stage \(stage + 1) " : "") + line)
             }
-            let comparison = DuetComparison(kind: .comparison, cell: step.cell, reference: ref)
-            let pair = DuetPair(step: DuetPlan.Step(comparison: comparison, start: step.round, slot: step.round % 2),
-                                plan: DuetPlan(comparisons: []), settings: settings, scenario: scenario, scratch: scratch,
-                                loadFailures: loadFailures)
-            let result = pair.runOpenLoop(rate: step.cell.rate, duration: plan.duration, warmup: plan.warmup)
-            if interrupted() { outcome.interrupted = true; break }  // a pair cut short is not recorded
-            var cellRow = RunRecord(runID: step.runID, key: step.cell, repeatIndex: step.round)
-            var refRow = RunRecord(runID: step.runID, key: ref, repeatIndex: step.round)
-            switch result {
-            case .success(let m):
-                cellRow.values = Self.values(m.cell, cpuMicros: m.cellCPUMicros)
-                refRow.values = Self.values(m.ref, cpuMicros: m.refCPUMicros)
-                onPair(i + 1, steps.count, String(format: "%@ round %d: p99 %.0f vs %.0f µs", step.cell.id, step.round,
-                                                  cellRow[.latP99], refRow[.latP99]))
-            case .failure(let f):
-                let why = f.why
-                (cellRow.status, cellRow.reason) = (.failed, why)
-                (refRow.status, refRow.reason) = (.failed, why)
-                outcome.failed += 1
-                onPair(i + 1, steps.count, "\(step.cell.id) round \(step.round): failed: \(why)")
-            }
-            try writer.append(cellRow)
-            try writer.append(refRow)
-            outcome.ran += 1
         }
         return outcome
+    }
+
+    /// One process pair: the cell's row and the reference's (two failed rows with the reason
+    /// when the pair failed).
+    private func pair(_ step: Step, scratch: String) throws -> [RunRecord] {
+        let ref = step.cell.baseline
+        guard let scenario = scenarios.first(where: { $0.name == step.cell.scenario }) else {
+            throw ScenarioError(message: "no scenario named \(step.cell.scenario)")
+        }
+        let comparison = DuetComparison(kind: .comparison, cell: step.cell, reference: ref)
+        let pair = DuetPair(step: DuetPlan.Step(comparison: comparison, start: step.round, slot: step.round % 2),
+                            plan: DuetPlan(comparisons: []), settings: settings, scenario: scenario, scratch: scratch,
+                            loadFailures: loadFailures)
+        var cellRow = RunRecord(runID: step.runID, key: step.cell, repeatIndex: step.round)
+        var refRow = RunRecord(runID: step.runID, key: ref, repeatIndex: step.round)
+        switch pair.runOpenLoop(rate: step.cell.rate, duration: plan.duration, warmup: plan.warmup) {
+        case .success(let m):
+            cellRow.values = Self.values(m.cell, cpuMicros: m.cellCPUMicros)
+            refRow.values = Self.values(m.ref, cpuMicros: m.refCPUMicros)
+        case .failure(let f):
+            (cellRow.status, cellRow.reason) = (.failed, f.why)
+            (refRow.status, refRow.reason) = (.failed, f.why)
+        }
+        return [cellRow, refRow]
     }
 
     /// One side's figures: the load's (``Trial/loadValues(_:)``) and its CPU per request at half a core.
