@@ -146,6 +146,15 @@ public struct LatencyPlan: Sendable, Equatable, Codable {
                 workers: family.workers, connections: connections, rate: 0, runtime: family.runtime)
     }
 
+    /// "eager + channel vs eager + mutex-pool at once, open loop at 50%, 70% of capacity × 64, 1000
+    /// connections × 10 process pairs", for progress lines (sequential: "…, open loop at … × 10 rounds").
+    public var shape: String {
+        let duet = resolvedMethod == .duet
+        return pairs.map { "\($0.context) + \($0.dispatcher)" }.joined(separator: " vs ") + (duet ? " at once" : "")
+            + ", open loop at \(fractions.map { "\(Int($0 * 100))%" }.joined(separator: ", ")) of capacity × "
+            + "\(connections.map(String.init).joined(separator: ", ")) connections × \(rounds) " + (duet ? "process pairs" : "rounds")
+    }
+
     /// Trials the phase runs (calibration not included).
     public var trialCount: Int { fractions.count * connections.count * pairs.count * rounds }
 }

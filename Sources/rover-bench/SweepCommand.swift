@@ -210,9 +210,7 @@ struct SweepCommand: ParsableCommand {
         if let latency, latency.resolvedMethod == .duet {
             var phase = LatencyDuet(plan: latency, settings: DuetSettings(settings), scenarios: catalog, directory: directory)
             phase.loadFailures = loadFailures
-            printErr("latency duet: \(latency.pairs.map { "\($0.context) + \($0.dispatcher)" }.joined(separator: " vs ")) at once, open loop at "
-                     + "\(latency.fractions.map { "\(Int($0 * 100))%" }.joined(separator: ", ")) of capacity × "
-                     + "\(latency.connections.map(String.init).joined(separator: ", ")) connections × \(latency.rounds) process pairs")
+            printErr("latency duet: \(latency.shape)")
             var started = monotonicSeconds()
             try phase.calibrate(base: plan, interrupted: stop) { printErr($0) }
             try directory.recordPhase("latency calibration", seconds: monotonicSeconds() - started)
@@ -235,9 +233,7 @@ struct SweepCommand: ParsableCommand {
             if let latency, latency.resolvedMethod == .sequential {
                 var phase = LatencyPhase(plan: latency, settings: settings, scenarios: catalog, directory: directory)
                 phase.loadFailures = loadFailures
-                printErr("latency: \(latency.pairs.map { "\($0.context) + \($0.dispatcher)" }.joined(separator: " vs ")), open loop at "
-                         + "\(latency.fractions.map { "\(Int($0 * 100))%" }.joined(separator: ", ")) of capacity × "
-                         + "\(latency.connections.map(String.init).joined(separator: ", ")) connections × \(latency.rounds) rounds")
+                printErr("latency: \(latency.shape)")
                 started = monotonicSeconds()
                 try phase.calibrate(base: plan, interrupted: stop) { printErr($0) }
                 let more = try phase.run(base: plan, interrupted: stop) { progress.show($0) }

@@ -242,23 +242,11 @@ struct DuetPair {
             r.cellCPUNanos = cb.cpu - ca.cpu
             r.refCPUNanos = rb.cpu - ra.cpu
             r.accounting = accounting(cell, ref)
-            let servers = settings.serverCPUList
-            func foreign(_ s0: SystemCPU, _ s1: SystemCPU, _ ours: Double) -> Double {
-                max(0, s1.busy(since: s0, on: servers) - ours) / (max(s1.at - s0.at, 1e-3) * 1e9 * Double(servers.count))
-            }
-            r.foreignShare = max(foreign(cs0, cs1, r.cellCPUNanos), foreign(rs0, rs1, r.refCPUNanos))
-            r.stealShare = max(cs1.steal(since: cs0) / (max(cs1.at - cs0.at, 1e-3) * 1e9 * Double(max(1, cs1.steal.count))),
-                               rs1.steal(since: rs0) / (max(rs1.at - rs0.at, 1e-3) * 1e9 * Double(max(1, rs1.steal.count))))
-            var reasons: [String] = []
-            if r.cellRequests == 0 || r.refRequests == 0 { reasons.append("no requests answered") }
-            if r.foreignShare > settings.maxForeignShare {
-                reasons.append(String(format: "other processes used %.0f%% of the server CPUs", r.foreignShare * 100))
-            }
-            if r.stealShare > settings.maxStealShare { reasons.append(String(format: "%.0f%% steal", r.stealShare * 100)) }
-            if !reasons.isEmpty {
-                r.status = .dropped
-                r.reason = reasons.joined(separator: "; ")
-            }
+            // Each window's own machine shares; the worse of the two counts.
+            let c = shares(cs0, cs1, ours: r.cellCPUNanos), f = shares(rs0, rs1, ours: r.refCPUNanos)
+            r.foreignShare = max(c.foreign, f.foreign)
+            r.stealShare = max(c.steal, f.steal)
+            dropIfContaminated(&r)
             rows.append(r)
         }
         return .success(rows)
@@ -304,6 +292,7 @@ struct DuetPair {
         func micros(_ a: Reading, _ b: Reading) -> Double {
             b.requests > a.requests ? (b.cpu - a.cpu) / Double(b.requests - a.requests) / 1000 : 0
         }
+        // join() again returns the stored result at once.
         guard case .success(let c) = loads["cell"]!.join(), case .success(let r) = loads["ref"]!.join() else {
             return .failure(Failure("load: no result"))
         }
@@ -343,14 +332,27 @@ struct DuetPair {
         r.cellWakes = delta(a.cell.wakes, b.cell.wakes)
         r.refWakes = delta(a.ref.wakes, b.ref.wakes)
         r.accounting = accounting
+        (r.foreignShare, r.stealShare) = shares(a.system, b.system, ours: r.cellCPUNanos + r.refCPUNanos)
         let servers = settings.serverCPUList
-        let span = max(r.seconds, 1e-3) * 1e9
-        let ours = r.cellCPUNanos + r.refCPUNanos
-        r.foreignShare = max(0, b.system.busy(since: a.system, on: servers) - ours) / (span * Double(servers.count))
-        r.stealShare = b.system.steal(since: a.system) / (span * Double(max(1, b.system.steal.count)))
         if let load = settings.loadCPUs, Set(load).isDisjoint(with: servers) {
-            r.loadBusy = b.system.busy(since: a.system, on: load) / (span * Double(load.count))
+            r.loadBusy = b.system.busy(since: a.system, on: load) / (max(r.seconds, 1e-3) * 1e9 * Double(load.count))
         }
+        dropIfContaminated(&r)
+        return r
+    }
+
+    /// Between two machine readings: the share of the server CPUs' time other processes used
+    /// (everything busy there but `ours` ns), and the share the hypervisor stole.
+    private func shares(_ s0: SystemCPU, _ s1: SystemCPU, ours: Double) -> (foreign: Double, steal: Double) {
+        let servers = settings.serverCPUList
+        let span = max(s1.at - s0.at, 1e-3) * 1e9
+        return (max(0, s1.busy(since: s0, on: servers) - ours) / (span * Double(servers.count)),
+                s1.steal(since: s0) / (span * Double(max(1, s1.steal.count))))
+    }
+
+    /// Marks `r` dropped, with every reason, when a side answered nothing or the machine (other
+    /// processes, steal, a saturated load generator) contaminated it.
+    private func dropIfContaminated(_ r: inout PairRecord) {
         var reasons: [String] = []
         if r.cellRequests == 0 || r.refRequests == 0 { reasons.append("no requests answered") }
         if r.foreignShare > settings.maxForeignShare {
@@ -364,7 +366,6 @@ struct DuetPair {
             r.status = .dropped
             r.reason = reasons.joined(separator: "; ")
         }
-        return r
     }
 
     private func describeExit(_ sides: Side...) -> String {
