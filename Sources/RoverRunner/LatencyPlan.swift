@@ -157,4 +157,38 @@ public struct LatencyPlan: Sendable, Equatable, Codable {
 
     /// Trials the phase runs (calibration not included).
     public var trialCount: Int { fractions.count * connections.count * pairs.count * rounds }
+
+    /// Seconds of load before a latency duet's window (and its calibration's) at `connections`:
+    /// `warmup` (at least 0.3 s) plus 1 s per 1000 connections.
+    ///
+    /// Why it grows with connections: opening 1000 connections at once, while the open loop's
+    /// schedule already runs, leaves a backlog that a server near its half core drains slowly.
+    /// With 0.3 s at 1000 connections (E4, Dec 5) the windows that answered more than 1% above
+    /// the offered rate (still draining) all but never had a P99 under 20 ms, and those at the
+    /// offered rate all had; two servers at 21k req/s each, 1000 connections, read P99 43.6 ms
+    /// with 0.3 s and 1.7 to 8.6 ms with 1 or 2 s (`Results/latency-steady-20261205`).
+    public static func warmup(_ warmup: Double, connections: Int) -> Double {
+        max(warmup, 0.3) + Double(connections) / 1000
+    }
+
+    /// How far a side's answers in the window may stray from its schedule's sends due in it
+    /// before the pair is not at steady state: 1%.
+    public static let steadyTolerance = 0.01
+
+    /// Why a side that answered `answered` requests in a window whose schedule had `intended`
+    /// sends is not at steady state, or nil when it is (within ``steadyTolerance``, or closed
+    /// loop: `intended` nil). More than offered: it was still draining a backlog from before the
+    /// window, so its tail is the warm-up's; fewer: it did not keep up (over capacity).
+    public static func steadyStateProblem(side: String, answered: Int, intended: Int?) -> String? {
+        guard let intended, intended > 0 else { return nil }
+        let excess = Double(answered) / Double(intended) - 1
+        let slack = steadyTolerance + 1e-9  // exactly 1% is in
+        if excess > slack {
+            return String(format: "not at steady state: %@ answered %.1f%% more than the schedule sent in the window (a backlog from before it)", side, excess * 100)
+        }
+        if excess < -slack {
+            return String(format: "not at steady state: %@ answered %.1f%% fewer than the schedule sent in the window (over capacity)", side, -excess * 100)
+        }
+        return nil
+    }
 }

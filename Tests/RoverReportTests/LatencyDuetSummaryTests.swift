@@ -68,4 +68,32 @@ import RoverKinds
         #expect(p99.method == "latency duet, n=10 pairs")
         #expect(MarkdownExporter.render(s).contains("Seed table 2, latency — channels vs direct pool (eager context), latency duet"))
     }
+
+    /// Pairs not at steady state are kept in the CSV as dropped, left out of the comparison,
+    /// counted in its method and said under the seed's table, each reason once with its count.
+    @Test func droppedPairsAreLeftOutCountedAndSaid() throws {
+        var records = Self.pairs(13, body: 1.0, tail: 0.7, seed: 5)
+        let backlog = "not at steady state: channel answered 4.0% more than the schedule sent in the window (a backlog from before it)"
+        let over = "not at steady state: mutex-pool answered 2.0% fewer than the schedule sent in the window (over capacity)"
+        for (i, why) in [(0, backlog), (2, backlog), (4, over)] {
+            for j in [i * 2, i * 2 + 1] {
+                records[j].status = .dropped; records[j].reason = why
+                records[j][.latP99] *= 100  // a dropped pair's wild tail must not reach the verdict
+            }
+        }
+        let s = LatencyDuetSummary(records: records)
+        let p99 = try #require(s.comparisons.first { $0.metric == .latP99 })
+        #expect(p99.method == "latency duet, n=10 pairs, 3 dropped" && p99.verdict == .faster)
+        #expect(abs(p99.ratio.value - 0.7) < 0.03)
+        let pool = Self.key(.mutexPool)
+        #expect(s.dropped.count == 1 && s.dropped[0].cell == pool && s.dropped[0].pairs == 3)
+        let table = SeedTables.poolTable(s.asSummary, pool.group, duet: true, dropped: s.dropped)
+        #expect(table.contains("3 process pairs left out of this table, not at steady state in the window: "
+            + "channel answered 4.0% more than the schedule sent in the window (a backlog from before it) (×2); "
+            + "mutex-pool answered 2.0% fewer than the schedule sent in the window (over capacity)."))
+        #expect(RunSet(records).dropped[pool] == 3 && RunSet(records).runs[pool]?.count == 10)
+        // The status survives the CSV.
+        let csv = RunLog.encode(records)
+        #expect(try RunLog.decode(csv).records.filter { $0.status == .dropped }.count == 6)
+    }
 }

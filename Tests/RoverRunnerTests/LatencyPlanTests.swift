@@ -126,4 +126,38 @@ import RoverKinds
         #expect(more.count == 20 && Set(more.map(\.round)) == Set(10..<20))
         #expect(Set(more.map(\.runID)).isDisjoint(with: (0..<10).map { "\(key(.mutexPool, 20_000).id)#\($0)" }))
     }
+
+    /// The warm-up grows with connections; a side is at steady state when its answers in the
+    /// window are within 1% of its schedule's sends, and the reason names the side and which way.
+    @Test func steadyStateRuleOnKnownInputs() throws {
+        #expect(LatencyPlan.warmup(0.3, connections: 1000) == 1.3)
+        #expect(abs(LatencyPlan.warmup(0, connections: 64) - 0.364) < 1e-12)  // at least 0.3 s
+        #expect(LatencyPlan.warmup(2, connections: 0) == 2)
+        #expect(LatencyPlan.steadyStateProblem(side: "channel", answered: 20_000, intended: 20_000) == nil)
+        #expect(LatencyPlan.steadyStateProblem(side: "channel", answered: 20_200, intended: 20_000) == nil)  // 1.0%: in
+        #expect(LatencyPlan.steadyStateProblem(side: "channel", answered: 19_800, intended: 20_000) == nil)
+        #expect(LatencyPlan.steadyStateProblem(side: "channel", answered: 5, intended: nil) == nil)  // closed loop
+        let backlog = try #require(LatencyPlan.steadyStateProblem(side: "mutex-pool", answered: 20_700, intended: 20_000))
+        #expect(backlog == "not at steady state: mutex-pool answered 3.5% more than the schedule sent in the window (a backlog from before it)")
+        let over = try #require(LatencyPlan.steadyStateProblem(side: "channel", answered: 19_700, intended: 20_000))
+        #expect(over.contains("channel answered 1.5% fewer") && over.hasSuffix("(over capacity)"))
+    }
+
+    /// A point whose every pair was dropped has no comparison at all, and still gets another stage.
+    @Test func aPointEmptiedByDroppedPairsGetsAnotherStage() {
+        func key(_ d: DispatcherKind) -> CellKey {
+            CellKey(scenario: "params-only", context: .eager, dispatcher: d, workers: 1, connections: 1000, rate: 21_000)
+        }
+        var records: [RunRecord] = []
+        for k in 0..<10 {
+            let runID = "\(key(.mutexPool).id)#\(k)"
+            for d in [DispatcherKind.mutexPool, .channel] {
+                var r = RunRecord(runID: runID, key: key(d), repeatIndex: k, status: .dropped, reason: "not at steady state: channel …")
+                r[.latMean] = 1000; r[.latP99] = 9000
+                records.append(r)
+            }
+        }
+        #expect(LatencyDuet.unsettled(records) == [key(.mutexPool)])
+        #expect(LatencyDuetSummary(records: records).comparisons.isEmpty)
+    }
 }

@@ -33,7 +33,7 @@ public enum MarkdownExporter {
         }
         if let latency = s.latencyDuet {
             let d = latency.asSummary
-            for group in d.groups { out += SeedTables.poolTable(d, group, duet: true) }
+            for group in d.groups { out += SeedTables.poolTable(d, group, duet: true, dropped: latency.dropped) }
         }
         out += cellsTable(s)
         return out

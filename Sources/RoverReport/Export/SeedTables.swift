@@ -19,7 +19,9 @@ enum SeedTables {
     /// the seed's latency figures are quoted where the load is like the seed's (1000 connections).
     /// `duet`: `s` is the latency duet's (``LatencyDuetSummary/asSummary``), both sides at the
     /// same rate at the same time, each at half a core.
-    static func poolTable(_ s: Summary, _ group: LoadGroup, duet: Bool = false) -> String {
+    /// `dropped`: the latency duet's pairs left out as not at steady state, said under the table.
+    static func poolTable(_ s: Summary, _ group: LoadGroup, duet: Bool = false,
+                          dropped: [LatencyDuetSummary.Dropped] = []) -> String {
         guard let pool = s.claimCell(.poolDispatch, in: group), let base = s.cell(pool.baseline) else { return "" }
         if group.rate > 0 {
             let like = group.connections == 1000
@@ -31,8 +33,10 @@ enum SeedTables {
             ]
             let how = duet ? "latency duet: both servers at once, \(group.rate) req/s each, half a core each" : "open loop at \(group.rate) req/s"
             if duet { rows.append(("Server CPU per request at this rate", .serverCPU, "")) }
-            return table(s, title: "Seed table 2, latency — channels vs direct pool (eager context), \(how), \(group)",
-                         columns: ("Channels (current)", "Direct (\(pool.dispatcher))"), base: base.key, cell: pool, rows: rows)
+            let out = table(s, title: "Seed table 2, latency — channels vs direct pool (eager context), \(how), \(group)",
+                            columns: ("Channels (current)", "Direct (\(pool.dispatcher))"), base: base.key, cell: pool, rows: rows)
+            guard let left = dropped.first(where: { $0.cell == pool }) else { return out }
+            return out + droppedNote(left)
         }
         // Closed-loop latency at saturation is connections ÷ throughput (Little's law): it repeats
         // the throughput row. Where the run measured latency in an open loop, the seed's latency
@@ -52,6 +56,19 @@ enum SeedTables {
             ? out + "The seed's latency rows (6.33 → 4.8 ms mean, 7.17 → 5.4 ms P99) are compared in the open-loop tables "
                 + "below: closed-loop latency at saturation is connections ÷ throughput (Little's law) and repeats the throughput row.\n\n"
             : out
+    }
+
+    /// "2 process pairs left out, not at steady state in their window: channel answered 3.1% more
+    /// than …; …", each distinct reason once with its count.
+    static func droppedNote(_ d: LatencyDuetSummary.Dropped) -> String {
+        var counts: [String: Int] = [:]
+        for r in d.reasons { counts[r, default: 0] += 1 }
+        let reasons = counts.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.map { r, n in
+            let text = r.hasPrefix("not at steady state: ") ? String(r.dropFirst("not at steady state: ".count)) : r
+            return n > 1 ? "\(text) (×\(n))" : text
+        }
+        return "\(d.pairs) process pair\(d.pairs == 1 ? "" : "s") left out of this table, not at steady state in the window: "
+            + reasons.joined(separator: "; ") + ".\n\n"
     }
 
     /// Duet figures sit with duet figures and sequential ones with their own verdicts: where the

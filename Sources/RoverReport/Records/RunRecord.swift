@@ -58,8 +58,12 @@ public struct RunRecord: Sendable, Equatable {
     }
 }
 
-/// Outcome of one run. Failed runs are recorded (with a reason) but excluded from statistics.
+/// Outcome of one run. Failed and dropped runs are recorded (with a reason) but excluded from
+/// statistics.
 public enum RunStatus: String, Codable, Sendable, CaseIterable {
     case ok
     case failed
+    /// Measured, but outside the rule that makes it evidence (the reason says which: a latency
+    /// duet side not at steady state): its values are kept in the CSV, counted, left out.
+    case dropped
 }

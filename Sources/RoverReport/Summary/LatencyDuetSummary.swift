@@ -11,6 +11,16 @@ public struct LatencyDuetSummary: Codable, Sendable, Equatable {
     public var cells: [CellSummary]
     public var comparisons: [Comparison]
     public var floor: Double
+    /// Per pool cell (open-loop point), its process pairs left out as not at steady state
+    /// (``RunStatus/dropped``), with each pair's reason; cells with none are absent.
+    public var dropped: [Dropped] = []
+
+    /// One point's dropped pairs.
+    public struct Dropped: Codable, Sendable, Equatable {
+        public var cell: CellKey
+        public var reasons: [String]
+        public var pairs: Int { reasons.count }
+    }
 
     /// The metrics compared.
     public static let metrics: [Metric] = [.latMean, .latP50, .latP99, .latP999, .serverCPU]
@@ -23,6 +33,11 @@ public struct LatencyDuetSummary: Codable, Sendable, Equatable {
         // Pairs: a cell's row and the reference row with the same run id, both ok.
         var byRun: [String: [RunRecord]] = [:]
         for r in records where r.status == .ok { byRun[r.runID, default: []].append(r) }
+        var droppedRuns: [CellKey: [String: String]] = [:]  // pool cell → run id → reason
+        for r in records where r.status == .dropped && !r.key.isBaseline { droppedRuns[r.key, default: [:]][r.runID] = r.reason }
+        dropped = droppedRuns.keys.sorted().map { cell in
+            Dropped(cell: cell, reasons: droppedRuns[cell]!.sorted { $0.key < $1.key }.map(\.value))
+        }
         var comparisons: [Comparison] = []
         let pools = Set(records.map(\.key).filter { !$0.isBaseline }).sorted()
         for cell in pools {
@@ -38,7 +53,8 @@ public struct LatencyDuetSummary: Codable, Sendable, Equatable {
                 guard let test = PairedTest(clusters: ratios.map { [$0] }, confidence: confidence) else { continue }
                 var c = Comparison(cell: cell, reference: cell.baseline, metric: metric, ratio: test.estimate, verdict: .tooFew)
                 c.p = test.p
-                c.method = "latency duet, n=\(test.clusters) pairs"
+                let left = droppedRuns[cell]?.count ?? 0
+                c.method = "latency duet, n=\(test.clusters) pairs" + (left > 0 ? ", \(left) dropped" : "")
                 comparisons.append(c)
             }
         }

@@ -9,26 +9,31 @@ public struct RunSet: Sendable {
     public let failures: [CellKey: Int]
     /// Each failed run's reason, per cell, in input order.
     public let failureReasons: [CellKey: [String]]
+    /// Dropped runs per cell (measured, outside their validity rule: ``RunStatus/dropped``).
+    public let dropped: [CellKey: Int]
 
     public init(_ records: [RunRecord]) {
         var runs: [CellKey: [RunRecord]] = [:]
         var failures: [CellKey: Int] = [:]
         var reasons: [CellKey: [String]] = [:]
+        var dropped: [CellKey: Int] = [:]
         for r in records {
             switch r.status {
             case .ok: runs[r.key, default: []].append(r)
             case .failed:
                 failures[r.key, default: 0] += 1
                 reasons[r.key, default: []].append(r.reason)
+            case .dropped: dropped[r.key, default: 0] += 1
             }
         }
         self.runs = runs
         self.failures = failures
         self.failureReasons = reasons
+        self.dropped = dropped
     }
 
-    /// Every cell seen, ok or failed, in ``CellKey`` order (baseline first within a group).
-    public var keys: [CellKey] { Set(runs.keys).union(failures.keys).sorted() }
+    /// Every cell seen, ok, failed or dropped, in ``CellKey`` order (baseline first within a group).
+    public var keys: [CellKey] { Set(runs.keys).union(failures.keys).union(dropped.keys).sorted() }
 
     /// One metric's values over a cell's ok runs.
     public func samples(_ key: CellKey, _ metric: Metric) -> [Double] {

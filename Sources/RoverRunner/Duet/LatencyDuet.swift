@@ -56,7 +56,7 @@ public struct LatencyDuet {
             guard let scenario = scenarios.first(where: { $0.name == family.scenario }) else { continue }
             let aa = DuetComparison(kind: .control, cell: ref, reference: ref)
             var calibration = DuetPlan(comparisons: [aa], starts: 1, windows: 8, window: 0.25,
-                                       warmup: max(plan.warmup, 0.3) + Double(n) / 1000)
+                                       warmup: LatencyPlan.warmup(plan.warmup, connections: n))
             calibration.seed = plan.seed
             let step = DuetPlan.Step(comparison: aa, start: 0, slot: 0)
             let rows = DuetPair(step: step, plan: calibration, settings: settings, scenario: scenario, scratch: scratch,
@@ -113,11 +113,14 @@ public struct LatencyDuet {
     public static let stagedMetrics: [Metric] = [.latMean, .latP99]
 
     /// The cells (open-loop points) whose mean or P99 verdict is not settled (inconclusive or too
-    /// few pairs) on `records`, judged as the report judges them.
+    /// few pairs) on `records`, judged as the report judges them, and those with dropped pairs
+    /// and too few clean ones for any comparison.
     public static func unsettled(_ records: [RunRecord]) -> [CellKey] {
         let summary = LatencyDuetSummary(records: records)
         let open = summary.comparisons.filter { stagedMetrics.contains($0.metric) && ($0.verdict == .inconclusive || $0.verdict == .tooFew) }
-        return Set(open.map(\.cell)).sorted()
+        let compared = Set(summary.comparisons.map(\.cell))
+        let emptied = summary.dropped.map(\.cell).filter { !compared.contains($0) }
+        return Set(open.map(\.cell) + emptied).sorted()
     }
 
     /// Runs every pair not yet in latency-duet.csv, stage by stage: stage 0 is the plan's rounds;
@@ -148,9 +151,10 @@ public struct LatencyDuet {
                 records += rows
                 outcome.ran += 1
                 if rows[0].status == .failed { outcome.failed += 1 }
-                let line = rows[0].status == .failed
+                var line = rows[0].status == .failed
                     ? "\(step.cell.id) round \(step.round): failed: \(rows[0].reason)"
                     : String(format: "%@ round %d: p99 %.0f vs %.0f µs", step.cell.id, step.round, rows[0][.latP99], rows[1][.latP99])
+                if rows[0].status == .dropped { line += " (dropped: \(rows[0].reason))" }
                 onPair(index, total, (stage > 0 ? "stage \(stage + 1) " : "") + line)
             }
         }
@@ -170,10 +174,21 @@ public struct LatencyDuet {
                             loadFailures: loadFailures)
         var cellRow = RunRecord(runID: step.runID, key: step.cell, repeatIndex: step.round)
         var refRow = RunRecord(runID: step.runID, key: ref, repeatIndex: step.round)
-        switch pair.runOpenLoop(rate: step.cell.rate, duration: plan.duration, warmup: plan.warmup) {
+        let warmup = LatencyPlan.warmup(plan.warmup, connections: step.cell.connections)
+        switch pair.runOpenLoop(rate: step.cell.rate, duration: plan.duration, warmup: warmup) {
         case .success(let m):
             cellRow.values = Self.values(m.cell, cpuMicros: m.cellCPUMicros)
             refRow.values = Self.values(m.ref, cpuMicros: m.refCPUMicros)
+            // A pair is evidence of latency at this rate only if both sides were at steady state
+            // in the window: otherwise both rows are kept, dropped, with the reason.
+            let problems = [(step.cell.dispatcher.rawValue, m.cell), (ref.dispatcher.rawValue, m.ref)].compactMap { name, load in
+                LatencyPlan.steadyStateProblem(side: name, answered: load.requests, intended: load.intendedSends)
+            }
+            if !problems.isEmpty {
+                let why = problems.joined(separator: "; ")
+                (cellRow.status, cellRow.reason) = (.dropped, why)
+                (refRow.status, refRow.reason) = (.dropped, why)
+            }
         case .failure(let f):
             (cellRow.status, cellRow.reason) = (.failed, f.why)
             (refRow.status, refRow.reason) = (.failed, f.why)
