@@ -17,7 +17,8 @@
 #   Scripts/duet-nginx.sh rover [CELL…]    A = nginx, B = `rover-bench serve` CELL, each
 #                                          RUNTIME:CONTEXT:DISPATCHER (default: lua5.4:userdata:affine and
 #                                          luajit-jit:userdata:coroutine); luajit-jit is
-#                                          LuaJIT with its JIT on (`--instruction-budget 0`)
+#                                          LuaJIT with its JIT on (`--instruction-budget 0`);
+#                                          `bare` is `serve --bare` (the HTTP layer, no Lua)
 #
 # Env: LOOP (aa-cost; default from `calibrate`'s file in OUT, else 250), OUT (default
 # Results/nginx-duet-<date>), SKIP_BUILD=1, DUET_ARGS (extra duet flags, e.g. --duet-starts 10).
@@ -156,12 +157,18 @@ rover)
     [ ${#CELLS[@]} -gt 0 ] || CELLS=(lua5.4:userdata:affine luajit-jit:userdata:coroutine)
     write_conf "$CONF_DIR/plain.conf" 0
     for cell in "${CELLS[@]}"; do
-        IFS=: read -r runtime context dispatcher <<< "$cell"
-        [ -n "$dispatcher" ] || { echo "cell $cell: expected RUNTIME:CONTEXT:DISPATCHER" >&2; exit 64; }
-        how="--context $context --dispatcher $dispatcher --lua ${runtime%-jit} --workers 1 --threads 1"
-        [ "$runtime" = luajit-jit ] && how="$how --instruction-budget 0"
+        if [ "$cell" = bare ]; then
+            how="--bare --threads 1"
+            name=rover-bare
+        else
+            IFS=: read -r runtime context dispatcher <<< "$cell"
+            [ -n "$dispatcher" ] || { echo "cell $cell: expected RUNTIME:CONTEXT:DISPATCHER or bare" >&2; exit 64; }
+            how="--context $context --dispatcher $dispatcher --lua ${runtime%-jit} --workers 1 --threads 1"
+            [ "$runtime" = luajit-jit ] && how="$how --instruction-budget 0"
+            name="rover-$runtime-$context-$dispatcher"
+        fi
         run=$(duet "$(nginx_cmd "$CONF_DIR/plain.conf")" "exec $BIN serve $PWD/Scenarios/params-only/app.lua $how --port {port}" \
-                   nginx "rover-$runtime-$context-$dispatcher") || true
+                   nginx "$name") || true
         echo "$cell: $run" >&2
         grep -E '^\| .*(A/A control|vs)' "$run/summary.md" >&2 || true
     done
