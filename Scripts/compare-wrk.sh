@@ -81,7 +81,8 @@ req = r["requests"]
 errs = sum(r["errors"].values()) + r["non2xx"]
 sat = "yes" if r["generator"]["saturated"] else "no"
 print(f'{r["requestsPerSecond"]:.0f} {cpu / req:.3f} {r["latency"]["success"]["summary"]["p50"] / 1000:.3f} '
-      f'{r["generator"]["cpuMicrosPerRequest"]:.3f} {rss} {errs} {100 * cpu / 1e6 / float(e):.0f}% {sat}')
+      f'{r["generator"]["cpuMicrosPerRequest"]:.3f} {rss} {errs} {100 * cpu / 1e6 / float(e):.0f}% {sat} '
+      f'{float(u) * 1e6 / req:.3f} {float(s) * 1e6 / req:.3f}')
 EOF
 }
 
@@ -101,17 +102,20 @@ se = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout 
 n = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
 errs = (sum(map(int, se.groups())) if se else 0) + (int(n.group(1)) if n else 0)
 cpu = float(u) + float(s)
-print(f"{rps:.0f} {cpu * 1e6 / req:.3f} {p50:.3f} - {rss} {errs} {100 * cpu / float(e):.0f}% -")
+print(f"{rps:.0f} {cpu * 1e6 / req:.3f} {p50:.3f} - {rss} {errs} {100 * cpu / float(e):.0f}% - "
+      f"{float(u) * 1e6 / req:.3f} {float(s) * 1e6 / req:.3f}")
 EOF
 }
 
+echo "# command: ROUNDS=$ROUNDS DURATION=$DURATION CONNS=$CONNS Scripts/compare-wrk.sh"
+echo "# git $(git rev-parse --short HEAD)$(git diff --quiet || echo -dirty), $(hostname), $(uname -r), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(nproc) CPUs, $(date -u +%FT%TZ), $("$BIN" --version 2>/dev/null || true)"
 echo "target: nginx $(nginx -v 2>&1 | sed 's/.*\///') at $URL, 1 worker; generators: 1 thread, $CONNS connections"
 echo "warm-up (3 s each)..."
 run_ours warm "$CONNS" 3 >/dev/null
 wrk -t1 -c "$CONNS" -d 3s "$URL" >/dev/null
 
-FMT="%-6s %-9s %10s %12s %9s %12s %9s %7s %6s %6s\n"
-printf "$FMT" round generator "req/s" "cpu_us/req" "p50_ms" "self_us/req" "rss_KiB" errors "cpu%" "sat"
+FMT="%-6s %-9s %10s %12s %9s %12s %9s %7s %6s %6s %12s %12s\n"
+printf "$FMT" round generator "req/s" "cpu_us/req" "p50_ms" "self_us/req" "rss_KiB" errors "cpu%" "sat" "user_us/req" "sys_us/req"
 : > "$TMP/ours.rows"; : > "$TMP/wrk.rows"
 for r in $(seq "$ROUNDS"); do
     # Alternate which generator goes first, so drift does not favour one.
@@ -127,12 +131,16 @@ python3 - "$TMP/ours.rows" "$TMP/wrk.rows" <<'EOF'
 import statistics, sys
 def cols(path):
     rows = [l.split() for l in open(path) if l.strip()]
-    return {k: statistics.median(float(r[i]) for r in rows) for k, i in (("rps", 0), ("cpu", 1), ("p50", 2))}, rows
+    return {k: statistics.median(float(r[i]) for r in rows)
+            for k, i in (("rps", 0), ("cpu", 1), ("p50", 2), ("user", 8), ("sys", 9))}, rows
 ours, orows = cols(sys.argv[1]); wrk, _ = cols(sys.argv[2])
 self_cpu = statistics.median(float(r[3]) for r in orows)
 print()
-print(f"median  built-in: {ours['rps']:.0f} req/s, {ours['cpu']:.3f} us CPU/req (self-reported {self_cpu:.3f}), p50 {ours['p50']:.3f} ms")
-print(f"median  wrk     : {wrk['rps']:.0f} req/s, {wrk['cpu']:.3f} us CPU/req, p50 {wrk['p50']:.3f} ms")
+print(f"median  built-in: {ours['rps']:.0f} req/s, {ours['cpu']:.3f} us CPU/req (self-reported {self_cpu:.3f}; "
+      f"user {ours['user']:.3f}, kernel {ours['sys']:.3f}), p50 {ours['p50']:.3f} ms")
+print(f"median  wrk     : {wrk['rps']:.0f} req/s, {wrk['cpu']:.3f} us CPU/req (user {wrk['user']:.3f}, "
+      f"kernel {wrk['sys']:.3f}), p50 {wrk['p50']:.3f} ms")
+print(f"user CPU/req built-in / wrk = {100 * ours['user'] / wrk['user']:.1f}%, kernel = {100 * ours['sys'] / wrk['sys']:.1f}%")
 ratio = ours["rps"] / wrk["rps"]
 print(f"req/s built-in / wrk = {100 * ratio:.1f}%  (target >= 100%): {'PASS' if ratio >= 1 else 'FAIL'}")
 cr = ours["cpu"] / wrk["cpu"]
