@@ -32,6 +32,12 @@ final class HTTPConnectionHandler: ChannelDuplexHandler {
     private var inReadBatch = false
     private var parsing = false
     private var unflushed = 0
+    /// The last response's buffer, kept to write the next one into: once the socket has taken
+    /// the bytes nothing else holds its storage, and the next response needs no allocation
+    /// (responses written before a flush each get their own, by copy-on-write). Not kept past
+    /// ``reusableCapacity`` bytes, so an idle connection holds little.
+    private var outbound: ByteBuffer?
+    private static let reusableCapacity = 4096
     /// A `read` was held back while paused.
     private var readHeld = false
 
@@ -161,8 +167,15 @@ final class HTTPConnectionHandler: ChannelDuplexHandler {
             } else {
                 connection = ready.isHTTP10 ? .keepAliveHTTP10 : .keepAlive
             }
-            let bytes = HTTPResponseWriter.serialize(ready.response, isHead: ready.isHead,
+            var bytes: ByteBuffer
+            if var reuse = outbound.take() {
+                HTTPResponseWriter.serialize(ready.response, isHead: ready.isHead, connection: connection, reusing: &reuse)
+                bytes = reuse
+            } else {
+                bytes = HTTPResponseWriter.serialize(ready.response, isHead: ready.isHead,
                                                      connection: connection, allocator: context.channel.allocator)
+            }
+            if bytes.capacity <= Self.reusableCapacity { outbound = bytes }
             switch ready.kind {
             case .app: stats.appRequestAnswered()
             case .counters: stats.counterRequestAnswered()

@@ -21,11 +21,34 @@ public enum HTTPResponseWriter {
     /// Writes `response` into a fresh buffer from `allocator`.
     public static func serialize(_ response: Response, isHead: Bool, connection: Connection,
                                  allocator: ByteBufferAllocator) -> ByteBuffer {
-        let noBody = response.status < 200 || response.status == 204 || response.status == 304
+        var buffer = allocator.buffer(capacity: capacity(response, isHead: isHead))
+        write(response, isHead: isHead, connection: connection, into: &buffer)
+        return buffer
+    }
+
+    /// Writes `response` into `buffer`, emptied first: no allocation when nothing else holds its
+    /// storage any more (the previous response on this connection has been written out) and it
+    /// is large enough, a fresh storage otherwise (``ByteBuffer/clear(minimumCapacity:)``).
+    public static func serialize(_ response: Response, isHead: Bool, connection: Connection,
+                                 reusing buffer: inout ByteBuffer) {
+        buffer.clear(minimumCapacity: capacity(response, isHead: isHead))
+        write(response, isHead: isHead, connection: connection, into: &buffer)
+    }
+
+    /// Bytes the response needs, with room to spare for the status line and fixed fields.
+    private static func capacity(_ response: Response, isHead: Bool) -> Int {
         var extra = 0
         for f in response.headers { extra += f.name.utf8.count + f.value.utf8.count + 4 }
+        return 128 + extra + (hasBody(response) && !isHead ? response.body.count : 0)
+    }
+
+    private static func hasBody(_ response: Response) -> Bool {
+        !(response.status < 200 || response.status == 204 || response.status == 304)
+    }
+
+    private static func write(_ response: Response, isHead: Bool, connection: Connection, into buffer: inout ByteBuffer) {
+        let noBody = !hasBody(response)
         let sendBody = !noBody && !isHead
-        var buffer = allocator.buffer(capacity: 128 + extra + (sendBody ? response.body.count : 0))
         buffer.writeBytes(statusLine(response.status))
         if !noBody {
             if let type = response.contentType {
@@ -48,7 +71,6 @@ public enum HTTPResponseWriter {
         }
         buffer.writeBytes(crlf)
         if sendBody { buffer.writeBytes(response.body) }
-        return buffer
     }
 
     /// `HTTP/1.1 100 Continue` (an interim response: no fields, no body).
