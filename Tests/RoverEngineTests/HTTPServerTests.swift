@@ -56,6 +56,27 @@ import RoverStrategies
         }
     }
 
+    /// Each connection writes its next response into the last one's buffer: answers of every
+    /// size, pipelined (several written before one flush) and one at a time, longest first so a
+    /// stale tail would show, never mix; one past the kept size (4 KiB) is answered whole too.
+    @Test func aReusedResponseBufferNeverMixesAnswers() async throws {
+        try await withServer(EchoDispatcher()) { server in
+            let c = try BlockingHTTPClient(port: server.port)
+            let paths = [3000, 5000, 700, 40, 1, 260, 4090].map { "/" + String(repeating: "p", count: $0 - 1) }
+            try c.send(paths.map { "GET \($0) HTTP/1.1\r\n\r\n" }.joined())
+            for p in paths {
+                let r = try #require(try c.readResponse())
+                #expect(r.text == p && r.header("Content-Length") == "\(p.utf8.count)")
+            }
+            for n in [2000, 900, 10, 1, 6000, 12] {
+                let p = "/" + String(repeating: "q", count: n - 1)
+                try c.send("GET \(p) HTTP/1.1\r\n\r\n")
+                let r = try #require(try c.readResponse())
+                #expect(r.text == p && r.header("Content-Length") == "\(n)")
+            }
+        }
+    }
+
     @Test func malformedRequestGets400AndCloseThenNewConnectionWorks() async throws {
         try await withServer(EchoDispatcher()) { server in
             let c = try BlockingHTTPClient(port: server.port)
