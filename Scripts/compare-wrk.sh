@@ -6,7 +6,8 @@
 # (/usr/bin/time: user+sys of the whole process). Finally the built-in generator runs with
 # $BIG_CONNS connections and its peak RSS is reported.
 #
-# Usage: Scripts/compare-wrk.sh            (env: ROUNDS=5 DURATION=10 CONNS=64 BIG_CONNS=1000 PORT=18089)
+# Usage: Scripts/compare-wrk.sh            (env: ROUNDS=5 DURATION=10 CONNS=64 BIG_CONNS=1000 PORT=18089
+#        SYSCALLS=1 to count each generator's system calls per request under strace)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -151,3 +152,18 @@ row=$(run_ours big "$BIG_CONNS" 5)
 rss_kib=$(echo "$row" | awk '{print $5}')
 echo "built-in at $BIG_CONNS connections (5 s): $(echo "$row" | awk '{print $1}') req/s, peak RSS $((rss_kib / 1024)) MiB" \
      "(target <= 64 MiB): $( (( rss_kib <= 65536 )) && echo PASS || echo FAIL)"
+
+# SYSCALLS=1: each generator once more under `strace -f -c` (2 s, $CONNS connections): its system
+# calls per completed request, by name (counts, not time: strace slows both alike).
+if [[ -n "${SYSCALLS:-}" ]] && command -v strace >/dev/null; then
+    strace -f -c -o "$TMP/ours.strace" "$BIN" load -t 1 -c "$CONNS" -d 2s --json "$TMP/ours-strace.json" "$URL" >/dev/null
+    strace -f -c -o "$TMP/wrk.strace" wrk -t1 -c "$CONNS" -d 2s "$URL" > "$TMP/wrk-strace.txt"
+    ours_n=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['requests'])" "$TMP/ours-strace.json")
+    wrk_n=$(sed -n 's/^ *\([0-9]*\) requests in.*/\1/p' "$TMP/wrk-strace.txt")
+    for g in ours wrk; do
+        n=$ours_n; [[ $g == wrk ]] && n=$wrk_n
+        awk -v g="$g" -v n="$n" '$NF ~ /^(read|write|sendto|recvfrom|epoll_wait|epoll_pwait|epoll_pwait2|epoll_ctl|writev|readv)$/ {
+            calls = ($4 ~ /^[0-9]+$/ && $5 ~ /^[0-9]+$/ && NF == 6) ? $4 : $4; per[$NF] = calls / n; total += calls / n }
+            END { printf "syscalls per request under strace, %s (%d requests):", g, n; for (k in per) printf " %s %.2f", k, per[k]; printf "; total %.2f\n", total }' "$TMP/$g.strace"
+    done
+fi
