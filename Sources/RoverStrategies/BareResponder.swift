@@ -19,7 +19,7 @@ public final class BareResponder: Dispatcher {
     }
 
     public func dispatch(_ request: Request, on eventLoop: any EventLoop,
-                         reply: @escaping @Sendable (Response) -> Void) {
+                         reply: Reply) {
         counts.bumpRequests()
         reply(response)
     }

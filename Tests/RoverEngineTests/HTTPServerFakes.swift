@@ -6,7 +6,7 @@ import RoverSystem
 /// Answers synchronously with the request's path (and body, if any) as a text body.
 final class EchoDispatcher: Dispatcher {
     let count = Atomic<UInt64>(0)
-    func dispatch(_ request: Request, on eventLoop: any EventLoop, reply: @escaping @Sendable (Response) -> Void) {
+    func dispatch(_ request: Request, on eventLoop: any EventLoop, reply: Reply) {
         count.add(1, ordering: .relaxed)
         var body = Array(request.path)
         if let b = request.body { body += [UInt8(ascii: "|")] + b }
@@ -26,7 +26,7 @@ final class GatedDispatcher: Dispatcher {
     private struct Held {
         var path: [UInt8]
         var loop: any EventLoop
-        var reply: @Sendable (Response) -> Void
+        var reply: Reply
     }
     private let held = PThreadLocked<[Held]>([])
     private let batch: Int?
@@ -35,7 +35,7 @@ final class GatedDispatcher: Dispatcher {
 
     var waiting: Int { held.withLock { $0.count } }
 
-    func dispatch(_ request: Request, on eventLoop: any EventLoop, reply: @escaping @Sendable (Response) -> Void) {
+    func dispatch(_ request: Request, on eventLoop: any EventLoop, reply: Reply) {
         let ready = held.withLock { h -> [Held] in
             h.append(Held(path: Array(request.path), loop: eventLoop, reply: reply))
             if let batch, h.count >= batch { defer { h.removeAll() }; return h }

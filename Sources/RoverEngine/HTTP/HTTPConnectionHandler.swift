@@ -143,9 +143,7 @@ final class HTTPConnectionHandler: ChannelDuplexHandler {
                 let seq = queue.append(isHead: isHead, keepAlive: parsed.keepAlive,
                                        isHTTP10: parsed.isHTTP10, kind: .app)
                 let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
-                dispatcher.dispatch(parsed.request, on: context.eventLoop) { response in
-                    bound.value.complete(seq, response)
-                }
+                dispatcher.dispatch(parsed.request, on: context.eventLoop, reply: Reply(connection: bound, seq: seq))
             }
         }
         releaseBufferIfEmpty()
@@ -156,7 +154,7 @@ final class HTTPConnectionHandler: ChannelDuplexHandler {
     }
 
     /// Records reply `seq` and writes every response now at the head of the queue.
-    private func complete(_ seq: UInt64, _ response: Response) {
+    func complete(_ seq: UInt64, _ response: Response) {
         guard let context else { return }  // the connection is gone: drop the reply
         queue.fill(seq, response)
         while let ready = queue.popReady() {

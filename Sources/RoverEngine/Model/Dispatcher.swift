@@ -8,9 +8,16 @@ public import NIOCore
 /// event loop, and `reply` must be called exactly once, on that same event loop (synchronously,
 /// inside `dispatch`, is allowed: the pools run the handler in place).
 public protocol Dispatcher: Sendable {
-    func dispatch(_ request: Request, on eventLoop: any EventLoop, reply: @escaping @Sendable (Response) -> Void)
+    func dispatch(_ request: Request, on eventLoop: any EventLoop, reply: Reply)
     /// A snapshot of the dispatcher's and its engines' counters. Safe from any thread.
     func counters() -> CounterSnapshot
     /// Stops any threads the dispatcher owns, after the work in flight is answered.
     func shutdown()
+}
+
+extension Dispatcher {
+    /// `dispatch` with the reply as a closure (tests, tools).
+    public func dispatch(_ request: Request, on eventLoop: any EventLoop, reply: @escaping @Sendable (Response) -> Void) {
+        dispatch(request, on: eventLoop, reply: Reply(reply))
+    }
 }

@@ -25,7 +25,7 @@ public final class AffineDispatcher: Dispatcher {
     }
 
     public func dispatch(_ request: Request, on eventLoop: any EventLoop,
-                         reply: @escaping @Sendable (Response) -> Void) {
+                         reply: Reply) {
         guard let box = byLoop[ObjectIdentifier(eventLoop)] else {
             preconditionFailure("AffineDispatcher called from a loop outside its group")
         }

@@ -25,7 +25,7 @@ public final class ChannelDispatcher: Dispatcher {
     private struct Job: Sendable {
         var request: Request
         var eventLoop: any EventLoop
-        var reply: @Sendable (Response) -> Void
+        var reply: Reply
     }
 
     private let queue: BoundedQueue<Job>
@@ -79,7 +79,7 @@ public final class ChannelDispatcher: Dispatcher {
     }
 
     public func dispatch(_ request: Request, on eventLoop: any EventLoop,
-                         reply: @escaping @Sendable (Response) -> Void) {
+                         reply: Reply) {
         if queue.push(Job(request: request, eventLoop: eventLoop, reply: reply)) {
             handoffCounter.add(1)  // the request crossed to the Lua thread
         } else {

@@ -31,7 +31,7 @@ public final class CoroutineDispatcher: Dispatcher {
     }
 
     public func dispatch(_ request: Request, on eventLoop: any EventLoop,
-                         reply: @escaping @Sendable (Response) -> Void) {
+                         reply: Reply) {
         guard let share = byLoop[ObjectIdentifier(eventLoop)] else {
             preconditionFailure("CoroutineDispatcher called from a loop outside its group")
         }

@@ -15,7 +15,6 @@ final class CoroutineLoop: @unchecked Sendable {
     /// How long parked requests wait for their next resume (the loop polls for I/O meanwhile).
     static let resumeInterval = TimeAmount.microseconds(100)
 
-    typealias Reply = @Sendable (Response) -> Void
 
     let box: HandlerBox
     let loop: any EventLoop
@@ -30,7 +29,7 @@ final class CoroutineLoop: @unchecked Sendable {
         coroutineHandler = box.handler as? any CoroutineHandling
     }
 
-    func dispatch(_ request: Request, reply: @escaping Reply) {
+    func dispatch(_ request: Request, reply: Reply) {
         loop.assertInEventLoop()
         guard let handler = coroutineHandler else {
             reply(box.handler.handle(request))  // no Lua (test fakes): run as `affine` does
@@ -39,7 +38,7 @@ final class CoroutineLoop: @unchecked Sendable {
         settle(handler.start(request), reply)
     }
 
-    private func settle(_ step: CoroutineStep, _ reply: @escaping Reply) {
+    private func settle(_ step: CoroutineStep, _ reply: Reply) {
         switch step {
         case .done(let response):
             reply(response)

@@ -39,7 +39,7 @@ public final class LockFreePoolDispatcher: Dispatcher {
     }
 
     public func dispatch(_ request: Request, on eventLoop: any EventLoop,
-                         reply: @escaping @Sendable (Response) -> Void) {
+                         reply: Reply) {
         let i = take()
         let response = boxes[i].handler.handle(request)
         _ = free.loadThenBitwiseOr(with: UInt64(1) << UInt64(i), ordering: .releasing)

@@ -39,7 +39,7 @@ public final class MutexPoolDispatcher: Dispatcher {
     }
 
     public func dispatch(_ request: Request, on eventLoop: any EventLoop,
-                         reply: @escaping @Sendable (Response) -> Void) {
+                         reply: Reply) {
         let i = Int(next.wrappingAdd(1, ordering: .relaxed).oldValue % UInt64(slots.count))
         let slot = slots[i]
         let response: Response
