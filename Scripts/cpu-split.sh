@@ -41,7 +41,7 @@ PY
 done
 rm -f "$out"
 
-# nginx + ngx_lua, the same handler as Scripts/duet-nginx.sh's (a Lua loop of 0 iterations).
+# nginx + ngx_lua answering the params-only route in Lua (Scripts/duet-nginx.sh's handler without its loop).
 if [ "${NGINX:-1}" != 0 ] && command -v nginx >/dev/null && [ -f /usr/lib/nginx/modules/ngx_http_lua_module.so ]; then
   dir=$(mktemp -d); mkdir -p "$dir/logs" "$dir/tmp"; port=18779
   cat > "$dir/nginx.conf" <<CONF
