@@ -168,7 +168,7 @@ public struct LatencyPlan: Sendable, Equatable, Codable {
     /// schedule in the window after 0.3 s of warm-up, with P99 5.9 to 54.4 ms, and within 0.6%
     /// after 1 or 2 s, with P99 0.4 to 1.1 ms; over five default sweeps' 1000-connection pair
     /// sides (0.3 s), none of the 111 within 1% of the offered rate had a P99 above 20 ms, and 96
-    /// of the 96 at 2% or more above it did.
+    /// of the 97 at 2% or more above it did.
     public static func warmup(_ warmup: Double, connections: Int) -> Double {
         max(warmup, 0.3) + Double(connections) / 1000
     }
