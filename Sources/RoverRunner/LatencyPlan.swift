@@ -186,10 +186,10 @@ public struct LatencyPlan: Sendable, Equatable, Codable {
         let excess = Double(answered) / Double(intended) - 1
         let slack = steadyTolerance + 1e-9  // exactly 1% is in
         if excess > slack {
-            return String(format: "not at steady state: %@ answered %.1f%% more than the schedule sent in the window (a backlog from before it)", side, excess * 100)
+            return LatencyDuetSummary.notSteadyPrefix + String(format: "%@ answered %.1f%% more than the schedule sent in the window (a backlog from before it)", side, excess * 100)
         }
         if excess < -slack {
-            return String(format: "not at steady state: %@ answered %.1f%% fewer than the schedule sent in the window (over capacity)", side, -excess * 100)
+            return LatencyDuetSummary.notSteadyPrefix + String(format: "%@ answered %.1f%% fewer than the schedule sent in the window (over capacity)", side, -excess * 100)
         }
         return nil
     }

@@ -64,7 +64,8 @@ enum SeedTables {
         var counts: [String: Int] = [:]
         for r in d.reasons { counts[r, default: 0] += 1 }
         let reasons = counts.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.map { r, n in
-            let text = r.hasPrefix("not at steady state: ") ? String(r.dropFirst("not at steady state: ".count)) : r
+            let prefix = LatencyDuetSummary.notSteadyPrefix
+            let text = r.hasPrefix(prefix) ? String(r.dropFirst(prefix.count)) : r
             return n > 1 ? "\(text) (×\(n))" : text
         }
         return "\(d.pairs) process pair\(d.pairs == 1 ? "" : "s") left out of this table, not at steady state in the window: "

@@ -15,6 +15,9 @@ public struct LatencyDuetSummary: Codable, Sendable, Equatable {
     /// (``RunStatus/dropped``), with each pair's reason; cells with none are absent.
     public var dropped: [Dropped] = []
 
+    /// How a dropped pair's reason begins (the runner writes it, the report reads past it).
+    public static let notSteadyPrefix = "not at steady state: "
+
     /// One point's dropped pairs.
     public struct Dropped: Codable, Sendable, Equatable {
         public var cell: CellKey
