@@ -6,8 +6,15 @@
 # (/usr/bin/time: user+sys of the whole process). Finally the built-in generator runs with
 # $BIG_CONNS connections and its peak RSS is reported.
 #
+# FLOOR=1 adds two more generators to every round: Scripts/floor-client.c, the least work a
+# closed-loop generator can do per request (one send and one read per request with epoll; and with
+# io_uring, no system call per request at all), built here with cc (and liburing-dev for the second).
+# Their CPU per request is the floor under any generator's on this machine: the summary prints each
+# one's, and its kernel time alone, as a share of wrk's.
+#
 # Usage: Scripts/compare-wrk.sh            (env: ROUNDS=5 DURATION=10 CONNS=64 BIG_CONNS=1000 PORT=18089
-#        SYSCALLS=1 to count each generator's system calls per request under strace)
+#        SYSCALLS=1 to count each generator's system calls per request under strace, FLOOR=1,
+#        SKIP_BUILD=1)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -22,10 +29,21 @@ for tool in nginx wrk python3 /usr/bin/time; do
     command -v "$tool" >/dev/null || { echo "compare-wrk: '$tool' is required" >&2; exit 1; }
 done
 
-Scripts/build-release.sh --product rover-bench >/dev/null
+[[ -n "${SKIP_BUILD:-}" ]] || Scripts/build-release.sh --product rover-bench >/dev/null
 BIN="$(Scripts/build-release.sh --show-bin-path)/rover-bench"
+ulimit -n 65536 2>/dev/null || true
 
 TMP=$(mktemp -d)
+GENERATORS="ours wrk"
+if [[ -n "${FLOOR:-}" ]]; then
+    if cc -O2 -DWITH_URING -o "$TMP/floor-client" Scripts/floor-client.c -luring 2>/dev/null; then
+        GENERATORS="$GENERATORS floor-epoll floor-uring"
+    else
+        cc -O2 -o "$TMP/floor-client" Scripts/floor-client.c || { echo "compare-wrk: FLOOR=1 needs a C compiler" >&2; exit 1; }
+        echo "compare-wrk: no liburing-dev, the io_uring floor is left out" >&2
+        GENERATORS="$GENERATORS floor-epoll"
+    fi
+fi
 NGINX_PID=""
 cleanup() {
     if [[ -n "$NGINX_PID" ]]; then kill "$NGINX_PID" 2>/dev/null || true; wait "$NGINX_PID" 2>/dev/null || true; fi
@@ -108,21 +126,40 @@ print(f"{rps:.0f} {cpu * 1e6 / req:.3f} {p50:.3f} - {rss} {errs} {100 * cpu / fl
 EOF
 }
 
-echo "# command: ROUNDS=$ROUNDS DURATION=$DURATION CONNS=$CONNS Scripts/compare-wrk.sh"
+# run_floor MODE ROUND -> same columns (whole-process CPU, like the others; "-" for what it does not measure)
+run_floor() {
+    /usr/bin/time -f "%e %U %S %M" -o "$TMP/time-floor" \
+        "$TMP/floor-client" "$1" 127.0.0.1 "$PORT" /users/123 "$CONNS" "$DURATION" 0 > "$TMP/floor-$2.txt"
+    python3 - "$TMP/floor-$2.txt" "$TMP/time-floor" <<'EOF'
+import sys
+_, _, req, secs, rps, _, _ = open(sys.argv[1]).read().split()
+e, u, s, rss = open(sys.argv[2]).read().split()[-4:]
+req, cpu = int(req), float(u) + float(s)
+print(f"{float(rps):.0f} {cpu * 1e6 / req:.3f} - - {rss} 0 {100 * cpu / float(e):.0f}% - "
+      f"{float(u) * 1e6 / req:.3f} {float(s) * 1e6 / req:.3f}")
+EOF
+}
+
+echo "# command: ROUNDS=$ROUNDS DURATION=$DURATION CONNS=$CONNS${FLOOR:+ FLOOR=1} Scripts/compare-wrk.sh"
 echo "# git $(git rev-parse --short HEAD)$(git diff --quiet || echo -dirty), $(hostname), $(uname -r), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(nproc) CPUs, $(date -u +%FT%TZ), $("$BIN" --version 2>/dev/null || true)"
 echo "target: nginx $(nginx -v 2>&1 | sed 's/.*\///') at $URL, 1 worker; generators: 1 thread, $CONNS connections"
 echo "warm-up (3 s each)..."
 run_ours warm "$CONNS" 3 >/dev/null
 wrk -t1 -c "$CONNS" -d 3s "$URL" >/dev/null
+[[ -z "${FLOOR:-}" ]] || "$TMP/floor-client" epoll 127.0.0.1 "$PORT" /users/123 "$CONNS" 3 0 >/dev/null
 
 FMT="%-6s %-9s %10s %12s %9s %12s %9s %7s %6s %6s %12s %12s\n"
 printf "$FMT" round generator "req/s" "cpu_us/req" "p50_ms" "self_us/req" "rss_KiB" errors "cpu%" "sat" "user_us/req" "sys_us/req"
-: > "$TMP/ours.rows"; : > "$TMP/wrk.rows"
+for g in $GENERATORS; do : > "$TMP/$g.rows"; done
 for r in $(seq "$ROUNDS"); do
-    # Alternate which generator goes first, so drift does not favour one.
-    if (( r % 2 == 1 )); then order="ours wrk"; else order="wrk ours"; fi
+    # Alternate the order every round (forward, then backward), so drift does not favour one.
+    if (( r % 2 == 1 )); then order="$GENERATORS"; else order=$(echo "$GENERATORS" | tr ' ' '\n' | tac | xargs); fi
     for g in $order; do
-        if [[ $g == ours ]]; then row=$(run_ours "$r" "$CONNS" "$DURATION"); else row=$(run_wrk "$r"); fi
+        case $g in
+            ours) row=$(run_ours "$r" "$CONNS" "$DURATION") ;;
+            wrk) row=$(run_wrk "$r") ;;
+            floor-*) row=$(run_floor "${g#floor-}" "$r") ;;
+        esac
         echo "$row" >> "$TMP/$g.rows"
         printf "$FMT" "$r" "$g" $row
     done
@@ -147,6 +184,17 @@ print(f"req/s built-in / wrk = {100 * ratio:.1f}%  (target >= 100%): {'PASS' if 
 cr = ours["cpu"] / wrk["cpu"]
 print(f"CPU/req built-in / wrk = {100 * cr:.1f}%  (target <= 100%): {'PASS' if cr <= 1 else 'FAIL'}")
 EOF
+for g in $GENERATORS; do
+    [[ $g == floor-* ]] || continue
+    python3 - "$g" "$TMP/$g.rows" "$TMP/wrk.rows" "$TMP/ours.rows" <<'EOF'
+import statistics, sys
+med = lambda path, i: statistics.median(float(l.split()[i]) for l in open(path) if l.strip())
+g, f, w, o = sys.argv[1:5]
+print(f"median  {g}: {med(f, 0):.0f} req/s, {med(f, 1):.3f} us CPU/req (user {med(f, 8):.3f}, kernel {med(f, 9):.3f}); "
+      f"CPU/req {g} / wrk = {100 * med(f, 1) / med(w, 1):.1f}%, its kernel time alone / wrk's CPU = "
+      f"{100 * med(f, 9) / med(w, 1):.1f}%; CPU/req built-in / {g} = {100 * med(o, 1) / med(f, 1):.1f}%")
+EOF
+done
 
 row=$(run_ours big "$BIG_CONNS" 5)
 rss_kib=$(echo "$row" | awk '{print $5}')
