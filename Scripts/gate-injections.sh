@@ -53,9 +53,9 @@ PY
     ;;
     alloc) python3 - "$wt/Sources/RoverEngine/HTTP/HTTPConnectionHandler.swift" <<'PY'
 import sys; p = sys.argv[1]; s = open(p).read()
-old = "            context.write(wrapOutboundOut(bytes), promise: nil)\n"
-assert s.count(old) == 1, "alloc injection: the write in complete() moved"
-s = s.replace(old, "            injectedAllocSink = InjectedBox(seq)  // INJECTED: one heap allocation per response\n" + old, 1)
+old = "        context.write(wrapOutboundOut(bytes), promise: nil)\n"
+assert s.count(old) == 1, "alloc injection: the write in send() moved"
+s = s.replace(old, "        injectedAllocSink = InjectedBox(UInt64(unflushed))  // INJECTED: one heap allocation per response\n" + old, 1)
 s += "\nfinal class InjectedBox { let seq: UInt64; init(_ seq: UInt64) { self.seq = seq } }\n"
 s += "nonisolated(unsafe) var injectedAllocSink: InjectedBox?\n"
 open(p, "w").write(s)

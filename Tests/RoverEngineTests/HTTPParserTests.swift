@@ -70,6 +70,42 @@ func bytes(_ s: String) -> [UInt8] { Array(s.utf8) }
         #expect(paths == ["/0", "/1", "/2", "/3", "/4"])
     }
 
+    /// The parser refills one head array and one field array per connection: a request still held
+    /// keeps its own bytes (copy on write), and one let go is overwritten by the next, bigger or not.
+    @Test func heldRequestsKeepTheirBytesWhileTheParserReusesItsArrays() throws {
+        var parser = HTTPRequestParser()
+        var buffer = ByteBuffer()
+        func next(_ s: String) throws -> Request {
+            buffer.writeString(s)
+            guard case .request(let parsed) = parser.next(&buffer) else { throw HTTPParseError.bad("no request") }
+            return parsed.request
+        }
+        func fields(_ r: Request) -> [String] {
+            r.headers.map { String(decoding: r.name(of: $0), as: UTF8.self) + "=" + String(decoding: r.value(of: $0), as: UTF8.self) }
+        }
+        let held = try next("GET /a?q=1 HTTP/1.1\r\nA: 1\r\n\r\n")
+        _ = try next("POST /longer/path HTTP/1.1\r\nB: 22\r\nC: 333\r\nContent-Length: 0\r\n\r\n")
+        #expect(String(decoding: held.path, as: UTF8.self) == "/a")
+        #expect(held.query.map { String(decoding: $0, as: UTF8.self) } == "q=1")
+        #expect(fields(held) == ["A=1"])
+        for i in 0..<12 {  // each dropped before the next: the arrays are reused, growing past 8 fields
+            let extra = (0..<i).map { "H\($0): \(String(repeating: "x", count: $0))\r\n" }.joined()
+            let r = try next("GET /\(i) HTTP/1.1\r\n\(extra)\r\n")
+            #expect(String(decoding: r.path, as: UTF8.self) == "/\(i)")
+            #expect(fields(r) == (0..<i).map { "H\($0)=\(String(repeating: "x", count: $0))" })
+        }
+        #expect(fields(held) == ["A=1"])
+    }
+
+    @Test func methodTokens() {
+        for m in HTTPMethod.allCases where m != .other {
+            #expect(HTTPMethod(token: Array(m.token.utf8)) == m)
+        }
+        for t in ["get", "GETS", "GE", "", "OPTIONSX", "OPTIONS\0", "PATCHY", "G\0T", "CONNECT", "DELETEE"] {
+            #expect(HTTPMethod(token: Array(t.utf8)) == .other, "\(t)")
+        }
+    }
+
     @Test func keepAliveRules() {
         func keep(_ s: String) -> Bool? { requests(parseAll(bytes(s))).first?.keepAlive }
         #expect(keep("GET / HTTP/1.1\r\n\r\n") == true)

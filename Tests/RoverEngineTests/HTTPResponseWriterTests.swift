@@ -30,6 +30,22 @@ import Testing
             == "HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: keep-alive\r\n\r\n")
     }
 
+    /// The single-pass writer sizes the response first: past the first reservation (a long
+    /// reason phrase, many fields), into a reused buffer smaller than the answer, it is exact.
+    @Test func longResponsesAreExactFreshOrReused() {
+        let fields = (0..<20).map { HTTPField("X-Field-\($0)", String(repeating: "v", count: $0)) }
+        let r = Response(status: 431, contentType: .json, headers: fields, body: Array(#"{"a":"b"}"#.utf8))
+        var expected = "HTTP/1.1 431 Request Header Fields Too Large\r\nContent-Type: application/json\r\nContent-Length: 9\r\n"
+        for i in 0..<20 { expected += "X-Field-\(i): \(String(repeating: "v", count: i))\r\n" }
+        expected += "Connection: close\r\n\r\n{\"a\":\"b\"}"
+        #expect(text(r, .close) == expected)
+        var reused = ByteBuffer(string: "an older, shorter answer")
+        HTTPResponseWriter.serialize(r, isHead: false, connection: .close, reusing: &reused)
+        #expect(String(decoding: reused.readableBytesView, as: UTF8.self) == expected)
+        HTTPResponseWriter.serialize(Response(status: 204, contentType: nil), isHead: false, connection: .keepAlive, reusing: &reused)
+        #expect(String(decoding: reused.readableBytesView, as: UTF8.self) == "HTTP/1.1 204 No Content\r\n\r\n")
+    }
+
     @Test(arguments: [0, 9, 10, 99, 12345, 1 << 20])
     func contentLengthDigits(n: Int) {
         let r = Response(status: 200, contentType: .text, body: [UInt8](repeating: 0x61, count: n))

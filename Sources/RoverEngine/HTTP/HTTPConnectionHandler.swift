@@ -156,40 +156,51 @@ final class HTTPConnectionHandler: ChannelDuplexHandler {
     /// Records reply `seq` and writes every response now at the head of the queue.
     func complete(_ seq: UInt64, _ response: Response) {
         guard let context else { return }  // the connection is gone: drop the reply
-        queue.fill(seq, response)
+        if let front = queue.popFront(seq) {
+            guard send(response, front.isHead, front.keepAlive, front.isHTTP10, front.kind, context) else { return }
+        } else {
+            queue.fill(seq, response)
+        }
         while let ready = queue.popReady() {
-            let last = queue.count == 0
-            let connection: HTTPResponseWriter.Connection
-            if !ready.keepAlive || (quiescing && last) {
-                connection = .close
-            } else {
-                connection = ready.isHTTP10 ? .keepAliveHTTP10 : .keepAlive
-            }
-            var bytes: ByteBuffer
-            if var reuse = outbound.take() {
-                HTTPResponseWriter.serialize(ready.response, isHead: ready.isHead, connection: connection, reusing: &reuse)
-                bytes = reuse
-            } else {
-                bytes = HTTPResponseWriter.serialize(ready.response, isHead: ready.isHead,
-                                                     connection: connection, allocator: context.channel.allocator)
-            }
-            if bytes.capacity <= Self.reusableCapacity { outbound = bytes }
-            switch ready.kind {
-            case .app: stats.appRequestAnswered()
-            case .counters: stats.counterRequestAnswered()
-            case .parseError: break
-            }
-            context.write(wrapOutboundOut(bytes), promise: nil)
-            unflushed += 1
-            if connection == .close {
-                closing = true
-                flushAndClose(context)
-                return
-            }
+            guard send(ready.response, ready.isHead, ready.keepAlive, ready.isHTTP10, ready.kind, context) else { return }
         }
         flushIfNeeded(force: false)
         closeIfDrained()
         resumeIfRoom(context)
+    }
+
+    /// Writes one response, the front of the queue (already popped); `false` once it closed the
+    /// connection.
+    private func send(_ response: Response, _ isHead: Bool, _ keepAlive: Bool, _ isHTTP10: Bool,
+                      _ kind: ResponseQueue.Kind, _ context: ChannelHandlerContext) -> Bool {
+        let connection: HTTPResponseWriter.Connection
+        if !keepAlive || (quiescing && queue.count == 0) {
+            connection = .close
+        } else {
+            connection = isHTTP10 ? .keepAliveHTTP10 : .keepAlive
+        }
+        var bytes: ByteBuffer
+        if var reuse = outbound.take() {
+            HTTPResponseWriter.serialize(response, isHead: isHead, connection: connection, reusing: &reuse)
+            bytes = reuse
+        } else {
+            bytes = HTTPResponseWriter.serialize(response, isHead: isHead, connection: connection,
+                                                 allocator: context.channel.allocator)
+        }
+        if bytes.capacity <= Self.reusableCapacity { outbound = bytes }
+        switch kind {
+        case .app: stats.appRequestAnswered()
+        case .counters: stats.counterRequestAnswered()
+        case .parseError: break
+        }
+        context.write(wrapOutboundOut(bytes), promise: nil)
+        unflushed += 1
+        if connection == .close {
+            closing = true
+            flushAndClose(context)
+            return false
+        }
+        return true
     }
 
     private func flushIfNeeded(force: Bool) {

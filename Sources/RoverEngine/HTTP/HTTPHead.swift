@@ -22,14 +22,17 @@ struct HTTPHead {
     /// `Expect: 100-continue` on an HTTP/1.1 request with a body.
     var expectsContinue = false
 
-    /// Parses `head` (request line through the blank line, CRLF CRLF included).
-    static func parse(_ head: [UInt8], maxBody: Int) throws(HTTPParseError) -> HTTPHead {
+    /// Parses `head` (request line through the blank line, CRLF CRLF included). The header fields
+    /// are collected in `fields`, emptied first and kept for the next call: its storage is reused
+    /// (no allocation) when nothing else holds it any more, copied on write when something does.
+    static func parse(_ head: [UInt8], maxBody: Int, fields: inout [HeaderField]) throws(HTTPParseError) -> HTTPHead {
         try head.withUnsafeBufferPointer { (p: UnsafeBufferPointer<UInt8>) throws(HTTPParseError) -> HTTPHead in
-            try parse(p, maxBody: maxBody)
+            try parse(p, maxBody: maxBody, fields: &fields)
         }
     }
 
-    private static func parse(_ p: UnsafeBufferPointer<UInt8>, maxBody: Int) throws(HTTPParseError) -> HTTPHead {
+    private static func parse(_ p: UnsafeBufferPointer<UInt8>, maxBody: Int,
+                              fields headers: inout [HeaderField]) throws(HTTPParseError) -> HTTPHead {
         let cr = UInt8(ascii: "\r"), lf = UInt8(ascii: "\n"), sp = UInt8(ascii: " ")
         let end = p.count - 2  // index of the final CRLF (the blank line)
         // Method.
@@ -56,8 +59,8 @@ struct HTTPHead {
         let isHTTP10 = p[i + 7] == UInt8(ascii: "0")
         i += 10
 
-        var headers: [HeaderField] = []
-        headers.reserveCapacity(8)
+        headers.removeAll(keepingCapacity: true)
+        if headers.capacity < 8 { headers.reserveCapacity(8) }
         var keepAlive = !isHTTP10
         var contentLength: Int?
         var chunked = false

@@ -8,6 +8,10 @@ public import NIOCore
 /// bytes in place (they are scanned once: the CRLF CRLF search resumes where it stopped), or an
 /// error, after which every call returns the same error. Pipelined input yields one request per
 /// call. The head is copied once into `Request.head`; bytes are never decoded or repaired.
+///
+/// The head's bytes and its header-field array are refilled in place for each request: once the
+/// previous `Request` is gone (a synchronous dispatcher answered it) neither allocates, and while
+/// it is still held (pipelined, or on another thread) copy-on-write gives the new request its own.
 public struct HTTPRequestParser {
     private enum State {
         case head(scanned: Int)
@@ -19,6 +23,9 @@ public struct HTTPRequestParser {
     public let limits: HTTPLimits
     private var state = State.head(scanned: 0)
     private var headBytes: [UInt8] = []
+    private var fields: [HeaderField] = []
+    /// Past this many bytes a head's storage is not kept for the next request.
+    static let reusableCapacity = 4096
     private var continuePending = false
 
     public init(limits: HTTPLimits = HTTPLimits()) {
@@ -47,9 +54,12 @@ public struct HTTPRequestParser {
                 return .needMore
             }
             guard headLength <= limits.maxHeaderBytes else { throw .headerTooLarge }
-            let bytes = buffer.readBytes(length: headLength)!
-            let head = try HTTPHead.parse(bytes, maxBody: limits.maxBodyBytes)
-            headBytes = bytes
+            if headBytes.capacity > Self.reusableCapacity { headBytes = [] }
+            if fields.capacity > 64 { fields = [] }
+            headBytes.removeAll(keepingCapacity: true)
+            buffer.withUnsafeReadableBytes { headBytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: $0.prefix(headLength))) }
+            buffer.moveReaderIndex(forwardBy: headLength)
+            let head = try HTTPHead.parse(headBytes, maxBody: limits.maxBodyBytes, fields: &fields)
             continuePending = head.expectsContinue
             switch head.framing {
             case .none:
@@ -90,7 +100,6 @@ public struct HTTPRequestParser {
         state = .head(scanned: 0)
         let request = Request(method: head.method, head: headBytes, target: head.target,
                               headers: head.headers, body: body)
-        headBytes = []
         return .request(ParsedRequest(request: request, keepAlive: head.keepAlive, isHTTP10: head.isHTTP10))
     }
 

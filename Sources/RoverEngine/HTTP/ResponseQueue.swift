@@ -49,11 +49,27 @@ struct ResponseQueue {
         slots[i].response = response
     }
 
+    /// The reply for `seq` when `seq` is the front request (replies in request order, the usual
+    /// case): its slot is removed and returned and the response is never stored, saving the
+    /// copies in and out of the slot. `nil` when `seq` is not the front: `fill` it instead.
+    mutating func popFront(_ seq: UInt64) -> Slot? {
+        guard seq == headSeq, head < slots.count else { return nil }
+        let s = slots[head]
+        precondition(s.response == nil, "second reply for request \(seq)")
+        advance()
+        return s
+    }
+
     /// Removes and returns the front slot if its reply is in.
     mutating func popReady() -> Ready? {
         guard head < slots.count, let response = slots[head].response else { return nil }
         let s = slots[head]
         slots[head].response = nil
+        advance()
+        return Ready(isHead: s.isHead, keepAlive: s.keepAlive, isHTTP10: s.isHTTP10, kind: s.kind, response: response)
+    }
+
+    private mutating func advance() {
         head += 1
         headSeq += 1
         if head == slots.count {
@@ -63,6 +79,5 @@ struct ResponseQueue {
             slots.removeFirst(head)
             head = 0
         }
-        return Ready(isHead: s.isHead, keepAlive: s.keepAlive, isHTTP10: s.isHTTP10, kind: s.kind, response: response)
     }
 }
