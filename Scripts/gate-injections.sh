@@ -8,7 +8,7 @@
 #   loop      a small loop on Engine.handle's path (about +2% instructions on params-only)
 #   crash     the hello scenario's handler kills its server (os.exit)
 #   alloc     one extra heap allocation per response on the HTTP path (a class instance stored in
-#             a global, in HTTPConnectionHandler.complete): hotpath.csv's allocs rows +1.00
+#             a global, in HTTPConnectionHandler.send): hotpath.csv's allocs rows +1.00
 # Usage: Scripts/gate-injections.sh [RUNS] [closure loop crash alloc]
 set -uo pipefail
 cd "$(dirname "$0")/.."
