@@ -60,8 +60,14 @@ extension LuaVM {
         }
     }
 
+    /// Keys are collected with `lua_next`, the first ``keptValues`` values moved below their keys
+    /// so that they stay on the stack (`slot`): after sorting, those are encoded from their slots,
+    /// with no second lookup by key (a `lua_pushlstring` + `lua_rawget` per field, a `lua_rawgeti`
+    /// per element); the values of longer tables are looked up again (slot 0), so the stack stays
+    /// small (LuaJIT's holds fewer than 65,500 values).
     private func encodeTable(_ t: Int32, _ out: inout [UInt8], _ scratch: UnsafeMutablePointer<JSONScratch>) throws(JSONEncodingError) {
         let n = Int(rover_lua_rawlen(L, t))
+        let base = rover_lua_gettop(L)
         // Collect the keys at the end of the VM's scratch lists (nested tables use the space
         // after ours and give it back): string keys as (pointer, length) into the table's own
         // strings, which the table keeps alive.
@@ -69,51 +75,57 @@ extension LuaVM {
         defer {  // give back our keys (and nothing when there were none: the common leaf case)
             if scratch.pointee.strings.count > s0 { scratch.pointee.strings.removeSubrange(s0...) }
             if scratch.pointee.integers.count > i0 { scratch.pointee.integers.removeSubrange(i0...) }
+            rover_lua_settop(L, base)
         }
         var allArray = true
+        var kept = 0
         rover_lua_pushnil(L)
         while rover_lua_next(L, t) != 0 {
-            rover_pop(L, 1)
+            // Stack: … kept values, key, value. Keep the value under the key for lua_next, or drop it.
+            var slot: Int32 = 0
+            if kept < Self.keptValues, rover_lua_checkstack(L, 2) != 0 {
+                rover_insert(L, -2)
+                slot = rover_lua_gettop(L) - 1
+                kept += 1
+            } else {
+                rover_pop(L, 1)
+            }
             switch rover_lua_type(L, -1) {
             case LUA_TSTRING:
                 var len = 0
                 let p = rover_lua_tolstring(L, -1, &len)!
-                scratch.pointee.strings.append((UnsafeRawPointer(p), len))
+                scratch.pointee.strings.append((UnsafeRawPointer(p), len, slot))
                 allArray = false
             case LUA_TNUMBER where rover_lua_isinteger(L, -1) != 0:
                 let k = Int64(rover_tointeger(L, -1))
-                scratch.pointee.integers.append(k)
+                scratch.pointee.integers.append((k, slot))
                 if k < 1 || k > n { allArray = false }
             default:
-                rover_pop(L, 1)
                 throw JSONEncodingError(message: "cannot encode a table key of type \(String(cString: rover_lua_typename(L, rover_lua_type(L, -1)))) as JSON")
             }
         }
         let s1 = scratch.pointee.strings.count, i1 = scratch.pointee.integers.count
+        if i1 - i0 > 1 { scratch.pointee.integers[i0..<i1].sort { $0.0 < $1.0 } }
         if allArray && n > 0 && i1 - i0 == n {
             out.append(UInt8(ascii: "["))
-            for i in 1...n {
-                if i > 1 { out.append(UInt8(ascii: ",")) }
-                rover_lua_rawgeti(L, t, lua_Integer(i))
-                try encode(rover_lua_gettop(L), &out, scratch)
-                rover_pop(L, 1)
+            for i in i0..<i1 {
+                if i > i0 { out.append(UInt8(ascii: ",")) }
+                let (k, slot) = scratch.pointee.integers[i]
+                try encodeValue(t, slot, &out, scratch) { rover_lua_rawgeti(L, t, lua_Integer(k)) }
             }
             out.append(UInt8(ascii: "]"))
             return
         }
         out.append(UInt8(ascii: "{"))
         var first = true
-        if i1 - i0 > 1 { scratch.pointee.integers[i0..<i1].sort() }
         for i in i0..<i1 {
-            let k = scratch.pointee.integers[i]
+            let (k, slot) = scratch.pointee.integers[i]
             if !first { out.append(UInt8(ascii: ",")) }
             first = false
             out.append(UInt8(ascii: "\""))
             appendInteger(k, &out)
             out.append(contentsOf: "\":".utf8)
-            rover_lua_rawgeti(L, t, lua_Integer(k))
-            try encode(rover_lua_gettop(L), &out, scratch)
-            rover_pop(L, 1)
+            try encodeValue(t, slot, &out, scratch) { rover_lua_rawgeti(L, t, lua_Integer(k)) }
         }
         if s1 - s0 > 1 {
             scratch.pointee.strings[s0..<s1].sort { a, b in
@@ -122,17 +134,30 @@ extension LuaVM {
             }
         }
         for i in s0..<s1 {
-            let (p, len) = scratch.pointee.strings[i]
+            let (p, len, slot) = scratch.pointee.strings[i]
             if !first { out.append(UInt8(ascii: ",")) }
             first = false
             JSONString.appendQuoted(UnsafeRawBufferPointer(start: p, count: len), to: &out)
             out.append(UInt8(ascii: ":"))
-            rover_lua_pushlstring(L, p.assumingMemoryBound(to: CChar.self), len)  // interned: finds the key
-            rover_lua_rawget(L, t)
-            try encode(rover_lua_gettop(L), &out, scratch)
-            rover_pop(L, 1)
+            try encodeValue(t, slot, &out, scratch) {
+                rover_lua_pushlstring(L, p.assumingMemoryBound(to: CChar.self), len)  // interned: finds the key
+                rover_lua_rawget(L, t)
+            }
         }
         out.append(UInt8(ascii: "}"))
+    }
+
+    /// Values kept on the stack per table (the rest are looked up again by key).
+    static let keptValues = 64
+
+    /// Encodes the value in `slot`, or, when it was not kept (0), the one `lookup` pushes.
+    @inline(__always)
+    private func encodeValue(_ t: Int32, _ slot: Int32, _ out: inout [UInt8], _ scratch: UnsafeMutablePointer<JSONScratch>,
+                             lookup: () -> Void) throws(JSONEncodingError) {
+        if slot != 0 { return try encode(slot, &out, scratch) }
+        lookup()
+        try encode(rover_lua_gettop(L), &out, scratch)
+        rover_pop(L, 1)
     }
 
     private func appendInteger(_ v: Int64, _ out: inout [UInt8]) {
@@ -143,8 +168,10 @@ extension LuaVM {
 
 /// Lists the JSON encoder reuses across calls, so encoding allocates only the output.
 struct JSONScratch {
-    var strings: [(UnsafeRawPointer, Int)] = []
-    var integers: [Int64] = []
+    /// Object keys: bytes, length, and the stack slot holding the value.
+    var strings: [(UnsafeRawPointer, Int, Int32)] = []
+    /// Integer keys and the stack slot holding the value.
+    var integers: [(Int64, Int32)] = []
     var path: [UnsafeRawPointer] = []
 
     init() {

@@ -122,6 +122,24 @@ import Testing
         #expect(r.text.hasPrefix(#"{"error":"#))
     }
 
+    /// Values are kept on the Lua stack while keys are sorted: wide and long tables, and integer
+    /// keys out of order, still come out whole and in order.
+    @Test func wideLongAndUnorderedTablesEncodeInOrder() throws {
+        let r = try ResponseTests.respond("""
+        (function()
+          local t = { arr = {}, obj = {}, odd = { [10] = "x", [2] = "y", [-1] = "z", a = 1 } }
+          for i = 1, 100000 do t.arr[i] = i % 7 end
+          for i = 1, 1000 do t.obj["k" .. i] = { i, { v = i } } end
+          return t
+        end)()
+        """)
+        #expect(r.status == 200)
+        let arr = (1...100_000).map { String($0 % 7) }.joined(separator: ",")
+        let obj = (1...1000).map { "k\($0)" }.sorted()
+            .map { k in "\"\(k)\":[\(k.dropFirst()),{\"v\":\(k.dropFirst())}]" }.joined(separator: ",")
+        #expect(r.text == "{\"arr\":[\(arr)],\"obj\":{\(obj)},\"odd\":{\"-1\":\"z\",\"2\":\"y\",\"10\":\"x\",\"a\":1}}")
+    }
+
     @Test func sharedButAcyclicSubtablesEncodeTwice() throws {
         let r = try ResponseTests.respond("(function() local s = { 1 } return { a = s, b = s } end)()")
         #expect(r.text == #"{"a":[1],"b":[1]}"#)

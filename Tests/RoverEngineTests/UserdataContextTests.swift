@@ -34,6 +34,25 @@ import RoverKinds
         #expect(sameCtxSeen >= 2)  // the pool really handed the first userdata out again
     }
 
+    /// The accessors check that they were called on a ctx (the metatable is their upvalue):
+    /// without the colon, or on another userdata or a table, they raise, naming the accessor.
+    @Test func accessorsCalledOnSomethingElseRaise() throws {
+        let e = try makeEngine("""
+        local api = rover.server {}
+        function api.dot.get(ctx) return ctx.params() end
+        function api.other.get(ctx) return ctx.query(io.stdout) end
+        function api.table.get(ctx) return ctx.headers({}) end
+        function api.ok.get(ctx) return ctx:params() end
+        return api
+        """, context: .userdata)
+        for (path, name) in [("/dot", "params"), ("/other", "query"), ("/table", "headers")] {
+            let r = get(e, path)
+            #expect(r.status == 500, "\(path)")
+            #expect(r.text.contains("call ctx accessors with a colon: ctx:\(name)()"), "\(path): \(r.text)")
+        }
+        #expect(get(e, "/ok").status == 200)
+    }
+
     /// The pooled userdata are made once per VM: serving requests creates none.
     @Test func servingRequestsMakesNoCtxUserdata() throws {
         let e = try makeEngine("""

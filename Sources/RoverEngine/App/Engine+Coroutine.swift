@@ -31,7 +31,7 @@ extension Engine: CoroutineHandling {
     private func step(_ request: SuspendedRequest, arguments: Int32) -> CoroutineStep {
         let response: Response
         let outcome = vm.resume(request.coroutine, arguments: arguments, remaining: &request.remaining) { result in
-            ResponseConverter.convert(vm, at: result, responseMetatable: responseMetatable)
+            ResponseConverter.convert(vm, at: result, responseMetatable: responseMetatable, spare: &bodySpare)
         }
         switch outcome {
         case .yielded:

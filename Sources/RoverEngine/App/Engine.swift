@@ -23,6 +23,8 @@ public final class Engine: RequestHandling {
     let params: UnsafeMutableBufferPointer<Range<Int>>
     /// Idle coroutines and free request slots for the coroutine path (`Engine+Coroutine`).
     let coroutines = CoroutinePools()
+    /// The last JSON body, refilled for the next (`ResponseConverter.convert`).
+    var bodySpare: [UInt8] = []
 
     /// Loads `appPath` into a new VM. Throws `EngineError` naming the file (and line) when the app
     /// cannot be read or compiled, raises while loading, or declares no routes.
@@ -124,7 +126,7 @@ public final class Engine: RequestHandling {
         defer { vm.endRequest() }
         do {
             return try vm.call(handlers[route], pushArgument: { context.push(vm) }) { result in
-                ResponseConverter.convert(vm, at: result, responseMetatable: responseMetatable)
+                ResponseConverter.convert(vm, at: result, responseMetatable: responseMetatable, spare: &bodySpare)
             }
         } catch {
             if case .rejected(let status) = error.kind { return Response.rejection(status, error) }

@@ -7,7 +7,13 @@ import RoverLua
 /// `headers` table in the data becomes response headers, as in Rover). Reads with raw accesses
 /// only: no Lua runs.
 enum ResponseConverter {
-    static func convert(_ vm: LuaVM, at index: Int32, responseMetatable: LuaRef) -> Response {
+    /// Past this capacity a JSON body's storage is not kept for the next response.
+    static let reusableBodyCapacity = 16 * 1024
+
+    /// `spare` is the caller's last JSON body: its storage is refilled for this one when nothing
+    /// else holds it any more (the last response has been written), copied on write when
+    /// something does, so a plain-table answer allocates no body once the VM is warm.
+    static func convert(_ vm: LuaVM, at index: Int32, responseMetatable: LuaRef, spare: inout [UInt8]) -> Response {
         switch vm.type(at: index) {
         case .nil, .none:
             return Response(status: 204, contentType: nil)
@@ -15,20 +21,23 @@ enum ResponseConverter {
             return Response(status: 200, contentType: .text, body: vm.scalarText(at: index) ?? [])
         case .table:
             if vm.hasMetatable(responseMetatable, at: index) { return builderResponse(vm, index) }
-            return json(vm, index, status: 200)
+            return json(vm, index, status: 200, spare: &spare)
         case let other:
             return Response.error(500, "handler returned a \(other) value; return a table, string, number, boolean or nil")
         }
     }
 
-    private static func json(_ vm: LuaVM, _ index: Int32, status: Int) -> Response {
-        var body: [UInt8] = []
-        body.reserveCapacity(64)
+    private static func json(_ vm: LuaVM, _ index: Int32, status: Int, spare: inout [UInt8]) -> Response {
+        var body = spare
+        spare = []  // `body` is now the only holder unless the last response is still alive
+        body.removeAll(keepingCapacity: true)
+        if body.capacity < 64 { body.reserveCapacity(64) }
         do {
             try vm.appendJSON(at: index, to: &body)
         } catch {
             return Response.error(500, error.message)
         }
+        if body.capacity <= reusableBodyCapacity { spare = body }
         return Response(status: status, contentType: .json, body: body)
     }
 
@@ -57,16 +66,17 @@ enum ResponseConverter {
     private static func builderResponse(_ vm: LuaVM, _ t: Int32, kind: String, status: Int, body: Int32) -> Response {
         switch kind {
         case "json":
+            var fresh: [UInt8] = []  // api.json's bodies are not kept (the plain-table path's are)
             switch vm.type(at: body) {
             case .string:  // as Rover: api.json("…") sends the string as the JSON text
                 return Response(status: status, contentType: .json, body: vm.bytes(at: body) ?? [])
             case .table:
-                var r = json(vm, body, status: status)
+                var r = json(vm, body, status: status, spare: &fresh)
                 if r.status == status, let fields = headers(vm, body) { r.headers = fields }
                 else if r.status == status { return Response.error(500, "api.json: `headers` must be a table of string names and values, without CR, LF or NUL") }
                 return r
             default:
-                return json(vm, body, status: status)
+                return json(vm, body, status: status, spare: &fresh)
             }
         case "text", "html":
             let type: ContentType = kind == "text" ? .text : .html
