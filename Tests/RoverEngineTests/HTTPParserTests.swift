@@ -97,6 +97,13 @@ func bytes(_ s: String) -> [UInt8] { Array(s.utf8) }
         #expect(fields(held) == ["A=1"])
     }
 
+    @Test func tokenBytesAreExactlyTchar() {
+        let tchar = Set(Array("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$%&'*+-.^_`|~".utf8))
+        for b in 0...255 {
+            #expect(HTTPHead.isTokenByte(UInt8(b)) == tchar.contains(UInt8(b)), "byte \(b)")
+        }
+    }
+
     @Test func methodTokens() {
         for m in HTTPMethod.allCases where m != .other {
             #expect(HTTPMethod(token: Array(m.token.utf8)) == m)

@@ -5,7 +5,7 @@ import NIOCore
 /// request order, close when the exchange says so.
 ///
 /// Lives in RoverEngine/HTTP; one instance per connection, touched only on the connection's event
-/// loop (replies arrive on that loop by the `Dispatcher` contract, through `NIOLoopBound`).
+/// loop (replies arrive on that loop by the `Dispatcher` contract, through `Reply`).
 /// Pipelined requests are all dispatched at once (up to `HTTPLimits.maxPipelinedRequests`, past
 /// which reads pause) and answered in order through `ResponseQueue`, whatever order replies come
 /// back in. Writes are flushed once per read batch (`channelReadComplete`), or, for replies that
@@ -142,8 +142,7 @@ final class HTTPConnectionHandler: ChannelDuplexHandler {
                 }
                 let seq = queue.append(isHead: isHead, keepAlive: parsed.keepAlive,
                                        isHTTP10: parsed.isHTTP10, kind: .app)
-                let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
-                dispatcher.dispatch(parsed.request, on: context.eventLoop, reply: Reply(connection: bound, seq: seq))
+                dispatcher.dispatch(parsed.request, on: context.eventLoop, reply: Reply(connection: self, seq: seq))
             }
         }
         releaseBufferIfEmpty()
@@ -151,6 +150,12 @@ final class HTTPConnectionHandler: ChannelDuplexHandler {
 
     private func releaseBufferIfEmpty() {
         if buffer.readableBytes == 0 { buffer = ByteBuffer() }
+    }
+
+    /// Debug builds: traps when called off the connection's event loop (a dispatcher breaking the
+    /// reply contract). Nothing in release builds.
+    func assertOnItsLoop() {
+        assert(context.map { $0.eventLoop.inEventLoop } ?? true, "a reply arrived off its connection's event loop")
     }
 
     /// Records reply `seq` and writes every response now at the head of the queue.

@@ -74,14 +74,16 @@ struct HTTPHead {
             i += 1
             while i < end, p[i] == sp || p[i] == 0x09 { i += 1 }
             let v0 = i
-            var vEnd = i
-            while i < end, p[i] != cr {
+            // The value runs to the next byte that is not allowed in it (CR where the line ends).
+            while i < end {
                 let b = p[i]
-                guard b >= sp || b == 0x09, b != 0x7F else { throw .bad("Invalid byte in header value") }
+                guard b >= sp || b == 0x09, b != 0x7F else { break }
                 i += 1
-                if b != sp, b != 0x09 { vEnd = i }
             }
-            guard p[i] == cr, p[i + 1] == lf else { throw .bad("Malformed header line") }
+            guard i < end, p[i] == cr else { throw .bad(i < end ? "Invalid byte in header value" : "Malformed header line") }
+            guard p[i + 1] == lf else { throw .bad("Malformed header line") }
+            var vEnd = i  // trailing whitespace is not part of the value
+            while vEnd > v0, p[vEnd - 1] == sp || p[vEnd - 1] == 0x09 { vEnd -= 1 }
             i += 2
             let value = v0..<vEnd
             headers.append(HeaderField(name: name, value: value))
@@ -123,19 +125,12 @@ struct HTTPHead {
 
     @inline(__always) static func isDigit(_ b: UInt8) -> Bool { b &- UInt8(ascii: "0") < 10 }
 
-    /// RFC 9110 `tchar`.
+    /// RFC 9110 `tchar`: ALPHA, DIGIT and `!#$%&'*+-.^_`|~`, as one bit per byte in two words
+    /// (bytes 0-63, 64-127; HTTPParserTests.tokenBytesAreExactlyTchar checks them against the list).
     @inline(__always) static func isTokenByte(_ b: UInt8) -> Bool {
-        switch b {
-        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
-             UInt8(ascii: "0")...UInt8(ascii: "9"):
-            return true
-        case UInt8(ascii: "!"), UInt8(ascii: "#"), UInt8(ascii: "$"), UInt8(ascii: "%"), UInt8(ascii: "&"),
-             UInt8(ascii: "'"), UInt8(ascii: "*"), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "."),
-             UInt8(ascii: "^"), UInt8(ascii: "_"), UInt8(ascii: "`"), UInt8(ascii: "|"), UInt8(ascii: "~"):
-            return true
-        default:
-            return false
-        }
+        let low: UInt64 = 0x03FF_6CFA_0000_0000, high: UInt64 = 0x57FF_FFFF_C7FF_FFFE
+        guard b < 128 else { return false }
+        return ((b < 64 ? low : high) >> UInt64(b & 63)) & 1 == 1
     }
 
     /// Case-insensitive compare of `p[r]` with a lower-case ASCII literal of the same length.

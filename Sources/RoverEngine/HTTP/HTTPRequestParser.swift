@@ -1,4 +1,9 @@
 public import NIOCore
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// An incremental HTTP/1.1 request parser over `ByteBuffer`: a pure state machine, no I/O.
 ///
@@ -111,13 +116,17 @@ public struct HTTPRequestParser {
     }
 
     /// Length of the head through CRLF CRLF, scanning from `scanned` (updated when not found).
+    /// Jumps from LF to LF with `memchr` (a byte-by-byte loop was about 290 instructions for a
+    /// short request under callgrind).
     private static func findHeadEnd(_ buffer: ByteBuffer, from scanned: inout Int) -> Int? {
         let start = scanned
         let found = buffer.withUnsafeReadableBytes { p -> Int? in
-            guard p.count >= 4 else { return nil }
+            guard p.count >= 4, let base = p.baseAddress else { return nil }
             var i = max(start, 3)
             while i < p.count {
-                if p[i] == 0x0A, p[i - 1] == 0x0D, p[i - 2] == 0x0A, p[i - 3] == 0x0D { return i + 1 }
+                guard let lf = memchr(base + i, 0x0A, p.count - i) else { return nil }
+                i = base.distance(to: UnsafeRawPointer(lf))
+                if i >= 3, p[i - 1] == 0x0D, p[i - 2] == 0x0A, p[i - 3] == 0x0D { return i + 1 }
                 i += 1
             }
             return nil

@@ -24,19 +24,24 @@ struct ResponseQueue {
         var response: Response
     }
 
+    /// Live slots are `slots[head..<tail]`; those past `tail` are spent ones kept for reuse (their
+    /// responses already dropped), so an emptied queue is reset by two stores, not a removal.
     private var slots: [Slot] = []
     /// Index of the first live slot in `slots` (slots before it were popped).
     private var head = 0
+    private var tail = 0
     /// Sequence number of `slots[head]`.
     private var headSeq: UInt64 = 0
 
     /// Requests dispatched and not yet written.
-    var count: Int { slots.count - head }
+    var count: Int { tail - head }
 
     /// Appends a slot for the next request and returns its sequence number.
     mutating func append(isHead: Bool, keepAlive: Bool, isHTTP10: Bool, kind: Kind) -> UInt64 {
         let seq = headSeq + UInt64(count)
-        slots.append(Slot(isHead: isHead, keepAlive: keepAlive, isHTTP10: isHTTP10, kind: kind, response: nil))
+        let slot = Slot(isHead: isHead, keepAlive: keepAlive, isHTTP10: isHTTP10, kind: kind, response: nil)
+        if tail < slots.count { slots[tail] = slot } else { slots.append(slot) }
+        tail += 1
         return seq
     }
 
@@ -53,7 +58,7 @@ struct ResponseQueue {
     /// case): its slot is removed and returned and the response is never stored, saving the
     /// copies in and out of the slot. `nil` when `seq` is not the front: `fill` it instead.
     mutating func popFront(_ seq: UInt64) -> Slot? {
-        guard seq == headSeq, head < slots.count else { return nil }
+        guard seq == headSeq, head < tail else { return nil }
         let s = slots[head]
         precondition(s.response == nil, "second reply for request \(seq)")
         advance()
@@ -62,7 +67,7 @@ struct ResponseQueue {
 
     /// Removes and returns the front slot if its reply is in.
     mutating func popReady() -> Ready? {
-        guard head < slots.count, let response = slots[head].response else { return nil }
+        guard head < tail, let response = slots[head].response else { return nil }
         let s = slots[head]
         slots[head].response = nil
         advance()
@@ -72,11 +77,12 @@ struct ResponseQueue {
     private mutating func advance() {
         head += 1
         headSeq += 1
-        if head == slots.count {
-            slots.removeAll(keepingCapacity: true)
+        if head == tail {
             head = 0
-        } else if head >= 64, head * 2 >= slots.count {
+            tail = 0
+        } else if head >= 64, head * 2 >= tail {
             slots.removeFirst(head)
+            tail -= head
             head = 0
         }
     }

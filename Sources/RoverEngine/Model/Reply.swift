@@ -1,5 +1,3 @@
-public import NIOCore
-
 /// Where a dispatcher sends a request's response: exactly once, on the connection's event loop
 /// (the ``Dispatcher`` contract); call it like a function.
 ///
@@ -9,12 +7,19 @@ public import NIOCore
 /// allocations, `Results/hotpath-20261205/bare-alloc-sites.txt`). Tests and tools pass a closure
 /// (``init(_:)``, or `dispatch(_:on:reply:)` with a trailing closure).
 ///
-/// Lives in RoverEngine (model). A value; Sendable (the connection is reached through its event
-/// loop only, `NIOLoopBound`).
+/// Lives in RoverEngine (model). A value; Sendable: the connection is touched only on its event
+/// loop, which the ``Dispatcher`` contract guarantees and debug builds assert (release builds do
+/// not check it on every reply, as `NIOLoopBound` did: two thread checks and an event-loop
+/// reference per request).
 public struct Reply: Sendable {
     enum Target: Sendable {
-        case connection(NIOLoopBound<HTTPConnectionHandler>, UInt64)
+        case connection(LoopConfined, UInt64)
         case closure(@Sendable (Response) -> Void)
+    }
+
+    /// The connection handler, handed across threads only to come back on its own loop.
+    struct LoopConfined: @unchecked Sendable {
+        let handler: HTTPConnectionHandler
     }
 
     let target: Target
@@ -25,13 +30,15 @@ public struct Reply: Sendable {
     }
 
     /// The HTTP layer's reply: response `seq` of `connection`.
-    init(connection: NIOLoopBound<HTTPConnectionHandler>, seq: UInt64) {
-        target = .connection(connection, seq)
+    init(connection: HTTPConnectionHandler, seq: UInt64) {
+        target = .connection(LoopConfined(handler: connection), seq)
     }
 
     public func callAsFunction(_ response: Response) {
         switch target {
-        case .connection(let connection, let seq): connection.value.complete(seq, response)
+        case .connection(let connection, let seq):
+            connection.handler.assertOnItsLoop()
+            connection.handler.complete(seq, response)
         case .closure(let body): body(response)
         }
     }
